@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+// Every setting hopscope reads from the environment, validated once. Nothing else reads process.env.
+const Env = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOSTNAME: z.string().optional(),
+  /** Force the built-in demo even when a kubeconfig exists. */
+  HOPSCOPE_DEMO: z.enum(['0', '1', 'true', 'false']).optional(),
+  /** Default demo scenario when no cluster is configured. */
+  HOPSCOPE_DEMO_SCENARIO: z.string().default('bare-metal-metallb'),
+  /** Upper bound for each Kubernetes API call (list/get). */
+  HOPSCOPE_K8S_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /** Connect/read timeout of one probe; a Local node without endpoints drops packets, so this is the wait for it. */
+  HOPSCOPE_PROBE_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(1_500),
+  HOPSCOPE_PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+  /** Where the file snapshot store keeps its data. */
+  HOPSCOPE_DATA_DIR: z.string().default('.hopscope-data'),
+  HOPSCOPE_SNAPSHOT_STORE: z.enum(['file', 'configmap']).default('file'),
+  HOPSCOPE_SNAPSHOT_MAX_COUNT: z.coerce.number().int().min(1).default(500),
+  HOPSCOPE_SNAPSHOT_MAX_AGE_DAYS: z.coerce.number().min(0).default(30),
+  /** Namespace of the release (downward API); snapshots as ConfigMaps live here. */
+  HOPSCOPE_NAMESPACE: z.string().default('hopscope'),
+  /** Public base URL used in share links; derived from the request when unset. */
+  HOPSCOPE_PUBLIC_URL: z.string().url().optional(),
+  HOPSCOPE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOPSCOPE_VERSION: z.string().optional(),
+  KUBECONFIG: z.string().optional(),
+  KUBERNETES_SERVICE_HOST: z.string().optional(),
+});
+
+export type Config = ReturnType<typeof readConfig>;
+
+export function readConfig(env: Record<string, string | undefined> = process.env) {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid hopscope configuration: ${issues}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    forceDemo: e.HOPSCOPE_DEMO === '1' || e.HOPSCOPE_DEMO === 'true',
+    demoScenario: e.HOPSCOPE_DEMO_SCENARIO,
+    k8sTimeoutMs: e.HOPSCOPE_K8S_TIMEOUT_MS,
+    probeTimeoutMs: e.HOPSCOPE_PROBE_TIMEOUT_MS,
+    probeConcurrency: e.HOPSCOPE_PROBE_CONCURRENCY,
+    dataDir: e.HOPSCOPE_DATA_DIR,
+    snapshotStore: e.HOPSCOPE_SNAPSHOT_STORE,
+    snapshotMaxCount: e.HOPSCOPE_SNAPSHOT_MAX_COUNT,
+    snapshotMaxAgeDays: e.HOPSCOPE_SNAPSHOT_MAX_AGE_DAYS,
+    namespace: e.HOPSCOPE_NAMESPACE,
+    publicUrl: e.HOPSCOPE_PUBLIC_URL ?? null,
+    logLevel: e.HOPSCOPE_LOG_LEVEL,
+    version: e.HOPSCOPE_VERSION ?? process.env.npm_package_version ?? '0.1.0',
+    kubeconfigPath: e.KUBECONFIG ?? null,
+    inCluster: Boolean(e.KUBERNETES_SERVICE_HOST),
+  };
+}
+
+let cached: Config | null = null;
+
+/** The process-wide configuration, read on first use. */
+export function config(): Config {
+  cached ??= readConfig();
+  return cached;
+}

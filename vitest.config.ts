@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+import path from 'node:path';
+
+export default defineConfig({
+  resolve: { alias: { '@': path.resolve(import.meta.dirname) } },
+  test: {
+    include: ['lib/**/*.test.ts', 'e2e/**/*.test.ts', 'scripts/**/*.test.ts', 'chart/**/*.test.ts'],
+    exclude: ['e2e/browser/**', 'node_modules/**'],
+    environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // The lab and the fixture server bind fixed ports / namespaces: one file at a time is simplest and the suite is small.
+    fileParallelism: false,
+  },
+});
