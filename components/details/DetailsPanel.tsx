@@ -1,0 +1,158 @@
+'use client';
+
+import { useEffect, useRef } from 'react';
+import type { NetPath, PathTrace, ProbeResult } from '@/lib/types';
+import type { GraphNode } from '@/lib/graph/elements';
+import { HOP_KIND_TEXT, ROLE_TEXT, VIA_TEXT } from '@/lib/graph/verdicts';
+import { StatusBadge } from '@/components/ui/StatusBadge';
+import { Evidence } from './Evidence';
+import { FindingCard } from './FindingCard';
+
+export interface DetailsPanelProps {
+  node: GraphNode;
+  path: NetPath;
+  trace: PathTrace | null;
+  probes: ProbeResult[];
+  simulated: boolean;
+  activeWhatIf: string | null;
+  onPreview: (whatIf: string | null) => void;
+  onClose: () => void;
+}
+
+function Section({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <section className="flex flex-col gap-2">
+      <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+function KeyValues({ rows }: { rows: [string, string][] }) {
+  return (
+    <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+      {rows.map(([key, value]) => (
+        <div key={key} className="contents">
+          <dt className="text-slate-500 dark:text-slate-400">{key}</dt>
+          <dd className="break-all font-mono text-xs leading-5">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function DetailsPanel({ node, path, trace, probes, simulated, activeWhatIf, onPreview, onClose }: DetailsPanelProps) {
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    heading.current?.focus();
+  }, [node.id]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
+  const title = node.type === 'hop' ? node.data.hop.name : `${node.data.hops.length} more ${HOP_KIND_TEXT[node.data.kind].toLowerCase()}s`;
+  const kind = node.type === 'hop' ? (node.data.loadBalancer?.caption ?? HOP_KIND_TEXT[node.data.hop.kind]) : HOP_KIND_TEXT[node.data.kind];
+
+  return (
+    <aside
+      aria-labelledby="details-title"
+      data-testid="details"
+      className="flex h-full w-full flex-col gap-4 overflow-y-auto border-l border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+    >
+      <header className="flex items-start justify-between gap-2">
+        <div>
+          <p className="text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">{kind}</p>
+          <h2 id="details-title" ref={heading} tabIndex={-1} className="break-all text-lg font-semibold outline-none">
+            {title}
+          </h2>
+        </div>
+        <button type="button" onClick={onClose} aria-label="Close details" className="rounded px-2 py-1 text-sm hover:bg-slate-100 dark:hover:bg-slate-800">
+          ✕
+        </button>
+      </header>
+
+      {node.type === 'summary' ? (
+        <Section title="Hops in this group">
+          <ul className="flex flex-col gap-1 text-sm">
+            {node.data.hops.map((hop) => (
+              <li key={hop.id} className="flex justify-between gap-2">
+                <span>{hop.name}</span>
+                <span className="font-mono text-xs">{hop.address}</span>
+              </li>
+            ))}
+          </ul>
+        </Section>
+      ) : (
+        <HopDetails node={node} path={path} trace={trace} probes={probes} simulated={simulated} activeWhatIf={activeWhatIf} onPreview={onPreview} />
+      )}
+    </aside>
+  );
+}
+
+function HopDetails({ node, path, trace, probes, simulated, activeWhatIf, onPreview }: Omit<DetailsPanelProps, 'onClose' | 'node'> & { node: Extract<GraphNode, { type: 'hop' }> }) {
+  const { hop, predicted, observed, observedStatus, mismatch, findings } = node.data;
+  const seen: [string, string][] = [
+    ['own address', hop.address ? `${hop.address}${hop.port ? `:${hop.port}` : ''}` : '—'],
+    ['TCP peer (predicted)', hop.expectedPeer ? `${hop.expectedPeer} (${ROLE_TEXT[hop.expectedPeerRole]})` : '—'],
+    ['client address via', VIA_TEXT[hop.clientAddressVia]],
+    ['takes as client', hop.believedClient ? `${hop.believedClient} (${ROLE_TEXT[hop.believedClientRole]})` : '—'],
+  ];
+  const isLastHop = path.hops.at(-1)?.id === hop.id;
+  return (
+    <>
+      <div className="flex flex-wrap items-center gap-2">
+        <StatusBadge status={predicted} prefix="predicted" />
+        {observedStatus && <StatusBadge status={observedStatus} prefix="observed" />}
+      </div>
+
+      {mismatch && observed && (
+        <div role="alert" className="rounded-lg border-2 border-red-600 bg-red-50 p-3 text-sm text-red-900 dark:bg-red-950 dark:text-red-100">
+          <p className="font-bold">⚠ Observed differs from the prediction</p>
+          <p>
+            Predicted peer {hop.expectedPeer ?? '—'} ({ROLE_TEXT[hop.expectedPeerRole]}), observed {observed.observedPeer ?? 'nothing'} (
+            {ROLE_TEXT[observed.observedPeerRole]}) via {VIA_TEXT[observed.via]}.
+          </p>
+          {trace?.differences.map((d) => <p key={d}>{d}</p>)}
+        </div>
+      )}
+
+      <Section title="What this hop sees">
+        <KeyValues rows={seen} />
+      </Section>
+
+      <Section title="Kubernetes objects">
+        {hop.objects.length === 0 ? (
+          <p className="text-sm text-slate-500 dark:text-slate-400">None — this hop is outside the cluster.</p>
+        ) : (
+          <ul className="flex flex-col gap-1 text-sm" data-testid="objects">
+            {hop.objects.map((o) => (
+              <li key={`${o.kind}/${o.namespace ?? ''}/${o.name}`} className="font-mono text-xs">
+                <span className="font-semibold">{o.kind}</span> {o.namespace ? `${o.namespace}/` : ''}
+                {o.name}
+              </li>
+            ))}
+          </ul>
+        )}
+        {Object.keys(hop.details).length > 0 && <KeyValues rows={Object.entries(hop.details)} />}
+      </Section>
+
+      <Section title="Finding and fix">
+        {findings.length === 0 ? (
+          <p className="text-sm text-slate-500 dark:text-slate-400">Nothing to fix at this hop.</p>
+        ) : (
+          findings.map((f) => <FindingCard key={f.code} finding={f} activeWhatIf={activeWhatIf} onPreview={onPreview} />)
+        )}
+      </Section>
+
+      <Section title={isLastHop ? 'Evidence (what the echo reported)' : 'Evidence (probes of this path)'}>
+        <Evidence probes={probes} simulated={simulated} />
+      </Section>
+    </>
+  );
+}

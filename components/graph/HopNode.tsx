@@ -1,0 +1,82 @@
+'use client';
+
+import { Handle, type NodeProps, Position } from '@xyflow/react';
+import { memo } from 'react';
+import { HOP_KIND_TEXT, ROLE_TEXT, VIA_TEXT } from '@/lib/graph/verdicts';
+import { StatusBadge } from '@/components/ui/StatusBadge';
+import { STATUS_ACCENT } from '@/components/ui/status-style';
+import { Address } from './Address';
+import type { HopFlowNode } from './flow-types';
+import { HopIcon } from './HopIcon';
+
+const hiddenHandle = '!h-1 !w-1 !min-h-0 !min-w-0 !border-0 !bg-transparent';
+
+/** "via X-Forwarded-For" when the real client arrives; otherwise say whose address it really is. */
+function beliefNote(hop: HopFlowNode['data']['hop']): string {
+  if (hop.believedClientRole === 'client') return `via ${VIA_TEXT[hop.clientAddressVia]}`;
+  return `= ${ROLE_TEXT[hop.believedClientRole]}${hop.clientAddressVia !== 'none' ? `, via ${VIA_TEXT[hop.clientAddressVia]}` : ''}`;
+}
+
+function HopNodeView({ data, width, height }: NodeProps<HopFlowNode>) {
+  const { hop, predicted, observed, observedStatus, mismatch, loadBalancer } = data;
+  const caption = loadBalancer ? loadBalancer.caption : HOP_KIND_TEXT[hop.kind];
+  const isOrigin = predicted === 'neutral';
+  return (
+    <div style={{ width, height }} className="relative">
+      <Handle type="target" position={Position.Top} isConnectable={false} className={hiddenHandle} />
+      {mismatch && (
+        <div
+          data-testid="mismatch"
+          className="absolute -top-3 left-1/2 z-10 -translate-x-1/2 whitespace-nowrap rounded-full bg-red-600 px-2 py-0.5 text-[11px] font-bold uppercase tracking-wide text-white shadow"
+        >
+          ⚠ observed ≠ predicted
+        </div>
+      )}
+      <button
+        type="button"
+        data-testid="hop"
+        data-kind={hop.kind}
+        data-hop-id={hop.id}
+        data-status={predicted}
+        data-mismatch={mismatch ? 'true' : 'false'}
+        aria-label={`${caption} ${hop.name}: ${predicted}${mismatch ? ', observed differs from prediction' : ''}. Press Enter for details.`}
+        className={`nodrag flex h-full w-full cursor-pointer flex-col gap-1 overflow-hidden rounded-lg border border-l-[6px] bg-white p-2 text-left shadow-sm transition hover:shadow-md focus-visible:outline-4 focus-visible:outline-offset-2 focus-visible:outline-sky-500 dark:bg-slate-900 ${STATUS_ACCENT[predicted]} ${
+          mismatch ? 'border-red-600 ring-4 ring-red-500/70 dark:border-red-500' : 'border-slate-300 dark:border-slate-700'
+        }`}
+      >
+        <span className="flex items-center justify-between gap-1">
+          <span className="flex min-w-0 items-center gap-1 text-[11px] font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">
+            <HopIcon kind={hop.kind} flavour={loadBalancer?.flavour} />
+            <span className="truncate">{caption}</span>
+          </span>
+          <StatusBadge status={predicted} size="xs" />
+        </span>
+        <span className="truncate text-sm font-semibold" title={hop.name}>
+          {hop.name}
+        </span>
+        <span className="flex flex-wrap items-center gap-1 text-xs text-slate-600 dark:text-slate-300">
+          {hop.address && <Address value={hop.address} field="hop-address" />}
+          {hop.port ? <span>:{hop.port}</span> : null}
+          {loadBalancer?.announcingNode && <span>announced by {loadBalancer.announcingNode}</span>}
+        </span>
+        {hop.believedClient !== null && !isOrigin && (
+          <span className="flex flex-wrap items-center gap-1 text-xs text-slate-600 dark:text-slate-300">
+            client seen as <Address value={hop.believedClient} field="believed-client" />
+            <span>{beliefNote(hop)}</span>
+          </span>
+        )}
+        {observed && (
+          <span className={`flex flex-wrap items-center gap-1 text-xs font-medium ${mismatch ? 'text-red-700 dark:text-red-300' : 'text-emerald-700 dark:text-emerald-300'}`}>
+            observed
+            {observed.observedPeer ? <Address value={observed.observedPeer} field="observed-peer" tone={mismatch ? 'mismatch' : 'observed'} /> : ' nothing'}
+            <span>({ROLE_TEXT[observed.observedPeerRole]})</span>
+            {observedStatus && observedStatus !== predicted && <StatusBadge status={observedStatus} size="xs" prefix="observed" />}
+          </span>
+        )}
+      </button>
+      <Handle type="source" position={Position.Bottom} isConnectable={false} className={hiddenHandle} />
+    </div>
+  );
+}
+
+export const HopNode = memo(HopNodeView);

@@ -1,0 +1,451 @@
+#!/usr/bin/env bash
+# hopscope lab: a small real-packet Kubernetes network in Linux network namespaces.
+# scenarios/lab.yaml describes exactly these objects (same IPs, ports, policies), so hopscope's
+# discovery, path model and probes can be checked against real packets.
+#
+#   lab.sh up       tear down anything left over, then build the lab (root)
+#   lab.sh down     stop the lab's processes (by PID) and delete its namespaces
+#   lab.sh status   namespaces, ownership, addresses, processes
+#   lab.sh rules N  iptables-save of node N (the kube-proxy imitation)
+#
+#   HOPSCOPE_LAB_DIR     state directory (pids, logs, generated configs); default /tmp/hopscope-lab
+#   HOPSCOPE_LAB_NODES   number of nodes (3..40); default 3. Pods live on node1/node2, extra nodes only forward.
+#   HOPSCOPE_LAB_ECHO    command line of the echo server (gets --port 8080 appended); default: the bundled
+#                        echo (.next/standalone/echo.mjs) if built, else `tsx lib/echo/main.ts`
+#
+# Only documentation / lab ranges are used, and only inside namespaces created here:
+#   client 203.0.113.10 | LB VIPs 198.51.100.50-54 (HAProxy), 198.51.100.60-61 (MetalLB-like, routed to a node)
+#   LB inside 192.0.2.1 | nodes 192.0.2.11.. | pods 10.244.<node>.0/24 | Services 10.96.0.0/16
+#
+# Topology (nothing is attached to the root namespace, so lab traffic cannot leave the lab):
+#   [hs-client 203.0.113.10] -- [hs-lb 203.0.113.1 | VIPs on lo | 192.0.2.1]  HAProxy = cloud LB (XFF, PROXY v1/v2, TCP)
+#                                     |
+#                          [hs-fabric: bridge br0]  (L2 switch between LB and nodes)
+#                        /            |             \
+#            [hs-node1 .11]      [hs-node2 .12]     [hs-node3 .13] ...   kube-proxy-like iptables, healthCheckNodePort
+#   pods on node1: echo 10.244.1.10, ingress a/b/trustall 10.244.1.20-22, hopscope 10.244.1.30
+#   pods on node2: client 10.244.2.10
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+LAB=${HOPSCOPE_LAB_DIR:-/tmp/hopscope-lab}
+RUN=$LAB/run
+MARK=hopscope-lab-owned   # ifalias on each namespace's lo: "this namespace belongs to the hopscope lab"
+NODE_COUNT=${HOPSCOPE_LAB_NODES:-3}
+[[ "$NODE_COUNT" =~ ^[0-9]+$ ]] && (( NODE_COUNT >= 3 && NODE_COUNT <= 40 )) || { echo "HOPSCOPE_LAB_NODES must be 3..40" >&2; exit 2; }
+
+CLIENT_IP=203.0.113.10
+LB_EXT_IP=203.0.113.1
+LB_IP=192.0.2.1
+POD_CIDR=10.244.0.0/16
+ECHO_IP=10.244.1.10
+ING_A_IP=10.244.1.20
+ING_B_IP=10.244.1.21
+ING_ALL_IP=10.244.1.22
+HOPSCOPE_IP=10.244.1.30
+PODC_IP=10.244.2.10
+
+node_ip() { echo "192.0.2.$((10 + $1))"; }
+NODES=(); for ((i = 1; i <= NODE_COUNT; i++)); do NODES+=("node$i"); done
+PODS=(pod-echo pod-ing-a pod-ing-b pod-ing-all pod-hopscope pod-client)
+NSES=(fabric client lb "${NODES[@]}" "${PODS[@]}")
+ns_name() { echo "hs-$1"; }
+
+log() { printf '[hopscope-lab %s] %s\n' "$(date +%T.%3N)" "$*" >&2; }
+nsx() { local ns; ns=$(ns_name "$1"); shift; ip netns exec "$ns" "$@"; }
+ns_exists() { [ -e "/run/netns/$(ns_name "$1")" ]; }
+ns_ours() { ip -n "$(ns_name "$1")" -o link show lo 2>/dev/null | grep -q "alias $MARK"; }
+all_lab_namespaces() { ip netns list 2>/dev/null | awk '{print $1}' | grep '^hs-' || true; }
+
+# ---------------------------------------------------------------- teardown
+down() {
+  if [ -d "$RUN" ]; then
+    for f in "$RUN"/*.pid; do
+      [ -e "$f" ] || continue
+      pid=$(cat "$f" 2>/dev/null || true)
+      [[ "$pid" =~ ^[0-9]+$ ]] && kill "$pid" 2>/dev/null || true
+    done
+  fi
+  # Every hs-* namespace carrying our mark, also those of a previous run with more nodes.
+  local ns
+  for ns in $(all_lab_namespaces | sort -r); do
+    if ! ip -n "$ns" -o link show lo 2>/dev/null | grep -q "alias $MARK"; then
+      log "WARNING: namespace '$ns' was not created by the hopscope lab (no '$MARK' mark): leaving it alone"
+      continue
+    fi
+    pids=$(ip netns pids "$ns" 2>/dev/null || true)
+    if [ -n "$pids" ]; then
+      kill $pids 2>/dev/null || true
+      for _ in $(seq 1 30); do
+        pids=$(ip netns pids "$ns" 2>/dev/null || true); [ -z "$pids" ] && break; sleep 0.1
+      done
+      [ -n "$pids" ] && kill -9 $pids 2>/dev/null || true
+    fi
+    ip netns del "$ns"
+  done
+  rm -rf "$RUN"
+}
+
+# ---------------------------------------------------------------- helpers
+mkns() {
+  local ns; ns=$(ns_name "$1")
+  ip netns add "$ns"
+  ip -n "$ns" link set lo alias "$MARK"
+  ip -n "$ns" link set lo up
+  ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 2>/dev/null || true
+}
+
+# veth pair: ns1/if1 <-> ns2/if2
+veth() {
+  ip -n "$(ns_name "$1")" link add "$2" type veth peer name "$4" netns "$(ns_name "$3")"
+  ip -n "$(ns_name "$1")" link set "$2" up
+  ip -n "$(ns_name "$3")" link set "$4" up
+}
+
+# Calico-style pod attach: pod eth0 = IP/32, gateway 169.254.1.1 answered by proxy-ARP on the node side.
+pod_attach() {
+  local node=$1 pod=$2 hostif=$3 ip=$4
+  veth "$node" "$hostif" "$pod" eth0
+  ip -n "$(ns_name "$pod")" addr add "$ip/32" dev eth0
+  ip -n "$(ns_name "$pod")" route add 169.254.1.1 dev eth0 scope link
+  ip -n "$(ns_name "$pod")" route add default via 169.254.1.1 dev eth0
+  nsx "$node" sysctl -qw "net.ipv4.conf.$hostif.proxy_arp=1" "net.ipv4.neigh.$hostif.proxy_delay=0"
+  ip -n "$(ns_name "$node")" route add "$ip/32" dev "$hostif"
+}
+
+wait_port() { # ns port   (bounded: 10 s)
+  local ns=$1 port=$2
+  for _ in $(seq 1 100); do
+    nsx "$ns" ss -Hltn "sport = :$port" | grep -q . && return 0
+    sleep 0.1
+  done
+  log "ERROR: nothing listening on $ns:$port after 10s (see $RUN/*.log)"; return 1
+}
+
+start_bg() { # name ns cmd...   -> $RUN/name.pid, $RUN/name.log
+  local name=$1 ns; ns=$(ns_name "$2"); shift 2
+  setsid nohup ip netns exec "$ns" "$@" >"$RUN/$name.log" 2>&1 </dev/null &
+  echo $! >"$RUN/$name.pid"
+}
+
+# ---------------------------------------------------------------- the Services (same numbers as scenarios/lab.yaml)
+# NAME NAMESPACE CLUSTER_IP PORT NODEPORT POLICY HEALTHCHECK_NODEPORT INTERCEPTED_LB_IP ENDPOINT_IP ENDPOINT_PORT ENDPOINT_NODE
+# INTERCEPTED_LB_IP: a LoadBalancer address with ipMode VIP, which kube-proxy programs on every node (DOMAIN §2.6);
+# the HAProxy VIPs have ipMode Proxy, so kube-proxy leaves them alone.
+SERVICES=(
+  "echo                  lab           10.96.0.10 80 -     -       -     -             $ECHO_IP    8080 node1"
+  "echo-nodeport-cluster lab           10.96.0.11 80 30080 Cluster -     -             $ECHO_IP    8080 node1"
+  "echo-nodeport-local   lab           10.96.0.12 80 30081 Local   -     -             $ECHO_IP    8080 node1"
+  "echo-metallb          lab           10.96.0.13 80 30082 Local   32082 198.51.100.60 $ECHO_IP    8080 node1"
+  "echo-metallb-stale    lab           10.96.0.14 80 30083 Local   32083 198.51.100.61 $ECHO_IP    8080 node1"
+  "echo-octavia-tcp      lab           10.96.0.15 80 30084 Local   32084 -             $ECHO_IP    8080 node1"
+  "ingress-a             ingress-nginx 10.96.0.20 80 30880 Local   32880 -             $ING_A_IP   80   node1"
+  "ingress-a-proxy       ingress-nginx 10.96.0.21 80 30881 Local   32881 -             $ING_A_IP   80   node1"
+  "ingress-b             ingress-nginx 10.96.0.22 80 30882 Local   32882 -             $ING_B_IP   80   node1"
+  "ingress-trustall      ingress-nginx 10.96.0.23 80 30883 Local   32883 -             $ING_ALL_IP 80   node1"
+)
+
+# kube-proxy iptables mode (v1.28+) for one node: KUBE-SERVICES -> KUBE-SVC -> KUBE-SEP (DNAT);
+# KUBE-NODEPORTS and LB IPs -> KUBE-EXT; Cluster: KUBE-EXT marks for masquerade (DOMAIN §2.4/2.5);
+# Local: KUBE-EXT -> KUBE-SVL (local endpoints only), and filter/KUBE-EXTERNAL-SERVICES drops what has no local
+# endpoint. kube-proxy runs without clusterCIDR here (see the kube-proxy ConfigMap in scenarios/lab.yaml), so there
+# is no "pod traffic" short-cut in KUBE-EXT: pods reaching a NodePort are treated like any outside client.
+kube_rules() {
+  local node=$1 chains="" nat="" filt=""
+  local name ns cip port np pol hc lbip epip epport epnode
+  for s in "${SERVICES[@]}"; do
+    read -r name ns cip port np pol hc lbip epip epport epnode <<<"$s"
+    local id; id=$(echo "$name" | tr 'a-z-' 'A-Z_' | cut -c1-18)
+    local svc=KUBE-SVC-$id ext=KUBE-EXT-$id sep=KUBE-SEP-$id svl=KUBE-SVL-$id
+    chains+=":$svc - [0:0]"$'\n'":$sep - [0:0]"$'\n'
+    nat+="-A KUBE-SERVICES -d $cip/32 -p tcp -m comment --comment \"$ns/$name cluster IP\" -m tcp --dport $port -j $svc"$'\n'
+    nat+="-A $svc -m comment --comment \"$ns/$name -> $epip:$epport\" -j $sep"$'\n'
+    nat+="-A $sep -s $epip/32 -m comment --comment \"$ns/$name hairpin\" -j KUBE-MARK-MASQ"$'\n'
+    nat+="-A $sep -p tcp -m comment --comment \"$ns/$name\" -m tcp -j DNAT --to-destination $epip:$epport"$'\n'
+    [ "$np" = - ] && continue
+    chains+=":$ext - [0:0]"$'\n'
+    nat+="-A KUBE-NODEPORTS -p tcp -m comment --comment \"$ns/$name\" -m tcp --dport $np -j $ext"$'\n'
+    if [ "$lbip" != - ]; then
+      nat+="-A KUBE-SERVICES -d $lbip/32 -p tcp -m comment --comment \"$ns/$name loadbalancer IP\" -m tcp --dport $port -j $ext"$'\n'
+    fi
+    if [ "$pol" = Cluster ]; then
+      nat+="-A $ext -m comment --comment \"masquerade traffic for $ns/$name external destinations\" -j KUBE-MARK-MASQ"$'\n'
+      nat+="-A $ext -j $svc"$'\n'
+    else
+      chains+=":$svl - [0:0]"$'\n'
+      nat+="-A $ext -m comment --comment \"masquerade LOCAL traffic for $ns/$name external destinations\" -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ"$'\n'
+      nat+="-A $ext -m comment --comment \"route LOCAL traffic for $ns/$name external destinations\" -m addrtype --src-type LOCAL -j $svc"$'\n'
+      nat+="-A $ext -j $svl"$'\n'
+      if [ "$epnode" = "$node" ]; then
+        nat+="-A $svl -m comment --comment \"$ns/$name -> $epip:$epport (local)\" -j $sep"$'\n'
+      else
+        filt+="-A KUBE-EXTERNAL-SERVICES -p tcp -m comment --comment \"$ns/$name has no local endpoints\" -m addrtype --dst-type LOCAL -m tcp --dport $np -j DROP"$'\n'
+        if [ "$lbip" != - ]; then
+          filt+="-A KUBE-EXTERNAL-SERVICES -d $lbip/32 -p tcp -m comment --comment \"$ns/$name has no local endpoints\" -m tcp --dport $port -j DROP"$'\n'
+        fi
+      fi
+    fi
+  done
+  cat <<RULES
+# generated by the hopscope lab for $node (kube-proxy iptables-mode imitation)
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:KUBE-SERVICES - [0:0]
+:KUBE-NODEPORTS - [0:0]
+:KUBE-POSTROUTING - [0:0]
+:KUBE-MARK-MASQ - [0:0]
+${chains}-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING
+-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000
+-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
+-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0
+-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully
+${nat}-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:KUBE-EXTERNAL-SERVICES - [0:0]
+:KUBE-FORWARD - [0:0]
+-A INPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" -j KUBE-EXTERNAL-SERVICES
+-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" -j KUBE-EXTERNAL-SERVICES
+-A FORWARD -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD
+-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP
+-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT
+-A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+${filt}COMMIT
+RULES
+}
+
+# healthCheckNodePort answers of one node (DOMAIN §2.1): "port namespace name localEndpoints" per line.
+health_spec() {
+  local node=$1 name ns cip port np pol hc lbip epip epport epnode
+  for s in "${SERVICES[@]}"; do
+    read -r name ns cip port np pol hc lbip epip epport epnode <<<"$s"
+    [ "$hc" = - ] && continue
+    echo "$hc $ns $name $([ "$epnode" = "$node" ] && echo 1 || echo 0)"
+  done
+}
+
+# ---------------------------------------------------------------- HAProxy = the cloud LB (OpenStack Octavia-like)
+# One frontend per LoadBalancer Service on its VIP, backends = every node's NodePort. Local Services are
+# health-checked on their healthCheckNodePort /healthz, as cloud LBs do (DOMAIN §2.1), so only nodes with a
+# local endpoint get traffic.
+haproxy_lb() { # vip mode server-option nodePort healthCheckNodePort
+  local vip=$1 mode=$2 opt=$3 np=$4 hc=$5 i
+  echo "frontend fe_${vip//./_}"
+  echo "    bind $vip:80"
+  echo "    mode $mode"
+  [ "$mode" = http ] && echo "    option forwardfor"
+  echo "    default_backend be_${vip//./_}"
+  echo "backend be_${vip//./_}"
+  echo "    mode $mode"
+  echo "    option httpchk GET /healthz"
+  for ((i = 1; i <= NODE_COUNT; i++)); do
+    echo "    server node$i $(node_ip "$i"):$np $opt check port $hc inter 300ms fall 1 rise 1"
+  done
+}
+
+write_haproxy_cfg() {
+  {
+    cat <<CFG
+global
+    log stdout format raw local0 info
+    maxconn 512
+defaults
+    log global
+    timeout connect 1s
+    timeout client  10s
+    timeout server  10s
+frontend stats
+    bind 127.0.0.1:8404
+    mode http
+    stats enable
+    stats uri /stats
+CFG
+    haproxy_lb 198.51.100.50 http ""            30880 32880   # ingress-a: HTTP listener, X-Forwarded-For
+    haproxy_lb 198.51.100.51 tcp  send-proxy-v2 30882 32882   # ingress-b: PROXY v2
+    haproxy_lb 198.51.100.52 tcp  send-proxy    30881 32881   # ingress-a-proxy: PROXY v1 into nginx (a) -> broken
+    haproxy_lb 198.51.100.53 http ""            30883 32883   # ingress-trustall: HTTP listener, X-Forwarded-For
+    haproxy_lb 198.51.100.54 tcp  ""            30084 32084   # echo-octavia-tcp: plain TCP, no header
+  } >"$RUN/haproxy.cfg"
+}
+
+# ---------------------------------------------------------------- nginx = ingress-nginx controllers
+# The directives ingress-nginx's template renders for each ConfigMap in scenarios/lab.yaml (DOMAIN §6.1):
+# realip with real_ip_recursive on, X-Real-IP $remote_addr, X-Forwarded-For $remote_addr (compute-full-forwarded-for off).
+write_nginx_cfg() { # variant listen-suffix realip-header trusted-cidr
+  local variant=$1 listen=$2 header=$3 trusted=$4 dir=$RUN/nginx-$1
+  mkdir -p "$dir/tmp" "$dir/logs"
+  cat >"$dir/nginx.conf" <<CFG
+user root;
+worker_processes 1;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log info;
+events { worker_connections 256; }
+http {
+    client_body_temp_path $dir/tmp/body;
+    proxy_temp_path       $dir/tmp/proxy;
+    fastcgi_temp_path     $dir/tmp/fastcgi;
+    uwsgi_temp_path       $dir/tmp/uwsgi;
+    scgi_temp_path        $dir/tmp/scgi;
+    log_format lab 'remote_addr=\$remote_addr tcp_peer=\$realip_remote_addr pp_addr="\$proxy_protocol_addr" xff_in="\$http_x_forwarded_for" "\$request" \$status';
+    access_log $dir/logs/access.log lab;
+    upstream lab-echo-80 { server $ECHO_IP:8080; }
+    server {
+        listen 80$listen;
+        set_real_ip_from $trusted;
+        real_ip_header $header;
+        real_ip_recursive on;
+        location / {
+            proxy_pass http://lab-echo-80;
+            proxy_set_header Host \$host;
+            proxy_set_header X-Real-IP \$remote_addr;
+            proxy_set_header X-Forwarded-For \$remote_addr;
+            proxy_set_header X-Original-Forwarded-For \$http_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto \$scheme;
+        }
+    }
+}
+CFG
+  nginx -t -q -c "$dir/nginx.conf" -e "$dir/logs/error.log" -p "$dir/" || { log "nginx config test failed ($variant)"; exit 1; }
+}
+
+echo_command() {
+  if [ -n "${HOPSCOPE_LAB_ECHO:-}" ]; then echo "$HOPSCOPE_LAB_ECHO"
+  elif [ -f "$REPO/.next/standalone/echo.mjs" ]; then echo "node $REPO/.next/standalone/echo.mjs"
+  else echo "$REPO/node_modules/.bin/tsx $REPO/lib/echo/main.ts"
+  fi
+}
+
+# Waits until HAProxy has health-checked every server once (bounded: 10 s), so Local backends are settled.
+wait_haproxy_checks() {
+  local csv
+  for _ in $(seq 1 100); do
+    csv=$(nsx lb curl -s --max-time 1 'http://127.0.0.1:8404/stats;csv' || true)
+    if [ -n "$csv" ] && ! echo "$csv" | awk -F, '$2 ~ /^node/ && ($37 == "" || $37 ~ /INI/) {found=1} END {exit !found}'; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  log "ERROR: HAProxy health checks did not settle in 10s"; return 1
+}
+
+# ---------------------------------------------------------------- bring up
+up() {
+  [ "$(id -u)" = 0 ] || { log "the lab needs root (network namespaces, iptables)"; exit 1; }
+  local c
+  for c in ip iptables-restore haproxy nginx node curl ss; do
+    command -v "$c" >/dev/null || { log "missing '$c': apt-get install -y iproute2 iptables haproxy nginx curl"; exit 1; }
+  done
+  local t0; t0=$(date +%s%N)
+  down
+  local ns
+  for ns in "${NSES[@]}"; do
+    ns_exists "$ns" && { log "ERROR: namespace '$(ns_name "$ns")' exists and is not ours; refusing to build the lab"; exit 1; }
+  done
+  trap 'rc=$?; if [ $rc -ne 0 ]; then log "up failed (rc=$rc): tearing down the partial lab"; down; fi' EXIT
+  mkdir -p "$RUN"
+  for ns in "${NSES[@]}"; do mkns "$ns"; done
+  nsx lb sysctl -qw net.ipv4.ip_forward=1
+
+  # links
+  nsx fabric sysctl -qw net.bridge.bridge-nf-call-iptables=0 2>/dev/null || true
+  ip -n hs-fabric link add br0 type bridge
+  ip -n hs-fabric link set br0 up
+  veth client eth0 lb eth0
+  veth lb eth1 fabric p-lb
+  ip -n hs-fabric link set p-lb master br0
+
+  # external side and the LB router
+  ip -n hs-client addr add "$CLIENT_IP/24" dev eth0
+  ip -n hs-client route add default via "$LB_EXT_IP"
+  ip -n hs-lb addr add "$LB_EXT_IP/24" dev eth0
+  ip -n hs-lb addr add "$LB_IP/24" dev eth1
+  local vip
+  for vip in 198.51.100.50 198.51.100.51 198.51.100.52 198.51.100.53 198.51.100.54; do
+    ip -n hs-lb addr add "$vip/32" dev lo
+  done
+  # MetalLB L2: the announcing node answers for the VIP; the upstream router sends it there (ServiceL2Status).
+  ip -n hs-lb route add 198.51.100.60/32 via "$(node_ip 1)"
+  ip -n hs-lb route add 198.51.100.61/32 via "$(node_ip 2)"
+
+  # nodes: host-gw style routes to every other node's pod CIDR
+  local i j
+  for ((i = 1; i <= NODE_COUNT; i++)); do
+    nsx "node$i" sysctl -qw net.ipv4.ip_forward=1
+    veth "node$i" eth0 fabric "p-node$i"
+    ip -n hs-fabric link set "p-node$i" master br0
+    ip -n "hs-node$i" addr add "$(node_ip "$i")/24" dev eth0
+    ip -n "hs-node$i" route add default via "$LB_IP"
+    ip -n hs-lb route add "10.244.$i.0/24" via "$(node_ip "$i")"
+    for ((j = 1; j <= NODE_COUNT; j++)); do
+      (( i == j )) || ip -n "hs-node$i" route add "10.244.$j.0/24" via "$(node_ip "$j")"
+    done
+  done
+
+  # pods
+  pod_attach node1 pod-echo     cali-echo   "$ECHO_IP"
+  pod_attach node1 pod-ing-a    cali-inga   "$ING_A_IP"
+  pod_attach node1 pod-ing-b    cali-ingb   "$ING_B_IP"
+  pod_attach node1 pod-ing-all  cali-ingall "$ING_ALL_IP"
+  pod_attach node1 pod-hopscope cali-hop    "$HOPSCOPE_IP"
+  pod_attach node2 pod-client   cali-cli    "$PODC_IP"
+
+  # kube-proxy imitation and healthCheckNodePort responders
+  for ((i = 1; i <= NODE_COUNT; i++)); do
+    kube_rules "node$i" >"$RUN/iptables-node$i.rules"
+    nsx "node$i" iptables-restore <"$RUN/iptables-node$i.rules"
+    health_spec "node$i" >"$RUN/health-node$i.spec"
+    start_bg "health-node$i" "node$i" node "$REPO/e2e/lab/healthcheck-responder.mjs" "$RUN/health-node$i.spec"
+  done
+
+  # workloads
+  # shellcheck disable=SC2046
+  start_bg echo pod-echo env POD_NAME=echo-6d5f7c9b8-x7k2p POD_NAMESPACE=lab NODE_NAME=node1 POD_IP="$ECHO_IP" \
+    $(echo_command) --port 8080
+  write_nginx_cfg a   ""              X-Forwarded-For 192.0.2.0/24
+  write_nginx_cfg b   " proxy_protocol" proxy_protocol 192.0.2.0/24
+  write_nginx_cfg all ""              X-Forwarded-For 0.0.0.0/0
+  start_bg nginx-a   pod-ing-a   nginx -c "$RUN/nginx-a/nginx.conf"   -e "$RUN/nginx-a/logs/error.log"   -p "$RUN/nginx-a/"
+  start_bg nginx-b   pod-ing-b   nginx -c "$RUN/nginx-b/nginx.conf"   -e "$RUN/nginx-b/logs/error.log"   -p "$RUN/nginx-b/"
+  start_bg nginx-all pod-ing-all nginx -c "$RUN/nginx-all/nginx.conf" -e "$RUN/nginx-all/logs/error.log" -p "$RUN/nginx-all/"
+  write_haproxy_cfg
+  haproxy -c -q -f "$RUN/haproxy.cfg" || { log "haproxy config check failed"; exit 1; }
+  start_bg haproxy lb haproxy -db -f "$RUN/haproxy.cfg"
+
+  wait_port pod-echo 8080
+  for ns in pod-ing-a pod-ing-b pod-ing-all; do wait_port "$ns" 80; done
+  for ((i = 1; i <= NODE_COUNT; i++)); do wait_port "node$i" 32880; done
+  wait_port lb 8404
+  wait_haproxy_checks
+  local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  echo "$ms" >"$RUN/up_ms"
+  trap - EXIT
+  log "lab up in ${ms} ms ($NODE_COUNT nodes, state in $LAB)"
+}
+
+status() {
+  local ns
+  for ns in $(all_lab_namespaces); do
+    printf '%-16s %s  addrs: %s  pids: %s\n' "$ns" \
+      "$(ip -n "$ns" -o link show lo | grep -q "alias $MARK" && echo ours || echo FOREIGN)" \
+      "$(ip -n "$ns" -4 -o addr show | awk '$4 != "127.0.0.1/8" {print $2"="$4}' | tr '\n' ' ')" \
+      "$(ip netns pids "$ns" | tr '\n' ' ')"
+  done
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) t0=$(date +%s%N); down; log "lab down in $(( ($(date +%s%N) - t0) / 1000000 )) ms" ;;
+  status) status ;;
+  rules) ip netns exec "hs-${2:-node2}" iptables-save ;;
+  *) echo "usage: $0 up|down|status|rules [nodeN]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,43 @@
+import ELK from 'elkjs/lib/elk.bundled.js';
+import { describe, expect, it } from 'vitest';
+import type { Hop, NetPath } from '@/lib/types';
+import { NODE_HEIGHT, NODE_WIDTH, buildHopGraph } from './elements';
+import { LAYER_GAP, layoutHopGraph } from './layout';
+import { echoNodePortPath, shopIngressPath } from './testing/sample-paths';
+
+const elk = new ELK();
+
+function overlaps(a: { x: number; y: number }, b: { x: number; y: number }) {
+  return Math.abs(a.x - b.x) < NODE_WIDTH && Math.abs(a.y - b.y) < NODE_HEIGHT;
+}
+
+describe('layoutHopGraph', () => {
+  it('places hops top to bottom in path order, one row per group', async () => {
+    const laid = await layoutHopGraph(buildHopGraph(shopIngressPath), elk);
+    const ys = laid.nodes.map((n) => n.position.y);
+    for (let i = 1; i < ys.length; i++) expect(ys[i]!).toBeGreaterThanOrEqual(ys[i - 1]! + NODE_HEIGHT + LAYER_GAP);
+  });
+
+  it('puts alternatives of one group on the same row, in path order, without overlap', async () => {
+    const laid = await layoutHopGraph(buildHopGraph(echoNodePortPath), elk);
+    const [wkA, wkB] = ['node:192.0.2.11', 'node:192.0.2.12'].map((id) => laid.nodes.find((n) => n.id === id)!);
+    expect(wkA!.position.y).toBe(wkB!.position.y);
+    expect(wkA!.position.x).toBeLessThan(wkB!.position.x);
+    expect(overlaps(wkA!.position, wkB!.position)).toBe(false);
+  });
+
+  it('is deterministic: the same path always gets the same positions', async () => {
+    const graph = buildHopGraph(echoNodePortPath);
+    const [first, second] = await Promise.all([layoutHopGraph(graph, elk), layoutHopGraph(graph, new ELK())]);
+    expect(second.nodes.map((n) => n.position)).toEqual(first.nodes.map((n) => n.position));
+  });
+
+  it('lays out a wide path (500 nodes, folded) with no overlapping nodes', async () => {
+    const template = echoNodePortPath.hops[1]!;
+    const nodes: Hop[] = Array.from({ length: 500 }, (_, i) => ({ ...template, id: `node:n${i}`, name: `n${i}` }));
+    const path: NetPath = { ...echoNodePortPath, hops: [echoNodePortPath.hops[0]!, ...nodes, ...echoNodePortPath.hops.slice(3)] };
+    const laid = await layoutHopGraph(buildHopGraph(path), elk);
+    for (const a of laid.nodes) for (const b of laid.nodes) if (a !== b) expect(overlaps(a.position, b.position)).toBe(false);
+    expect(laid.width).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,55 @@
+// Positions for a HopGraph, computed by ELK's layered algorithm (top to bottom: client first, pod last).
+// ELK is passed in so the caller decides where it runs and when its code is loaded; the result depends only on
+// the graph, so the same path always gets the same picture.
+import type { ELK, ElkNode } from 'elkjs/lib/elk-api';
+import { type GraphEdge, type GraphNode, type HopGraph, NODE_HEIGHT, NODE_WIDTH } from './elements';
+
+export interface Position {
+  x: number;
+  y: number;
+}
+
+export type PositionedNode = GraphNode & { position: Position; width: number; height: number };
+
+export interface PositionedGraph {
+  nodes: PositionedNode[];
+  edges: GraphEdge[];
+  width: number;
+  height: number;
+}
+
+/** Room between rows for the edge label (address + how the client address travels). */
+export const LAYER_GAP = 104;
+export const SIDE_GAP = 40;
+
+export const LAYOUT_OPTIONS: Record<string, string> = {
+  'elk.algorithm': 'layered',
+  'elk.direction': 'DOWN',
+  'elk.layered.spacing.nodeNodeBetweenLayers': String(LAYER_GAP),
+  'elk.spacing.nodeNode': String(SIDE_GAP),
+  'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
+  'elk.layered.nodePlacement.bk.fixedAlignment': 'BALANCED',
+  // Keep hops side by side in path order, so re-layouts after probes never reshuffle the picture.
+  'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+  'elk.layered.crossingMinimization.forceNodeModelOrder': 'true',
+  'elk.padding': '[top=16,left=16,bottom=16,right=16]',
+};
+
+export function toElkGraph(graph: HopGraph): ElkNode {
+  return {
+    id: 'root',
+    layoutOptions: LAYOUT_OPTIONS,
+    children: graph.nodes.map((n) => ({ id: n.id, width: NODE_WIDTH, height: NODE_HEIGHT })),
+    edges: graph.edges.map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
+  };
+}
+
+export async function layoutHopGraph(graph: HopGraph, elk: Pick<ELK, 'layout'>): Promise<PositionedGraph> {
+  const laidOut = await elk.layout(toElkGraph(graph));
+  const placed = new Map((laidOut.children ?? []).map((c) => [c.id, c]));
+  const nodes = graph.nodes.map((n): PositionedNode => {
+    const box = placed.get(n.id);
+    return { ...n, position: { x: box?.x ?? 0, y: box?.y ?? 0 }, width: NODE_WIDTH, height: NODE_HEIGHT };
+  });
+  return { nodes, edges: graph.edges, width: laidOut.width ?? 0, height: laidOut.height ?? 0 };
+}

@@ -1,0 +1,90 @@
+import type { V1ConfigMap, V1DaemonSet, V1Node, V1Pod } from '@kubernetes/client-node';
+import { parse } from 'yaml';
+import type { CniInfo, KubeProxyInfo, KubeProxyMode, NodeInfo } from '../types';
+
+const ROLE_LABEL_PREFIX = 'node-role.kubernetes.io/';
+const EXCLUDE_FROM_LB_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
+
+/** Roles come from `node-role.kubernetes.io/<role>` labels (what `kubectl get nodes` shows), plus legacy `kubernetes.io/role`. */
+export function nodeRoles(labels: Record<string, string>): string[] {
+  const roles = new Set<string>();
+  for (const key of Object.keys(labels)) {
+    if (key.startsWith(ROLE_LABEL_PREFIX) && key.length > ROLE_LABEL_PREFIX.length) roles.add(key.slice(ROLE_LABEL_PREFIX.length));
+  }
+  if (labels['kubernetes.io/role']) roles.add(labels['kubernetes.io/role']);
+  return [...roles].sort();
+}
+
+export function normalizeNode(node: V1Node): NodeInfo {
+  const labels = node.metadata?.labels ?? {};
+  const addresses = node.status?.addresses ?? [];
+  const address = (type: string) => addresses.find((a) => a.type === type)?.address ?? null;
+  const podCIDRs = node.spec?.podCIDRs?.length ? node.spec.podCIDRs : node.spec?.podCIDR ? [node.spec.podCIDR] : [];
+  return {
+    name: node.metadata?.name ?? '',
+    internalIP: address('InternalIP'),
+    externalIP: address('ExternalIP'),
+    ready: (node.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+    roles: nodeRoles(labels),
+    // The label's presence (any value) excludes the node from LB backends and MetalLB announcements (DOMAIN.md §4).
+    excludeFromExternalLB: EXCLUDE_FROM_LB_LABEL in labels,
+    providerID: node.spec?.providerID ?? null,
+    podCIDRs,
+    labels,
+  };
+}
+
+const KNOWN_MODES: KubeProxyMode[] = ['iptables', 'ipvs', 'nftables', 'kernelspace'];
+
+/**
+ * kube-proxy's mode from ConfigMap kube-system/kube-proxy key `config.conf` (kubeadm, DOMAIN.md §2.3);
+ * an empty mode means iptables on Linux. k3s embeds kube-proxy (iptables by default) and has no ConfigMap,
+ * so k3s nodes (kubelet version "+k3s") imply iptables as a default; otherwise a missing ConfigMap is unknown.
+ */
+export function kubeProxyInfo(configMap: V1ConfigMap | undefined, nodes: V1Node[]): KubeProxyInfo {
+  const text = configMap?.data?.['config.conf'];
+  if (text !== undefined) {
+    let config: { mode?: string; clusterCIDR?: string } | null;
+    try {
+      config = parse(text) as { mode?: string; clusterCIDR?: string } | null;
+    } catch {
+      return { mode: 'unknown', source: 'unknown', clusterCIDR: null };
+    }
+    const raw = (config?.mode ?? '').trim();
+    const clusterCIDR = config?.clusterCIDR || null;
+    if (raw === '') return { mode: 'iptables', source: 'default', clusterCIDR };
+    const mode = KNOWN_MODES.find((m) => m === raw) ?? 'unknown';
+    return { mode, source: 'configmap', clusterCIDR };
+  }
+  if (nodes.some((n) => n.status?.nodeInfo?.kubeletVersion?.includes('+k3s'))) {
+    return { mode: 'iptables', source: 'default', clusterCIDR: null };
+  }
+  return { mode: 'unknown', source: 'unknown', clusterCIDR: null };
+}
+
+/** CNI by its kube-system DaemonSet / pod names; the order matters (canal runs calico-node and flannel). */
+const CNI_SIGNATURES: { name: string; pattern: RegExp; natOutgoing: boolean | null }[] = [
+  { name: 'canal', pattern: /^canal/, natOutgoing: null },
+  { name: 'cilium', pattern: /^cilium(?!-operator)/, natOutgoing: null },
+  { name: 'calico', pattern: /^calico-node/, natOutgoing: null },
+  // flannel masquerades pod traffic leaving the pod network by default (--ip-masq in the stock manifests).
+  { name: 'flannel', pattern: /^kube-flannel|^flannel/, natOutgoing: true },
+  { name: 'weave', pattern: /^weave-net/, natOutgoing: null },
+  { name: 'kindnet', pattern: /^kindnet/, natOutgoing: true },
+];
+
+/**
+ * CNI detection from kube-system DaemonSets or pods. Pod egress to the outside is SNATed to the node IP by
+ * every common CNI default (seed 004); `natOutgoing: null` means "not read from config, assume true".
+ */
+export function detectCni(daemonSets: V1DaemonSet[], pods: V1Pod[], nodes: V1Node[]): CniInfo {
+  const names = [
+    ...daemonSets.map((d) => d.metadata?.name ?? ''),
+    ...pods.filter((p) => p.metadata?.namespace === 'kube-system').map((p) => p.metadata?.name ?? ''),
+  ];
+  const found = CNI_SIGNATURES.find((sig) => names.some((n) => sig.pattern.test(n)));
+  if (found) return { name: found.name, natOutgoing: found.natOutgoing };
+  // k3s runs flannel inside the k3s binary (no DaemonSet); its kubelets report a "+k3s" version.
+  if (nodes.some((n) => n.status?.nodeInfo?.kubeletVersion?.includes('+k3s'))) return { name: 'flannel', natOutgoing: true };
+  return { name: 'unknown', natOutgoing: null };
+}

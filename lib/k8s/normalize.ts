@@ -1,0 +1,260 @@
+import type { V1ConfigMap, V1EndpointSlice, V1Pod, V1Service } from '@kubernetes/client-node';
+import type {
+  ClusterInventory,
+  ClusterSource,
+  DiscoveryError,
+  EndpointInfo,
+  LoadBalancerPool,
+  LoadBalancerProviderInfo,
+  LoadBalancerProviderKind,
+  NodeInfo,
+  ServiceInfo,
+  ServiceType,
+  TrafficPolicy,
+} from '../types';
+import { findIngressControllers, ingressControllerKind, normalizeIngress } from './ingress';
+import { allocatedPoolAnnotation, metallbAnnouncers, metallbCrdPools, metallbLegacyPools, poolContaining, type MetalLbAnnouncers } from './metallb';
+import { detectCni, kubeProxyInfo, normalizeNode } from './nodes';
+import { normalizePod, podReady, SVCLB_SERVICE_NAME_LABEL, SVCLB_SERVICE_NAMESPACE_LABEL } from './pods';
+import { clientIPAnnotations, cloudFromProviderID, cloudFromService } from './providers';
+import type { RawClusterObjects } from './raw';
+
+// The one place raw Kubernetes objects become the inventory. Pure: the same objects give the same
+// inventory, whether they came from a live apiserver or a demo scenario file.
+
+export interface NormalizeContext {
+  source: ClusterSource;
+  errors: DiscoveryError[];
+  discoveredAt: string;
+  durationMs: number;
+}
+
+const KUBE_PROXY_CONFIGMAP = 'kube-system/kube-proxy';
+const METALLB_LEGACY_CONFIGMAP = 'metallb-system/config';
+const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+
+const nsName = (namespace: string | undefined, name: string | undefined) => `${namespace ?? ''}/${name ?? ''}`;
+
+/** EndpointSlices carry their Service in the `kubernetes.io/service-name` label (DOMAIN.md §3); nil ready counts as ready. */
+function endpointsByService(slices: V1EndpointSlice[]): Map<string, EndpointInfo[]> {
+  const byService = new Map<string, EndpointInfo[]>();
+  for (const slice of slices) {
+    const service = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
+    if (!service || slice.addressType === 'FQDN') continue;
+    const key = nsName(slice.metadata?.namespace, service);
+    const list = byService.get(key) ?? [];
+    for (const ep of slice.endpoints ?? []) {
+      for (const ip of ep.addresses ?? []) {
+        list.push({
+          ip,
+          nodeName: ep.nodeName ?? null,
+          ready: ep.conditions?.ready ?? true,
+          serving: ep.conditions?.serving ?? ep.conditions?.ready ?? true,
+          terminating: ep.conditions?.terminating ?? false,
+          targetRef: ep.targetRef
+            ? { kind: ep.targetRef.kind ?? 'Pod', namespace: ep.targetRef.namespace ?? null, name: ep.targetRef.name ?? '' }
+            : null,
+        });
+      }
+    }
+    byService.set(key, list);
+  }
+  for (const list of byService.values()) list.sort((a, b) => a.ip.localeCompare(b.ip, 'en', { numeric: true }));
+  return byService;
+}
+
+/** k3s ServiceLB: nodes running a ready svclb pod for the Service announce it (DOMAIN.md §5). */
+function svclbNodesByService(pods: V1Pod[]): Map<string, string[]> {
+  const byService = new Map<string, Set<string>>();
+  for (const pod of pods) {
+    const labels = pod.metadata?.labels ?? {};
+    const name = labels[SVCLB_SERVICE_NAME_LABEL];
+    const node = pod.spec?.nodeName;
+    if (!name || !node || !podReady(pod)) continue;
+    const key = nsName(labels[SVCLB_SERVICE_NAMESPACE_LABEL] ?? 'default', name);
+    const nodes = byService.get(key) ?? new Set<string>();
+    nodes.add(node);
+    byService.set(key, nodes);
+  }
+  return new Map([...byService].map(([k, v]) => [k, [...v].sort()]));
+}
+
+/** externalTrafficPolicy applies to NodePort/LoadBalancer and externalIPs; the API defaults it to Cluster. */
+function externalPolicy(service: V1Service): TrafficPolicy | null {
+  const type = service.spec?.type ?? 'ClusterIP';
+  const applies = type === 'NodePort' || type === 'LoadBalancer' || (service.spec?.externalIPs?.length ?? 0) > 0;
+  if (!applies) return null;
+  return service.spec?.externalTrafficPolicy === 'Local' ? 'Local' : 'Cluster';
+}
+
+interface LoadBalancerContext {
+  metallbPools: LoadBalancerPool[];
+  metallbInstalled: boolean;
+  announcers: Map<string, MetalLbAnnouncers>;
+  svclbNodes: Map<string, string[]>;
+  nodeCloud: string | null;
+}
+
+/**
+ * Which implementation serves a LoadBalancer Service: a foreign loadBalancerClass or cloud annotations →
+ * the cloud; svclb pods → k3s ServiceLB; a MetalLB pool annotation or an address inside a pool → MetalLB;
+ * else the cloud the nodes run on (providerID). The order follows who actually writes status.loadBalancer.
+ */
+function loadBalancerProvider(
+  service: V1Service,
+  key: string,
+  annotations: Record<string, string>,
+  ips: string[],
+  ctx: LoadBalancerContext,
+): { provider: LoadBalancerProviderKind; cloud: string | null; pool: string | null } {
+  const lbClass = service.spec?.loadBalancerClass ?? null;
+  const cloud = cloudFromService(annotations, lbClass);
+  if (cloud) return { provider: 'cloud', cloud, pool: null };
+  if (ctx.svclbNodes.has(key)) return { provider: 'servicelb', cloud: null, pool: null };
+  const annotated = allocatedPoolAnnotation(service.metadata?.annotations);
+  const containing = ips.map((ip) => poolContaining(ip, ctx.metallbPools)).find((p) => p !== null);
+  if (ctx.metallbInstalled && (annotated || containing || ctx.announcers.has(key))) {
+    return { provider: 'metallb', cloud: null, pool: annotated ?? containing?.name ?? null };
+  }
+  if (ctx.nodeCloud && lbClass === null) return { provider: 'cloud', cloud: ctx.nodeCloud, pool: null };
+  return { provider: 'unknown', cloud: null, pool: null };
+}
+
+interface NormalizedService {
+  info: ServiceInfo;
+  cloud: string | null;
+}
+
+function normalizeService(
+  service: V1Service,
+  endpoints: Map<string, EndpointInfo[]>,
+  ctx: LoadBalancerContext,
+): NormalizedService {
+  const namespace = service.metadata?.namespace ?? '';
+  const name = service.metadata?.name ?? '';
+  const key = nsName(namespace, name);
+  const type = (service.spec?.type ?? 'ClusterIP') as ServiceType;
+  const annotations = clientIPAnnotations(service.metadata?.annotations);
+  const ingress = service.status?.loadBalancer?.ingress ?? [];
+  const loadBalancerIPs = ingress.map((i) => i.ip).filter((ip): ip is string => Boolean(ip));
+  const clusterIP = service.spec?.clusterIP && service.spec.clusterIP !== 'None' ? service.spec.clusterIP : null;
+  const lb = type === 'LoadBalancer' ? loadBalancerProvider(service, key, annotations, loadBalancerIPs, ctx) : null;
+  const announced = ctx.announcers.get(key);
+  const svclb = ctx.svclbNodes.get(key);
+  return {
+    cloud: lb?.cloud ?? null,
+    info: {
+      namespace,
+      name,
+      uid: service.metadata?.uid,
+      type,
+      clusterIP,
+      clusterIPs: (service.spec?.clusterIPs ?? (clusterIP ? [clusterIP] : [])).filter((ip) => ip !== 'None'),
+      externalTrafficPolicy: externalPolicy(service),
+      internalTrafficPolicy: type === 'ExternalName' ? null : service.spec?.internalTrafficPolicy === 'Local' ? 'Local' : 'Cluster',
+      // Only allocated for LoadBalancer + Local (DOMAIN.md §2.1).
+      healthCheckNodePort: service.spec?.healthCheckNodePort ?? null,
+      loadBalancerClass: service.spec?.loadBalancerClass ?? null,
+      loadBalancerIPs,
+      loadBalancerIngress: ingress.map((i) => ({
+        ...(i.ip ? { ip: i.ip } : {}),
+        ...(i.hostname ? { hostname: i.hostname } : {}),
+        ...(i.ipMode === 'VIP' || i.ipMode === 'Proxy' ? { ipMode: i.ipMode } : {}),
+      })),
+      announcingNode: lb?.provider === 'metallb' ? (announced?.l2Node ?? null) : null,
+      announcingNodes: lb?.provider === 'metallb' ? (announced?.bgpNodes ?? []) : lb?.provider === 'servicelb' ? (svclb ?? []) : [],
+      loadBalancerProvider: lb?.provider ?? null,
+      loadBalancerPool: lb?.pool ?? null,
+      ports: (service.spec?.ports ?? []).map((p) => ({
+        name: p.name ?? '',
+        port: p.port,
+        nodePort: p.nodePort ?? null,
+        // An unset targetPort defaults to the port (Service API).
+        targetPort: p.targetPort ?? p.port,
+        protocol: p.protocol ?? 'TCP',
+      })),
+      endpoints: endpoints.get(key) ?? [],
+      selector: service.spec?.selector ?? {},
+      annotations,
+      labels: service.metadata?.labels ?? {},
+      externalIPs: service.spec?.externalIPs ?? [],
+      // Defaults to true; false means no NodePorts for a LoadBalancer Service (DOMAIN.md §3).
+      allocateLoadBalancerNodePorts: service.spec?.allocateLoadBalancerNodePorts ?? true,
+    },
+  };
+}
+
+/** Node addresses k3s ServiceLB publishes: ExternalIP of svclb nodes, InternalIP when none has one (DOMAIN.md §5). */
+function servicelbAddresses(nodes: NodeInfo[], svclbNodes: Map<string, string[]>): string[] {
+  const names = new Set([...svclbNodes.values()].flat());
+  const hosting = nodes.filter((n) => names.has(n.name));
+  const external = hosting.map((n) => n.externalIP).filter((a): a is string => a !== null);
+  const addresses = external.length > 0 ? external : hosting.map((n) => n.internalIP).filter((a): a is string => a !== null);
+  return [...new Set(addresses)];
+}
+
+export function normalizeInventory(objects: RawClusterObjects, context: NormalizeContext): ClusterInventory {
+  const configMaps = new Map<string, V1ConfigMap>(
+    objects.configMaps.map((cm) => [nsName(cm.metadata?.namespace, cm.metadata?.name), cm]),
+  );
+  const nodes = objects.nodes.map(normalizeNode).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+  const legacyPools = metallbLegacyPools(configMaps.get(METALLB_LEGACY_CONFIGMAP));
+  const metallbPools = [...metallbCrdPools(objects.metallb, nodes), ...legacyPools];
+  const svclbNodes = svclbNodesByService(objects.pods);
+  const lbContext: LoadBalancerContext = {
+    metallbPools,
+    metallbInstalled: metallbPools.length > 0 || objects.metallb.serviceL2Statuses.length + objects.metallb.serviceBGPStatuses.length > 0,
+    announcers: metallbAnnouncers(objects.metallb),
+    svclbNodes,
+    nodeCloud: objects.nodes.map((n) => cloudFromProviderID(n.spec?.providerID)).find((c) => c !== null) ?? null,
+  };
+
+  const endpoints = endpointsByService(objects.endpointSlices);
+  const normalized = objects.services
+    .map((s) => normalizeService(s, endpoints, lbContext))
+    .sort((a, b) => nsName(a.info.namespace, a.info.name).localeCompare(nsName(b.info.namespace, b.info.name)));
+  const services = normalized.map((n) => n.info);
+
+  const loadBalancers: LoadBalancerProviderInfo[] = [];
+  if (metallbPools.length > 0) loadBalancers.push({ provider: 'metallb', pools: metallbPools });
+  if (svclbNodes.size > 0) {
+    loadBalancers.push({
+      provider: 'servicelb',
+      pools: [{ name: 'servicelb', addresses: servicelbAddresses(nodes, svclbNodes), mode: 'servicelb' }],
+    });
+  }
+  const clouds = new Map<string, string[]>();
+  for (const { info, cloud } of normalized) {
+    if (cloud === null) continue;
+    const addresses = clouds.get(cloud) ?? [];
+    addresses.push(...info.loadBalancerIPs, ...info.loadBalancerIngress.flatMap((i) => (i.hostname ? [i.hostname] : [])));
+    clouds.set(cloud, addresses);
+  }
+  for (const [name, addresses] of [...clouds].sort(([a], [b]) => a.localeCompare(b))) {
+    loadBalancers.push({ provider: 'cloud', name, pools: [{ name, addresses: [...new Set(addresses)], mode: 'cloud' }] });
+  }
+
+  const controllers = findIngressControllers(objects.pods, objects.services, objects.ingressClasses, configMaps);
+  const ingresses = objects.ingresses
+    .map((i) => normalizeIngress(i, objects.ingressClasses, controllers))
+    .sort((a, b) => nsName(a.namespace, a.name).localeCompare(nsName(b.namespace, b.name)));
+  const pods = objects.pods
+    .map((p) => normalizePod(p, ingressControllerKind(p) !== null))
+    .filter((p) => p !== null)
+    .sort((a, b) => nsName(a.namespace, a.name).localeCompare(nsName(b.namespace, b.name)));
+
+  return {
+    source: context.source,
+    kubeProxy: kubeProxyInfo(configMaps.get(KUBE_PROXY_CONFIGMAP), objects.nodes),
+    nodes,
+    loadBalancers,
+    services,
+    ingresses,
+    ingressControllers: controllers.map((c) => c.info),
+    pods,
+    cni: detectCni(objects.daemonSets, objects.pods, objects.nodes),
+    errors: context.errors,
+    discoveredAt: context.discoveredAt,
+    durationMs: context.durationMs,
+  };
+}

@@ -1,0 +1,125 @@
+import type {
+  V1ConfigMap,
+  V1DaemonSet,
+  V1EndpointSlice,
+  V1Ingress,
+  V1IngressClass,
+  V1LabelSelector,
+  V1Node,
+  V1ObjectMeta,
+  V1Pod,
+  V1Service,
+} from '@kubernetes/client-node';
+import type { ManifestObject } from '../demo/manifest';
+
+// The raw objects discovery reads, exactly as the API returns them (live) or a scenario manifest holds them
+// (demo). These types never leave lib/k8s: normalizeInventory turns them into lib/types.ts shapes.
+
+/** A custom resource as returned by CustomObjectsApi: untyped beyond its metadata. */
+export interface RawCustomObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: V1ObjectMeta;
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+}
+
+export interface MetalLbIPAddressPool extends RawCustomObject {
+  spec?: { addresses?: string[]; autoAssign?: boolean; avoidBuggyIPs?: boolean };
+}
+
+export interface MetalLbAdvertisement extends RawCustomObject {
+  spec?: {
+    ipAddressPools?: string[];
+    ipAddressPoolSelectors?: V1LabelSelector[];
+    nodeSelectors?: V1LabelSelector[];
+  };
+}
+
+export interface MetalLbServiceStatus extends RawCustomObject {
+  status?: { node?: string; serviceName?: string; serviceNamespace?: string };
+}
+
+export interface RawMetalLbObjects {
+  ipAddressPools: MetalLbIPAddressPool[];
+  l2Advertisements: MetalLbAdvertisement[];
+  bgpAdvertisements: MetalLbAdvertisement[];
+  serviceL2Statuses: MetalLbServiceStatus[];
+  serviceBGPStatuses: MetalLbServiceStatus[];
+}
+
+export interface RawClusterObjects {
+  nodes: V1Node[];
+  services: V1Service[];
+  endpointSlices: V1EndpointSlice[];
+  pods: V1Pod[];
+  ingresses: V1Ingress[];
+  ingressClasses: V1IngressClass[];
+  /** kube-system/kube-proxy, metallb-system/config, the ingress-nginx controller ConfigMaps (others are ignored). */
+  configMaps: V1ConfigMap[];
+  /** kube-system DaemonSets (CNI detection). */
+  daemonSets: V1DaemonSet[];
+  metallb: RawMetalLbObjects;
+}
+
+export function emptyRawObjects(): RawClusterObjects {
+  return {
+    nodes: [],
+    services: [],
+    endpointSlices: [],
+    pods: [],
+    ingresses: [],
+    ingressClasses: [],
+    configMaps: [],
+    daemonSets: [],
+    metallb: { ipAddressPools: [], l2Advertisements: [], bgpAdvertisements: [], serviceL2Statuses: [], serviceBGPStatuses: [] },
+  };
+}
+
+/** A scenario manifest's objects, sorted into what discovery would have read from a live apiserver. */
+export function rawObjectsFromManifest(objects: ManifestObject[]): RawClusterObjects {
+  const raw = emptyRawObjects();
+  for (const object of objects) {
+    const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
+    const as = <T>() => object as unknown as T;
+    if (group === 'metallb.io') {
+      const target = {
+        IPAddressPool: raw.metallb.ipAddressPools,
+        L2Advertisement: raw.metallb.l2Advertisements,
+        BGPAdvertisement: raw.metallb.bgpAdvertisements,
+        ServiceL2Status: raw.metallb.serviceL2Statuses,
+        ServiceBGPStatus: raw.metallb.serviceBGPStatuses,
+      }[object.kind];
+      target?.push(as<RawCustomObject>());
+      continue;
+    }
+    switch (`${group}/${object.kind}`) {
+      case '/Node':
+        raw.nodes.push(as<V1Node>());
+        break;
+      case '/Service':
+        raw.services.push(as<V1Service>());
+        break;
+      case '/Pod':
+        raw.pods.push(as<V1Pod>());
+        break;
+      case '/ConfigMap':
+        raw.configMaps.push(as<V1ConfigMap>());
+        break;
+      case 'discovery.k8s.io/EndpointSlice':
+        raw.endpointSlices.push(as<V1EndpointSlice>());
+        break;
+      case 'networking.k8s.io/Ingress':
+        raw.ingresses.push(as<V1Ingress>());
+        break;
+      case 'networking.k8s.io/IngressClass':
+        raw.ingressClasses.push(as<V1IngressClass>());
+        break;
+      case 'apps/DaemonSet':
+        // Discovery lists DaemonSets in kube-system only (CNI detection).
+        if (object.metadata.namespace === 'kube-system') raw.daemonSets.push(as<V1DaemonSet>());
+        break;
+    }
+  }
+  return raw;
+}

@@ -1,0 +1,121 @@
+// ingress-nginx (DOMAIN §6.1, S21/S22; netlab rows 19–29; seeds 000 and 001).
+import type { ClientAddressVia, IngressControllerInfo } from '@/lib/types';
+import { type Claim, type Flow, renderAddress } from '../flow';
+import { isCatchAll, isTrusted, type TrustContext } from '../trust';
+import type { PredictedAddress } from '../types';
+import type { ControllerModel, ControllerResult } from './types';
+
+const configMapOf = (c: IngressControllerInfo) => c.configMap ?? `${c.namespace}/ingress-nginx-controller`;
+
+function patchConfigMap(c: IngressControllerInfo, data: Record<string, string>): string {
+  const [namespace, name] = configMapOf(c).split('/');
+  const lines = Object.entries(data).map(([k, v]) => `${k}: "${v}"`);
+  return [
+    `ConfigMap ${configMapOf(c)}:`,
+    ...lines.map((l) => `  ${l}`),
+    `kubectl patch configmap -n ${namespace} ${name} --type merge -p '${JSON.stringify({ data })}'`,
+  ].join('\n');
+}
+
+/**
+ * realip with `real_ip_recursive on` (nginx realip module, S22): only when the TCP peer is trusted, walk the header
+ * from the right and take the first untrusted address; when every entry is trusted, the left-most one wins.
+ */
+export function recursiveRealIp(
+  peer: PredictedAddress,
+  header: Claim[],
+  trusted: readonly string[],
+  ctx: TrustContext,
+): PredictedAddress {
+  if (!isTrusted(peer, trusted, ctx) || header.length === 0) return peer;
+  for (let i = header.length - 1; i >= 0; i--) {
+    const entry = header[i]!.address;
+    if (!isTrusted(entry, trusted, ctx)) return entry;
+  }
+  return header[0]!.address;
+}
+
+function receive(flow: Flow, c: IngressControllerInfo, self: PredictedAddress, ctx: TrustContext): ControllerResult {
+  const s = c.settings;
+  const trusted = s.trustedCIDRs;
+  const realIpEnabled = s.useForwardedHeaders || s.useProxyProtocol || Boolean(s.enableRealIp);
+  const details: Record<string, string> = {
+    'use-proxy-protocol': String(s.useProxyProtocol),
+    'use-forwarded-headers': String(s.useForwardedHeaders),
+    'compute-full-forwarded-for': String(s.computeFullForwardedFor),
+    'proxy-real-ip-cidr': trusted.join(','),
+    'settings from': s.origin,
+  };
+  // A PROXY preamble on a port without proxy_protocol is read as the request line: 400 (netlab row 21).
+  if (flow.proxyProtocol && !s.useProxyProtocol) {
+    return {
+      ok: false,
+      failure: 'proxy-protocol-not-expected',
+      outcome: 'http-error',
+      message: 'nginx reads the PROXY preamble as an HTTP request line and answers 400 Bad Request',
+      details,
+    };
+  }
+  // Plain HTTP on a proxy_protocol port: "broken header", connection closed without a reply (netlab row 29).
+  if (!flow.proxyProtocol && s.useProxyProtocol) {
+    return {
+      ok: false,
+      failure: 'proxy-protocol-not-sent',
+      outcome: 'empty-reply',
+      message: 'nginx expects a PROXY preamble, logs "broken header" and closes the connection',
+      details,
+    };
+  }
+  if (flow.proxyProtocol) details['$proxy_protocol_addr'] = renderAddress(flow.proxyProtocol.src) ?? 'unknown';
+
+  // Template (§6.1): real_ip_header is proxy_protocol when PROXY is on, else the forwarded-for header.
+  let remote = flow.peer;
+  let via: ClientAddressVia = 'source';
+  if (realIpEnabled && isTrusted(flow.peer, trusted, ctx)) {
+    if (flow.proxyProtocol) {
+      remote = flow.proxyProtocol.src; // netlab row 20; row 23 shows an untrusted peer keeps its own address
+      via = 'proxy-protocol';
+    } else if ((s.forwardedForHeader ?? 'X-Forwarded-For').toLowerCase() === 'x-forwarded-for') {
+      const fromHeader = recursiveRealIp(flow.peer, flow.xForwardedFor, trusted, ctx);
+      if (fromHeader !== flow.peer) {
+        remote = fromHeader;
+        via = 'x-forwarded-for';
+      }
+    }
+  }
+  if (realIpEnabled) details['trusts its TCP peer'] = String(isTrusted(flow.peer, trusted, ctx));
+
+  // Upstream headers (§6.1): X-Real-IP = $remote_addr; X-Forwarded-For = $remote_addr (replaced) or, with
+  // use-forwarded-headers + compute-full-forwarded-for, "<incoming XFF>, <realip_remote_addr | proxy_protocol_addr>".
+  const written = (a: PredictedAddress): Claim => ({ address: a, vouched: true });
+  const full = s.useForwardedHeaders && s.computeFullForwardedFor;
+  const appended = flow.proxyProtocol ? flow.proxyProtocol.src : flow.peer;
+  return {
+    ok: true,
+    believed: remote,
+    via,
+    upstream: {
+      peer: self,
+      proxyProtocol: null,
+      xRealIp: written(remote),
+      xForwardedFor: full ? [...flow.xForwardedFor, written(appended)] : [written(remote)],
+    },
+    details,
+  };
+}
+
+export const ingressNginx: ControllerModel = {
+  kind: 'ingress-nginx',
+  label: 'ingress-nginx',
+  receive,
+  // use-forwarded-headers with the default proxy-real-ip-cidr 0.0.0.0/0 and real_ip_recursive on (§6.1 gotcha).
+  trustsEveryone: (c) => (c.settings.useForwardedHeaders || Boolean(c.settings.enableRealIp)) && isCatchAll(c.settings.trustedCIDRs),
+  fixes: {
+    enableProxyProtocol: (c) => patchConfigMap(c, { 'use-proxy-protocol': 'true' }),
+    disableProxyProtocol: (c) => patchConfigMap(c, { 'use-proxy-protocol': 'false' }),
+    trustOnly: (c, cidrs) => patchConfigMap(c, { 'proxy-real-ip-cidr': cidrs.join(',') }),
+    useForwardedHeaders: (c, cidrs) =>
+      patchConfigMap(c, { 'use-forwarded-headers': 'true', 'proxy-real-ip-cidr': cidrs.join(',') }),
+    ignoreForwardedHeaders: (c) => patchConfigMap(c, { 'use-forwarded-headers': 'false' }),
+  },
+};

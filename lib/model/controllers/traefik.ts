@@ -1,0 +1,89 @@
+// Traefik v2/v3 entry points (DOMAIN §6.2, S23; k3s / Rancher Desktop default, §5 and seed 003).
+import type { ClientAddressVia, IngressControllerInfo } from '@/lib/types';
+import { type Claim, type Flow, renderAddress } from '../flow';
+import { isTrusted, type TrustContext } from '../trust';
+import type { PredictedAddress } from '../types';
+import type { ControllerModel, ControllerResult } from './types';
+
+const entryPointOf = (c: IngressControllerInfo) => c.settings.entryPoint ?? 'web';
+const proxyProtocolTrust = (c: IngressControllerInfo) => c.settings.proxyProtocolTrustedCIDRs ?? [];
+const proxyProtocolConfigured = (c: IngressControllerInfo) =>
+  c.settings.useProxyProtocol || Boolean(c.settings.proxyProtocolInsecure) || proxyProtocolTrust(c).length > 0;
+
+function args(c: IngressControllerInfo, flags: string[]): string {
+  return [
+    `Traefik static configuration of ${c.namespace} (entry point "${entryPointOf(c)}"), e.g. Helm values additionalArguments:`,
+    ...flags.map((f) => `  - "${f}"`),
+  ].join('\n');
+}
+
+function receive(flow: Flow, c: IngressControllerInfo, self: PredictedAddress, ctx: TrustContext): ControllerResult {
+  const s = c.settings;
+  const details: Record<string, string> = {
+    entryPoint: entryPointOf(c),
+    'forwardedHeaders.trustedIPs': s.trustedCIDRs.join(',') || '(none)',
+    'forwardedHeaders.insecure': String(Boolean(s.forwardedHeadersInsecure)),
+    'proxyProtocol.trustedIPs': proxyProtocolTrust(c).join(',') || '(none)',
+    'proxyProtocol.insecure': String(Boolean(s.proxyProtocolInsecure)),
+    'settings from': s.origin,
+  };
+  // Without proxyProtocol on the entry point the preamble is not stripped and breaks the HTTP parse.
+  if (flow.proxyProtocol && !proxyProtocolConfigured(c)) {
+    return {
+      ok: false,
+      failure: 'proxy-protocol-not-expected',
+      outcome: 'http-error',
+      message: 'the entry point has no proxyProtocol settings, so the PROXY preamble is read as a malformed request',
+      details,
+    };
+  }
+  // PROXY v1/v2 is auto-detected; connections without it are still accepted; only trusted peers' addresses are used.
+  let remote = flow.peer;
+  let via: ClientAddressVia = 'source';
+  if (flow.proxyProtocol) {
+    details['PROXY src'] = renderAddress(flow.proxyProtocol.src) ?? 'unknown';
+    if (s.proxyProtocolInsecure || isTrusted(flow.peer, proxyProtocolTrust(c), ctx)) {
+      remote = flow.proxyProtocol.src;
+      via = 'proxy-protocol';
+    }
+  }
+  // forwardedHeaders: an untrusted source gets X-Forwarded-* and X-Real-Ip deleted; the trust check runs on the
+  // connection's address after PROXY, then X-Real-Ip = that address if absent and the reverse proxy appends it to XFF.
+  const headersTrusted = Boolean(s.forwardedHeadersInsecure) || isTrusted(remote, s.trustedCIDRs, ctx);
+  details['trusts incoming X-Forwarded-*'] = String(headersTrusted);
+  const keptXff = headersTrusted ? flow.xForwardedFor : [];
+  const keptRealIp = headersTrusted ? flow.xRealIp : null;
+  const xRealIp: Claim = keptRealIp ? { address: keptRealIp.address, vouched: true } : { address: remote, vouched: true };
+  return {
+    ok: true,
+    believed: xRealIp.address,
+    via: keptRealIp ? 'x-real-ip' : via,
+    upstream: {
+      peer: self,
+      proxyProtocol: null,
+      xRealIp,
+      xForwardedFor: [...keptXff, { address: remote, vouched: true }],
+    },
+    details,
+  };
+}
+
+export const traefik: ControllerModel = {
+  kind: 'traefik',
+  label: 'Traefik',
+  receive,
+  trustsEveryone: (c) => Boolean(c.settings.forwardedHeadersInsecure) || Boolean(c.settings.proxyProtocolInsecure),
+  fixes: {
+    enableProxyProtocol: (c, cidrs) => args(c, [`--entryPoints.${entryPointOf(c)}.proxyProtocol.trustedIPs=${cidrs.join(',')}`]),
+    disableProxyProtocol: (c) =>
+      `Remove --entryPoints.${entryPointOf(c)}.proxyProtocol.* from the Traefik static configuration of ${c.namespace}`,
+    trustOnly: (c, cidrs) =>
+      args(c, [
+        `--entryPoints.${entryPointOf(c)}.forwardedHeaders.trustedIPs=${cidrs.join(',')}`,
+        `--entryPoints.${entryPointOf(c)}.proxyProtocol.trustedIPs=${cidrs.join(',')}`,
+      ]) + `\n(and drop the .insecure flags)`,
+    useForwardedHeaders: (c, cidrs) => args(c, [`--entryPoints.${entryPointOf(c)}.forwardedHeaders.trustedIPs=${cidrs.join(',')}`]),
+    ignoreForwardedHeaders: (c) =>
+      `Remove --entryPoints.${entryPointOf(c)}.forwardedHeaders.* from the Traefik static configuration of ${c.namespace}`,
+  },
+};

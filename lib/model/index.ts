@@ -1,0 +1,8 @@
+// The path model: pure functions from a ClusterInventory to NetPaths with predictions, verdicts and fixes.
+export { buildPaths } from './paths';
+export { applyWhatIf, formatWhatIf, parseWhatIf, parseWhatIfList, splitWhatIfList } from './whatif';
+export { predictedObservation } from './observation';
+export { FINDING_CODES, type FindingCode } from './findings';
+export { PROVIDERS, resolveProvider } from './loadbalancers';
+export { CONTROLLERS, controllerModel } from './controllers';
+export type { Arrival, ModelHop, ModelPath, PredictedAddress, WhatIf } from './types';

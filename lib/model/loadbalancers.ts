@@ -1,0 +1,320 @@
+// Load balancer providers as a table: what each does to the client address (DOMAIN §4, §5, §7). Adding a provider
+// means adding one entry to PROVIDERS; nothing else reads provider annotations.
+import type { ClusterInventory, ServiceInfo } from '@/lib/types';
+
+export interface LoadBalancerBehaviour {
+  /**
+   * passthrough: only DNAT, the node sees the client (§7 MetalLB/GCE/Azure/NLB instance; netlab rows 10–12).
+   * proxy: a new TCP connection, the node sees the LB (netlab rows 13–17). svclb: k3s ServiceLB masquerades (§5).
+   */
+  mode: 'passthrough' | 'proxy' | 'svclb';
+  /** The LB writes a PROXY preamble with the client address (netlab rows 16–17). */
+  proxyProtocol: { version: 1 | 2 | null } | null;
+  /** An HTTP listener that appends the client to X-Forwarded-For (netlab row 15). */
+  xForwardedFor: boolean;
+  /** Where it delivers: node IP:NodePort, or straight to pod IPs (AWS NLB ip targets). */
+  targets: 'nodes' | 'pods';
+  /** Annotation keys that look like a client-IP setting but are not one the provider reads. */
+  misspelledAnnotations: string[];
+}
+
+export interface LoadBalancerProvider {
+  id: string;
+  label: string;
+  /** Cloud names as discovery reports them (LoadBalancerProviderInfo.name). */
+  names: string[];
+  annotationPrefixes: string[];
+  providerIdSchemes: string[];
+  behaviour(service: ServiceInfo, port: number): LoadBalancerBehaviour;
+  /** Annotations that make the LB send PROXY vN (or stop sending: 'off'); null when the provider cannot. */
+  proxyProtocolAnnotations: ((version: 'v1' | 'v2' | 'off') => Record<string, string | null>) | null;
+  /** Annotations that switch the listener to HTTP with X-Forwarded-For; null when the provider cannot. */
+  xForwardedForAnnotations: ((on: boolean) => Record<string, string | null>) | null;
+  /** Publishing a hostname instead of the IP stops kube-proxy from short-circuiting in-cluster clients (§2.6). */
+  hostnameWorkaround: string | null;
+  /** The cloud controller sets ipMode: Proxy itself when PROXY protocol is on (cloud-provider-openstack#2587). */
+  setsProxyIpModeWithProxyProtocol: boolean;
+}
+
+const truthy = (v: string | undefined) => v !== undefined && ['true', '*', 'yes', '1'].includes(v.trim().toLowerCase());
+const passthrough = (overrides: Partial<LoadBalancerBehaviour> = {}): LoadBalancerBehaviour => ({
+  mode: 'passthrough',
+  proxyProtocol: null,
+  xForwardedFor: false,
+  targets: 'nodes',
+  misspelledAnnotations: [],
+  ...overrides,
+});
+const proxying = (overrides: Partial<LoadBalancerBehaviour> = {}): LoadBalancerBehaviour =>
+  passthrough({ mode: 'proxy', ...overrides });
+
+/** Port lists such as Scaleway's "80,443" or "*" (§7 Scaleway). */
+const coversPort = (value: string | undefined, port: number) =>
+  value !== undefined && (truthy(value) || value.split(',').map((p) => p.trim()).includes(String(port)));
+
+const OCTAVIA_PROXY = 'loadbalancer.openstack.org/proxy-protocol';
+const OCTAVIA_XFF = 'loadbalancer.openstack.org/x-forwarded-for';
+
+/** OpenStack Octavia (§7, S27; seed 000): amphorae proxy; PROXY via proxy-protocol, XFF via an HTTP listener. */
+function octaviaBehaviour(service: ServiceInfo): LoadBalancerBehaviour {
+  const a = service.annotations;
+  const pp = a[OCTAVIA_PROXY]?.trim().toLowerCase();
+  return proxying({
+    proxyProtocol: pp === 'v2' ? { version: 2 } : pp === 'true' || pp === 'v1' ? { version: 1 } : null,
+    xForwardedFor: truthy(a[OCTAVIA_XFF]),
+    // Seed 000 spells it "x-forward-for"; the cloud controller only reads "x-forwarded-for".
+    misspelledAnnotations: Object.keys(a).filter((k) => k === 'loadbalancer.openstack.org/x-forward-for'),
+  });
+}
+
+const octaviaProxyAnnotations = (version: 'v1' | 'v2' | 'off') => ({
+  [OCTAVIA_PROXY]: version === 'off' ? null : version === 'v1' ? 'true' : 'v2',
+});
+
+export const PROVIDERS: LoadBalancerProvider[] = [
+  {
+    id: 'metallb',
+    label: 'MetalLB',
+    names: ['metallb'],
+    annotationPrefixes: ['metallb.io/', 'metallb.universe.tf/'],
+    providerIdSchemes: [],
+    // §4: MetalLB only announces the VIP (L2 ARP / BGP); the packet reaches the node unchanged.
+    behaviour: () => passthrough(),
+    proxyProtocolAnnotations: null,
+    xForwardedForAnnotations: null,
+    hostnameWorkaround: null,
+    setsProxyIpModeWithProxyProtocol: false,
+  },
+  {
+    id: 'servicelb',
+    label: 'k3s ServiceLB (klipper-lb)',
+    names: ['servicelb', 'k3s'],
+    annotationPrefixes: ['svccontroller.k3s.cattle.io/'],
+    providerIdSchemes: ['k3s'],
+    // §5: the svclb pod DNATs and always MASQUERADEs toward DEST_IPS.
+    behaviour: () => passthrough({ mode: 'svclb' }),
+    proxyProtocolAnnotations: null,
+    xForwardedForAnnotations: null,
+    hostnameWorkaround: null,
+    setsProxyIpModeWithProxyProtocol: false,
+  },
+  {
+    id: 'openstack',
+    label: 'OpenStack Octavia',
+    names: ['openstack'],
+    annotationPrefixes: ['loadbalancer.openstack.org/'],
+    providerIdSchemes: ['openstack'],
+    behaviour: octaviaBehaviour,
+    proxyProtocolAnnotations: octaviaProxyAnnotations,
+    xForwardedForAnnotations: (on) => ({ [OCTAVIA_XFF]: on ? 'true' : null }),
+    hostnameWorkaround: 'cloud.conf [LoadBalancer] enable-ingress-hostname = true (with ingress-hostname-suffix)',
+    setsProxyIpModeWithProxyProtocol: true,
+  },
+  {
+    id: 'ovh',
+    label: 'OVHcloud MKS',
+    names: ['ovh', 'ovhcloud'],
+    annotationPrefixes: ['service.beta.kubernetes.io/ovh-loadbalancer-'],
+    providerIdSchemes: ['ovhcloud'],
+    // §7 OVHcloud: Octavia annotations, or the legacy IOLB key with v1 | v2 | v2-ssl | v2-ssl-cn.
+    behaviour(service) {
+      const octavia = octaviaBehaviour(service);
+      const legacy = service.annotations['service.beta.kubernetes.io/ovh-loadbalancer-proxy-protocol']?.trim();
+      if (octavia.proxyProtocol || !legacy) return octavia;
+      return { ...octavia, proxyProtocol: { version: legacy === 'v1' ? 1 : 2 } };
+    },
+    proxyProtocolAnnotations: octaviaProxyAnnotations,
+    xForwardedForAnnotations: null,
+    hostnameWorkaround: null,
+    setsProxyIpModeWithProxyProtocol: true,
+  },
+  {
+    id: 'aws',
+    label: 'AWS ELB',
+    names: ['aws'],
+    annotationPrefixes: ['service.beta.kubernetes.io/aws-load-balancer-'],
+    providerIdSchemes: ['aws'],
+    // §7 AWS (S28): CLB proxies (PROXY v1 with "*", XFF with an HTTP backend); NLB instance targets keep the
+    // client; AWS LB Controller ip targets do not unless preserve_client_ip.enabled=true, and PROXY is v2 there.
+    behaviour(service) {
+      const a = (k: string) => service.annotations[`service.beta.kubernetes.io/aws-load-balancer-${k}`];
+      const type = (a('type') ?? '').toLowerCase();
+      const attributes = a('target-group-attributes') ?? '';
+      const wantsProxy = a('proxy-protocol') === '*' || /proxy_protocol_v2\.enabled=true/.test(attributes);
+      if (type === 'nlb' || type === 'external' || service.loadBalancerClass === 'service.k8s.aws/nlb') {
+        const ipTargets = (a('nlb-target-type') ?? 'instance') === 'ip';
+        const preserve = /preserve_client_ip\.enabled=(true|false)/.exec(attributes)?.[1];
+        const keepsClient = preserve === undefined ? !ipTargets : preserve === 'true';
+        return (keepsClient && !wantsProxy ? passthrough : proxying)({
+          proxyProtocol: wantsProxy ? { version: 2 } : null,
+          targets: ipTargets ? 'pods' : 'nodes',
+        });
+      }
+      const backend = (a('backend-protocol') ?? '').toLowerCase();
+      return proxying({
+        proxyProtocol: wantsProxy ? { version: 1 } : null,
+        xForwardedFor: backend === 'http' || backend === 'https',
+      });
+    },
+    proxyProtocolAnnotations: (version) => ({
+      'service.beta.kubernetes.io/aws-load-balancer-proxy-protocol': version === 'off' ? null : '*',
+    }),
+    xForwardedForAnnotations: (on) => ({ 'service.beta.kubernetes.io/aws-load-balancer-backend-protocol': on ? 'http' : null }),
+    hostnameWorkaround: null,
+    setsProxyIpModeWithProxyProtocol: false,
+  },
+  {
+    id: 'digitalocean',
+    label: 'DigitalOcean',
+    names: ['digitalocean', 'do'],
+    annotationPrefixes: ['service.beta.kubernetes.io/do-loadbalancer-'],
+    providerIdSchemes: ['digitalocean'],
+    // §7 DigitalOcean (S29): REGIONAL_NETWORK (default) is pass-through; REGIONAL proxies; a PROXY preamble or an
+    // HTTP listener means the LB terminates TCP.
+    behaviour(service) {
+      const a = (k: string) => service.annotations[`service.beta.kubernetes.io/do-loadbalancer-${k}`];
+      const pp = truthy(a('enable-proxy-protocol'));
+      const http = ['http', 'http2', 'https'].includes((a('protocol') ?? '').toLowerCase());
+      const regional = (a('type') ?? 'REGIONAL_NETWORK').toUpperCase() === 'REGIONAL';
+      if (!regional && !pp && !http) return passthrough();
+      return proxying({ proxyProtocol: pp ? { version: 1 } : null, xForwardedFor: http });
+    },
+    proxyProtocolAnnotations: (version) => ({
+      'service.beta.kubernetes.io/do-loadbalancer-enable-proxy-protocol': version === 'off' ? null : 'true',
+    }),
+    xForwardedForAnnotations: (on) => ({ 'service.beta.kubernetes.io/do-loadbalancer-protocol': on ? 'http' : null }),
+    hostnameWorkaround: 'service.beta.kubernetes.io/do-loadbalancer-hostname: <a DNS name pointing at the LB>',
+    setsProxyIpModeWithProxyProtocol: false,
+  },
+  {
+    id: 'hetzner',
+    label: 'Hetzner Cloud',
+    names: ['hetzner', 'hcloud'],
+    annotationPrefixes: ['load-balancer.hetzner.cloud/'],
+    providerIdSchemes: ['hcloud'],
+    // §7 Hetzner (S30): the LB proxies unless PROXY protocol is on; protocol http/https adds X-Forwarded-For.
+    behaviour(service) {
+      const a = (k: string) => service.annotations[`load-balancer.hetzner.cloud/${k}`];
+      return proxying({
+        proxyProtocol: truthy(a('uses-proxyprotocol')) ? { version: null } : null,
+        xForwardedFor: ['http', 'https'].includes((a('protocol') ?? '').toLowerCase()),
+      });
+    },
+    proxyProtocolAnnotations: (version) => ({ 'load-balancer.hetzner.cloud/uses-proxyprotocol': version === 'off' ? null : 'true' }),
+    xForwardedForAnnotations: (on) => ({ 'load-balancer.hetzner.cloud/protocol': on ? 'http' : null }),
+    hostnameWorkaround: 'load-balancer.hetzner.cloud/hostname: <a DNS name pointing at the LB>',
+    setsProxyIpModeWithProxyProtocol: false,
+  },
+  {
+    id: 'linode',
+    label: 'Linode NodeBalancer',
+    names: ['linode', 'akamai'],
+    annotationPrefixes: ['service.beta.kubernetes.io/linode-loadbalancer-'],
+    providerIdSchemes: ['linode'],
+    // §7 Linode (S31): default-proxy-protocol none|v1|v2 (old key proxy-protocol), overridable per port.
+    behaviour(service, port) {
+      const a = (k: string) => service.annotations[`service.beta.kubernetes.io/linode-loadbalancer-${k}`];
+      let setting = a('default-proxy-protocol') ?? a('proxy-protocol') ?? 'none';
+      let protocol = a('default-protocol') ?? 'tcp';
+      const perPort = a(`port-${port}`);
+      if (perPort) {
+        try {
+          const parsed = JSON.parse(perPort) as { 'proxy-protocol'?: string; protocol?: string };
+          setting = parsed['proxy-protocol'] ?? setting;
+          protocol = parsed.protocol ?? protocol;
+        } catch {
+          // An unparsable per-port annotation is ignored by the cloud controller too; the defaults apply.
+        }
+      }
+      return proxying({
+        proxyProtocol: setting === 'v1' ? { version: 1 } : setting === 'v2' ? { version: 2 } : null,
+        xForwardedFor: ['http', 'https'].includes(protocol.toLowerCase()),
+      });
+    },
+    proxyProtocolAnnotations: (version) => ({
+      'service.beta.kubernetes.io/linode-loadbalancer-default-proxy-protocol': version === 'off' ? 'none' : version,
+    }),
+    xForwardedForAnnotations: (on) => ({ 'service.beta.kubernetes.io/linode-loadbalancer-default-protocol': on ? 'http' : null }),
+    hostnameWorkaround: 'service.beta.kubernetes.io/linode-loadbalancer-hostname-only-ingress: "true"',
+    setsProxyIpModeWithProxyProtocol: false,
+  },
+  {
+    id: 'scaleway',
+    label: 'Scaleway',
+    names: ['scaleway', 'scw'],
+    annotationPrefixes: ['service.beta.kubernetes.io/scw-loadbalancer-'],
+    providerIdSchemes: ['scaleway'],
+    // §7 Scaleway (S32): proxy-protocol-v1 / -v2 take true, "*", or a port list.
+    behaviour(service, port) {
+      const a = (k: string) => service.annotations[`service.beta.kubernetes.io/scw-loadbalancer-${k}`];
+      const version = coversPort(a('proxy-protocol-v2'), port) ? 2 : coversPort(a('proxy-protocol-v1'), port) ? 1 : null;
+      return proxying({ proxyProtocol: version ? { version } : null });
+    },
+    proxyProtocolAnnotations: (version) => ({
+      'service.beta.kubernetes.io/scw-loadbalancer-proxy-protocol-v1': version === 'v1' ? 'true' : null,
+      'service.beta.kubernetes.io/scw-loadbalancer-proxy-protocol-v2': version === 'v2' ? 'true' : null,
+    }),
+    xForwardedForAnnotations: null,
+    hostnameWorkaround: 'service.beta.kubernetes.io/scw-loadbalancer-use-hostname: "true"',
+    setsProxyIpModeWithProxyProtocol: false,
+  },
+  {
+    id: 'azure',
+    label: 'Azure Standard LB',
+    names: ['azure'],
+    annotationPrefixes: ['service.beta.kubernetes.io/azure-'],
+    providerIdSchemes: ['azure'],
+    // §7 Azure (S34): pass-through; PROXY exists only on Private Link Service traffic, not on the public path.
+    behaviour: () => passthrough(),
+    proxyProtocolAnnotations: null,
+    xForwardedForAnnotations: null,
+    hostnameWorkaround: null,
+    setsProxyIpModeWithProxyProtocol: false,
+  },
+  {
+    id: 'gce',
+    label: 'Google Cloud passthrough LB',
+    names: ['gce', 'gke', 'google'],
+    annotationPrefixes: ['networking.gke.io/', 'cloud.google.com/'],
+    providerIdSchemes: ['gce'],
+    // §7 GKE (S35): L4 passthrough LBs keep the client address.
+    behaviour: () => passthrough(),
+    proxyProtocolAnnotations: null,
+    xForwardedForAnnotations: null,
+    hostnameWorkaround: null,
+    setsProxyIpModeWithProxyProtocol: false,
+  },
+];
+
+/** Used when nothing identifies the provider: assumed pass-through and said so in a finding. */
+export const UNKNOWN_PROVIDER: LoadBalancerProvider = {
+  id: 'unknown',
+  label: 'unidentified load balancer',
+  names: [],
+  annotationPrefixes: [],
+  providerIdSchemes: [],
+  behaviour: () => passthrough(),
+  proxyProtocolAnnotations: null,
+  xForwardedForAnnotations: null,
+  hostnameWorkaround: null,
+  setsProxyIpModeWithProxyProtocol: false,
+};
+
+const byId = (id: string) => PROVIDERS.find((p) => p.id === id);
+
+/**
+ * Which provider serves a LoadBalancer Service: what discovery says (MetalLB / ServiceLB / the cloud's name),
+ * then the provider's annotations on the Service, then the nodes' providerID scheme ("openstack:///…").
+ */
+export function resolveProvider(service: ServiceInfo, inventory: ClusterInventory): LoadBalancerProvider {
+  if (service.loadBalancerProvider === 'metallb') return byId('metallb') ?? UNKNOWN_PROVIDER;
+  if (service.loadBalancerProvider === 'servicelb') return byId('servicelb') ?? UNKNOWN_PROVIDER;
+  const cloudName = inventory.loadBalancers.find((p) => p.provider === 'cloud')?.name?.toLowerCase();
+  const byName = cloudName ? PROVIDERS.find((p) => p.names.includes(cloudName)) : undefined;
+  if (byName) return byName;
+  const keys = Object.keys(service.annotations);
+  const byAnnotation = PROVIDERS.find((p) => keys.some((k) => p.annotationPrefixes.some((prefix) => k.startsWith(prefix))));
+  if (byAnnotation) return byAnnotation;
+  const schemes = inventory.nodes.map((n) => n.providerID?.split(':')[0]?.toLowerCase()).filter(Boolean);
+  return PROVIDERS.find((p) => p.providerIdSchemes.some((s) => schemes.includes(s))) ?? UNKNOWN_PROVIDER;
+}

@@ -1,0 +1,364 @@
+// The hop stages paths are built from. Each stage applies one documented rule (see the function it calls).
+import type {
+  EndpointInfo,
+  IngressControllerInfo,
+  NodeInfo,
+  ObjectRef,
+  PodInfo,
+  PodRef,
+  ServiceInfo,
+  TrafficPolicy,
+} from '@/lib/types';
+import type { ControllerModel } from './controllers';
+import { type Claim, type Flow, address, appBelief, withPeer } from './flow';
+import {
+  egressSource,
+  externalTrafficAtNode,
+  hasReadyEndpointOn,
+  hostPortOrNetwork,
+  readyEndpoints,
+  routedToPod,
+} from './kubeproxy';
+import type { LoadBalancerBehaviour, LoadBalancerProvider } from './loadbalancers';
+import type { Stage, StageResult } from './plan';
+import type { TrustContext } from './trust';
+
+const serviceRef = (s: ServiceInfo): ObjectRef => ({ kind: 'Service', namespace: s.namespace, name: s.name });
+const nodeRef = (n: NodeInfo): ObjectRef => ({ kind: 'Node', name: n.name });
+const podRef = (p: PodRef): ObjectRef => ({ kind: 'Pod', namespace: p.namespace, name: p.name });
+const sees = (flow: Flow, next: Flow | null): StageResult => ({ ...appBelief(flow), next });
+
+export function clientStage(name = 'client'): Stage {
+  return {
+    role: 'client',
+    hop: { id: 'client', kind: 'client', name, address: null, port: null, objects: [], details: {} },
+    pass: (flow) => ({ believed: flow.peer, via: 'source', next: flow }),
+  };
+}
+
+/** The source pod of an egress path: it is the "client" whose address the outside host should learn. */
+export function sourcePodStage(pod: PodInfo | null, nodeName: string | null): Stage {
+  return {
+    role: 'client',
+    hop: {
+      id: pod ? `pod:${pod.namespace}/${pod.name}` : 'pod:any',
+      kind: 'pod',
+      name: pod ? pod.name : 'any pod',
+      address: pod?.ip ?? null,
+      port: null,
+      objects: pod ? [podRef(pod)] : [],
+      details: nodeName ? { node: nodeName } : {},
+    },
+    pass: (flow) => ({ believed: flow.peer, via: 'source', next: flow }),
+  };
+}
+
+/**
+ * The load balancer in front of the nodes (table in loadbalancers.ts). passthrough: DNAT only (netlab row 10);
+ * proxy: a new connection from the LB, optionally with PROXY (rows 16–17) or an X-Forwarded-For line (rows 15, 18);
+ * svclb: k3s klipper-lb MASQUERADEs to its pod address (DOMAIN §5).
+ */
+export function loadBalancerStage(input: {
+  service: ServiceInfo;
+  provider: LoadBalancerProvider;
+  behaviour: LoadBalancerBehaviour;
+  lbAddress: string;
+  port: number;
+  announcingNode: NodeInfo | null;
+  svclbPod: PodInfo | null;
+}): Stage {
+  const { service, provider, behaviour, lbAddress, port, announcingNode, svclbPod } = input;
+  const ingress = service.loadBalancerIngress.find((i) => i.ip === lbAddress || i.hostname === lbAddress);
+  const details: Record<string, string> = {
+    provider: provider.label,
+    mode: behaviour.mode,
+    'PROXY protocol': behaviour.proxyProtocol ? `v${behaviour.proxyProtocol.version ?? '1/2'}` : 'off',
+    'X-Forwarded-For': String(behaviour.xForwardedFor),
+    ipMode: ingress?.ipMode ?? 'VIP (unset)',
+  };
+  if (announcingNode) details['announced by'] = announcingNode.name;
+  if (behaviour.mode === 'proxy') details['source seen by the backend'] = 'the LB member-port address (not discoverable)';
+  const objects = [serviceRef(service)];
+  if (svclbPod) objects.push(podRef(svclbPod));
+  return {
+    role: 'loadBalancer',
+    hop: {
+      id: `loadBalancer:${lbAddress}`,
+      kind: 'loadBalancer',
+      name: behaviour.mode === 'svclb' ? `${svclbPod?.name ?? 'svclb'} (${provider.label})` : `${provider.label} ${lbAddress}`,
+      address: lbAddress,
+      port,
+      objects,
+      details,
+    },
+    pass(flow) {
+      const believed = { believed: flow.peer, via: 'source' as const };
+      if (behaviour.mode === 'passthrough') return { ...believed, next: flow };
+      if (behaviour.mode === 'svclb') return { ...believed, next: withPeer(flow, address('svclb', svclbPod?.ip ?? null)) };
+      const appended: Claim[] = behaviour.xForwardedFor ? [{ address: flow.peer, vouched: true }] : [];
+      return {
+        ...believed,
+        next: {
+          peer: address('loadBalancer', null),
+          proxyProtocol: behaviour.proxyProtocol ? { version: behaviour.proxyProtocol.version, src: flow.peer } : null,
+          xForwardedFor: [...flow.xForwardedFor, ...appended],
+          xRealIp: flow.xRealIp,
+        },
+      };
+    },
+  };
+}
+
+/** kube-proxy on the receiving node for a NodePort / LB address (DOMAIN §2.5; netlab rows 6–12). */
+export function nodePortStage(service: ServiceInfo, node: NodeInfo, port: number | null, kubeProxyMode: string): Stage {
+  const policy: TrafficPolicy = service.externalTrafficPolicy ?? 'Cluster';
+  const local = hasReadyEndpointOn(service, node.name);
+  return {
+    role: 'node',
+    hop: {
+      id: `node:${node.name}`,
+      kind: 'node',
+      name: node.name,
+      address: node.internalIP,
+      port,
+      objects: [nodeRef(node), serviceRef(service)],
+      details: {
+        externalTrafficPolicy: policy,
+        'kube-proxy mode': kubeProxyMode,
+        'ready local endpoints': String(service.endpoints.filter((e) => e.ready && e.nodeName === node.name).length),
+        ...(service.healthCheckNodePort ? { healthCheckNodePort: String(service.healthCheckNodePort) } : {}),
+      },
+    },
+    pass(flow) {
+      if (policy === 'Cluster' && readyEndpoints(service).length === 0) {
+        return {
+          believed: flow.peer,
+          via: 'source',
+          next: null,
+          failure: { kind: 'no-endpoints', verdict: 'unreachable', outcome: 'refused', message: 'no ready endpoint' },
+        };
+      }
+      const delivery = externalTrafficAtNode(policy, node, local, flow.peer);
+      if (delivery.action === 'drop') {
+        return {
+          believed: flow.peer,
+          via: 'source',
+          next: null,
+          failure: { kind: 'local-drop', verdict: 'unreachable', outcome: 'timeout', message: 'dropped: no local endpoint' },
+        };
+      }
+      return {
+        believed: flow.peer,
+        via: 'source',
+        next: withPeer(flow, delivery.peer),
+        details: { SNAT: delivery.snat ? `to ${node.internalIP ?? node.name}` : 'none' },
+      };
+    },
+  };
+}
+
+/** A pod reached on its node's address: hostPort (CNI portmap DNAT) or hostNetwork (the node's own socket). */
+export function hostStage(pod: PodInfo, node: NodeInfo | null, port: number): Stage {
+  return {
+    role: 'node',
+    hop: {
+      id: `node:${node?.name ?? pod.nodeName ?? 'unknown'}`,
+      kind: 'node',
+      name: node?.name ?? pod.nodeName ?? 'unknown node',
+      address: node?.internalIP ?? pod.hostIP,
+      port,
+      objects: node ? [nodeRef(node), podRef(pod)] : [podRef(pod)],
+      details: { [pod.hostNetwork ? 'hostNetwork' : 'hostPort']: String(port), SNAT: 'none' },
+    },
+    pass: (flow) => ({ believed: flow.peer, via: 'source', next: withPeer(flow, hostPortOrNetwork(flow.peer)) }),
+  };
+}
+
+/** An in-cluster client of an LB address (ipMode VIP): kube-proxy sends it to the endpoints with Cluster semantics. */
+export function shortCircuitStage(service: ServiceInfo, lbAddress: string): Stage {
+  const policy = service.externalTrafficPolicy ?? 'Cluster';
+  return {
+    role: 'node',
+    hop: {
+      id: 'node:caller',
+      kind: 'node',
+      name: "the caller's node",
+      address: null,
+      port: null,
+      objects: [serviceRef(service)],
+      details: { 'short-circuit': `kube-proxy routes ${lbAddress} to the endpoints; the LB is not involved` },
+    },
+    // Cluster policy masquerades pod traffic to external destinations; Local sends pod traffic to the Service as is.
+    pass: (flow) => ({
+      believed: flow.peer,
+      via: 'source',
+      next: policy === 'Cluster' ? withPeer(flow, address('node', null)) : flow,
+    }),
+  };
+}
+
+/** The ingress controller pod (controllers/): PROXY / forwarded-header trust, then its own upstream request. */
+export function controllerStage(
+  controller: IngressControllerInfo,
+  model: ControllerModel,
+  pod: PodRef | null,
+  trust: TrustContext,
+): Stage {
+  return {
+    role: 'controller',
+    hop: {
+      id: `ingressController:${pod ? `${pod.namespace}/${pod.name}` : controller.id}`,
+      kind: 'ingressController',
+      name: pod?.name ?? controller.id,
+      address: pod?.ip ?? null,
+      port: null,
+      objects: [
+        ...(pod ? [podRef(pod)] : []),
+        ...(controller.configMap ? [{ kind: 'ConfigMap', namespace: controller.configMap.split('/')[0], name: controller.configMap.split('/')[1] ?? '' }] : []),
+      ],
+      details: { controller: controller.id, kind: model.label },
+    },
+    pass(flow) {
+      if (!pod) {
+        return {
+          believed: flow.peer,
+          via: 'source',
+          next: null,
+          failure: { kind: 'no-endpoints', verdict: 'unreachable', outcome: 'refused', message: 'no ready controller pod' },
+        };
+      }
+      const result = model.receive(flow, controller, address('ingressController', pod.ip), trust);
+      if (!result.ok) {
+        return {
+          ...appBelief(flow),
+          next: null,
+          details: result.details,
+          failure: { kind: result.failure, verdict: 'broken', outcome: result.outcome, message: result.message },
+        };
+      }
+      return { believed: result.believed, via: result.via, next: result.upstream, details: result.details };
+    },
+  };
+}
+
+/** A ClusterIP hop: pods reaching a Service are never SNAT'd (DOMAIN §2.4; netlab rows 2–3). */
+export function clusterIPStage(service: ServiceInfo, port: number | null, afterController: boolean): Stage {
+  return {
+    role: 'service',
+    hop: {
+      id: `service:${service.namespace}/${service.name}`,
+      kind: 'service',
+      name: service.name,
+      address: service.clusterIP,
+      port,
+      objects: [serviceRef(service)],
+      details: { type: service.type, 'ready endpoints': String(readyEndpoints(service).length) },
+    },
+    pass(flow) {
+      if (readyEndpoints(service).length === 0) {
+        return {
+          ...appBelief(flow),
+          next: null,
+          // Behind a controller the client gets 503 from it; a pod calling the ClusterIP is refused.
+          failure: {
+            kind: 'no-endpoints',
+            verdict: 'unreachable',
+            outcome: afterController ? 'http-error' : 'refused',
+            message: 'no ready endpoint',
+          },
+        };
+      }
+      return sees(flow, withPeer(flow, routedToPod(flow.peer)));
+    },
+  };
+}
+
+/** The application pod: the last pod hop, reading the client the way an app does (flow.ts appBelief). */
+export function appStage(endpoint: EndpointInfo, pod: PodInfo | null): Stage {
+  const name = pod?.name ?? endpoint.targetRef?.name ?? endpoint.ip;
+  const namespace = pod?.namespace ?? endpoint.targetRef?.namespace ?? null;
+  return {
+    role: 'app',
+    hop: {
+      id: namespace ? `pod:${namespace}/${name}` : `pod:${endpoint.ip}`,
+      kind: 'pod',
+      name,
+      address: endpoint.ip,
+      port: null,
+      objects: namespace ? [{ kind: 'Pod', namespace, name }] : [],
+      details: { node: endpoint.nodeName ?? 'unknown', ...(pod?.roles.includes('echo') ? { 'parses PROXY': 'yes (echo)' } : {}) },
+    },
+    pass: (flow) => sees(flow, null),
+  };
+}
+
+/** A transparent egress proxy sidecar that writes pod details into request headers (seed 004). */
+export function egressProxyStage(pod: PodInfo): Stage {
+  const proxy = pod.egressProxy!;
+  const writesXff = proxy.injectsHeaders.some((h) => h.toLowerCase() === 'x-forwarded-for');
+  return {
+    role: 'egressProxy',
+    hop: {
+      id: `egressProxy:${pod.namespace}/${pod.name}/${proxy.container}`,
+      kind: 'egressProxy',
+      name: proxy.container,
+      address: pod.ip,
+      port: null,
+      objects: [podRef(pod)],
+      details: { image: proxy.image, 'injects headers': proxy.injectsHeaders.join(', ') || '(none)' },
+    },
+    // The sidecar shares the pod's network namespace, so the connection still leaves from the pod address.
+    pass: (flow) => ({
+      believed: flow.peer,
+      via: 'source',
+      next: writesXff ? { ...flow, xForwardedFor: [...flow.xForwardedFor, { address: flow.peer, vouched: true }] } : flow,
+    }),
+  };
+}
+
+/** The node a pod's traffic leaves through: CNI masquerade to the node IP unless natOutgoing is off. */
+export function egressNodeStage(cni: { name: string; natOutgoing: boolean | null }, node: NodeInfo | null): Stage {
+  return {
+    role: 'node',
+    hop: {
+      id: `node:${node?.name ?? 'any'}`,
+      kind: 'node',
+      name: node?.name ?? "the pod's node",
+      address: node?.internalIP ?? null,
+      port: null,
+      objects: node ? [nodeRef(node)] : [],
+      details: { CNI: cni.name, natOutgoing: cni.natOutgoing === null ? 'unknown (assumed on)' : String(cni.natOutgoing) },
+    },
+    pass: (flow) => ({ believed: flow.peer, via: 'source', next: withPeer(flow, egressSource(cni, node, flow.peer)) }),
+  };
+}
+
+export function externalStage(): Stage {
+  return {
+    role: 'external',
+    hop: { id: 'external', kind: 'external', name: 'host outside the cluster', address: null, port: null, objects: [], details: {} },
+    pass: (flow) => sees(flow, null),
+  };
+}
+
+/** An Ingress no controller claims: nothing listens for it. */
+export function missingControllerStage(className: string | null): Stage {
+  return {
+    role: 'controller',
+    hop: {
+      id: 'ingressController:none',
+      kind: 'ingressController',
+      name: 'no controller',
+      address: null,
+      port: null,
+      objects: [],
+      details: { ingressClassName: className ?? '(none)' },
+    },
+    pass: (flow) => ({
+      believed: flow.peer,
+      via: 'source',
+      next: null,
+      failure: { kind: 'no-controller', verdict: 'unreachable', outcome: 'refused', message: 'no controller serves this Ingress' },
+    }),
+  };
+}

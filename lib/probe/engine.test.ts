@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEchoServer, type EchoServer } from '@/lib/echo/server';
+import type { TraceEvent } from '@/lib/types';
+import { runTrace, simulateTrace } from './engine';
+import { inventory, node, path, service } from './testing';
+import { socketTransport, type ProbeTransport } from './transport';
+import { parseNdjson, ndjsonResponse } from './stream';
+
+async function collect(events: AsyncIterable<TraceEvent>): Promise<TraceEvent[]> {
+  const all: TraceEvent[] = [];
+  for await (const event of events) all.push(event);
+  return all;
+}
+
+let echo: EchoServer;
+beforeAll(async () => {
+  echo = await startEchoServer({ port: 0, host: '127.0.0.1' });
+});
+afterAll(() => echo.close());
+
+// A one-node "cluster" on loopback: the node is 127.0.0.1 and the NodePort is the echo server's port.
+const loopbackInventory = () =>
+  inventory({
+    nodes: [node('node1', '127.0.0.1', '10.244.1.0/24')],
+    services: [
+      service({
+        namespace: 'lab',
+        name: 'echo',
+        type: 'NodePort',
+        clusterIP: '10.96.0.10',
+        externalTrafficPolicy: 'Cluster',
+        ports: [{ name: 'http', port: 80, nodePort: echo.port, targetPort: 8080, protocol: 'TCP' }],
+      }),
+    ],
+  });
+const nodePortPath = () =>
+  path({ id: 'nodePort/lab/echo', entry: { kind: 'nodePort', namespace: 'lab', name: 'echo', host: null, address: null, port: echo.port } });
+
+describe('runTrace', () => {
+  it('streams start, every probe, every path and done, over real sockets', async () => {
+    const events = await collect(
+      runTrace({ paths: [nodePortPath()], inventory: loopbackInventory(), transport: socketTransport, timeoutMs: 1000, concurrency: 4 }),
+    );
+    expect(events.map((e) => e.type)).toEqual(['start', 'probe', 'probe', 'path', 'done']);
+    const done = events.at(-1) as Extract<TraceEvent, { type: 'done' }>;
+    expect(done.trace.simulated).toBe(false);
+    expect(done.trace.prober.address).toBe('127.0.0.1');
+    expect(done.trace.paths[0]).toMatchObject({ observedVerdict: 'preserved', matchesPrediction: true });
+    expect(done.trace.paths[0]!.probes.every((p) => p.observation?.peer === '127.0.0.1')).toBe(true);
+  });
+
+  it('keeps at most `concurrency` probes in flight', async () => {
+    const nodes = Array.from({ length: 20 }, (_, i) => node(`n${i}`, `192.0.2.${i + 1}`, `10.244.${i}.0/24`));
+    let inFlight = 0;
+    let peak = 0;
+    let calls = 0;
+    const release: (() => void)[] = [];
+    const transport: ProbeTransport = async () => {
+      calls++;
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise<void>((resolve) => release.push(resolve));
+      inFlight--;
+      return { outcome: 'timeout', status: null, contentType: null, body: null, error: 'dropped', localAddress: null, durationMs: 1 };
+    };
+    const events = runTrace({ paths: [nodePortPath()], inventory: { ...loopbackInventory(), nodes }, transport, timeoutMs: 50, concurrency: 3 });
+    const collecting = collect(events);
+    while (calls < 21) {
+      await new Promise((resolve) => setImmediate(resolve));
+      release.splice(0).forEach((r) => r());
+    }
+    const all = await collecting;
+    expect(peak).toBe(3);
+    expect(all.filter((e) => e.type === 'probe')).toHaveLength(21);
+  });
+});
+
+describe('simulateTrace (demo mode)', () => {
+  it('labels everything simulated and needs no transport at all', async () => {
+    const unreachable = { ...nodePortPath(), id: 'u', verdict: 'unreachable' as const };
+    const events = await collect(simulateTrace([nodePortPath(), unreachable], loopbackInventory()));
+    const done = events.at(-1) as Extract<TraceEvent, { type: 'done' }>;
+    expect(done.trace.simulated).toBe(true);
+    expect(events[0]).toMatchObject({ type: 'start', simulated: true });
+    expect(done.trace.paths.map((p) => [p.pathId, p.observedVerdict])).toEqual([
+      ['nodePort/lab/echo', 'preserved'],
+      ['u', 'unreachable'],
+    ]);
+    expect(done.trace.paths[1]!.probes.every((p) => p.outcome === 'timeout' && p.durationMs === 0)).toBe(true);
+  });
+});
+
+describe('ndjsonResponse', () => {
+  it('writes one JSON event per line and hands the finished run over', async () => {
+    let remembered: string | null = null;
+    const response = ndjsonResponse(simulateTrace([nodePortPath()], loopbackInventory()), (trace) => (remembered = trace.id));
+    expect(response.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    const events = parseNdjson(await response.text());
+    expect(events.at(-1)).toMatchObject({ type: 'done', trace: { id: remembered } });
+  });
+
+  it('ends with an error line when the trace fails midway', async () => {
+    async function* failing(): AsyncGenerator<TraceEvent> {
+      yield { type: 'start', traceId: 't', simulated: false, pathIds: [], probeCount: 0 };
+      throw new Error('inventory vanished');
+    }
+    const events = parseNdjson(await ndjsonResponse(failing(), () => undefined).text());
+    expect(events.at(-1)).toMatchObject({ type: 'error', error: { code: 'trace_failed' } });
+  });
+});

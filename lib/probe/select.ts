@@ -1,0 +1,16 @@
+import { badRequest } from '@/lib/errors';
+import type { NetPath } from '@/lib/types';
+
+/** The paths a trace request names (all when none); an id the model does not know is refused. */
+export function selectPaths(paths: NetPath[], pathIds: string[] | undefined): NetPath[] {
+  if (!pathIds) return paths;
+  const byId = new Map(paths.map((p) => [p.id, p]));
+  const unknown = pathIds.filter((id) => !byId.has(id));
+  if (unknown.length > 0) {
+    throw badRequest(
+      `unknown path id${unknown.length > 1 ? 's' : ''}: ${unknown.slice(0, 5).join(', ')}`,
+      'use the ids from GET /api/v1/paths; probe targets come only from discovered cluster objects',
+    );
+  }
+  return [...new Set(pathIds)].map((id) => byId.get(id)!);
+}

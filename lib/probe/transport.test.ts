@@ -1,0 +1,112 @@
+import net from 'node:net';
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEchoServer, type EchoServer } from '@/lib/echo/server';
+import { parseEchoResponse } from '@/lib/echo/parse';
+import { socketTransport, parseHttpResponse } from './transport';
+
+// Real sockets on loopback only: the hopscope echo server and small servers that misbehave on purpose.
+let echo: EchoServer;
+const extras: net.Server[] = [];
+const sockets = new Set<net.Socket>();
+
+async function listen(server: net.Server): Promise<number> {
+  extras.push(server);
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as net.AddressInfo).port;
+}
+
+beforeAll(async () => {
+  echo = await startEchoServer({ port: 0, host: '127.0.0.1', identity: { podName: 'echo-1', nodeName: 'node1' } });
+});
+afterAll(async () => {
+  await echo.close();
+  for (const socket of sockets) socket.destroy();
+  await Promise.all(extras.map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+const target = (port: number, extra = {}) => ({ address: '127.0.0.1', port, label: `loopback:${port}`, ...extra });
+
+describe('socketTransport against the real echo server', () => {
+  it('reports the echo observation and the prober address', async () => {
+    const response = await socketTransport({ target: target(echo.port), httpPath: '/', headers: [['X-Forwarded-For', '198.51.100.66']], timeoutMs: 2000 });
+    expect(response.outcome).toBe('ok');
+    expect(response.localAddress).toBe('127.0.0.1');
+    const observation = parseEchoResponse(response.body!, response.contentType);
+    expect(observation?.peer).toBe('127.0.0.1');
+    expect(observation?.xForwardedFor).toEqual(['198.51.100.66']);
+    expect(observation?.echoPod).toBe('echo-1');
+    expect(observation?.proxyProtocol).toBeNull();
+  });
+
+  it.each(['v1', 'v2'] as const)('sends its own PROXY %s header first when the target expects one', async (version) => {
+    const response = await socketTransport({ target: target(echo.port, { proxyProtocol: version }), httpPath: '/', headers: [], timeoutMs: 2000 });
+    expect(response.outcome).toBe('ok');
+    const observation = parseEchoResponse(response.body!, response.contentType);
+    expect(observation?.proxyProtocol).toMatchObject({ version: version === 'v1' ? 1 : 2, src: '127.0.0.1', dst: '127.0.0.1', dstPort: echo.port });
+  });
+
+  it('sends the Host header of an Ingress target', async () => {
+    const response = await socketTransport({ target: target(echo.port, { host: 'shop.example.com' }), httpPath: '/', headers: [], timeoutMs: 2000 });
+    expect(parseEchoResponse(response.body!, response.contentType)?.host).toBe('shop.example.com');
+  });
+});
+
+describe('socketTransport failure outcomes', () => {
+  it('tells a refusal from a drop, an empty reply and an HTTP error', async () => {
+    const silent = await listen(net.createServer(() => undefined));
+    const hangUp = await listen(net.createServer((socket) => socket.end()));
+    const garbage = await listen(net.createServer((socket) => socket.end('SSH-2.0-not-http\r\n')));
+    const badRequest = await listen(
+      net.createServer((socket) => socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'))),
+    );
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const refusedPort = (server.address() as net.AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve));
+
+    const cases = [
+      { port: refusedPort, outcome: 'refused' },
+      { port: silent, outcome: 'timeout' },
+      { port: hangUp, outcome: 'empty-reply' },
+      { port: garbage, outcome: 'error' },
+      { port: badRequest, outcome: 'http-error', status: 400 },
+    ];
+    const results = await Promise.all(cases.map((c) => socketTransport({ target: target(c.port), httpPath: '/', headers: [], timeoutMs: 300 })));
+    results.forEach((r, i) => {
+      expect(r.outcome, `port case ${i}`).toBe(cases[i]!.outcome);
+      if (cases[i]!.status) expect(r.status).toBe(cases[i]!.status);
+    });
+  });
+
+  it('decodes a chunked answer (a healthCheckNodePort-like server)', async () => {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(503, { 'Content-Type': 'application/json' });
+      res.write('{"localEndpoints":');
+      res.end('0}');
+    });
+    const port = await listen(server);
+    const response = await socketTransport({ target: target(port), httpPath: '/healthz', headers: [], timeoutMs: 2000 });
+    expect(response).toMatchObject({ outcome: 'http-error', status: 503, body: '{"localEndpoints":0}' });
+  });
+});
+
+describe('parseHttpResponse', () => {
+  it.each([
+    ['HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi', 200, 'hi'],
+    ['HTTP/1.0 404 Not Found\r\n\r\n', 404, ''],
+    ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n1\r\nc\r\n0\r\n\r\n', 200, 'abc'],
+  ])('parses %j', (raw, status, body) => {
+    const parsed = parseHttpResponse(Buffer.from(raw, 'latin1'));
+    expect(parsed?.status).toBe(status);
+    expect(parsed?.body.toString()).toBe(body);
+  });
+
+  it('returns null for something that is not HTTP', () => {
+    expect(parseHttpResponse(Buffer.from('\x00\x01garbage\r\n\r\n'))).toBeNull();
+  });
+});

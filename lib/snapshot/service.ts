@@ -1,0 +1,69 @@
+import 'server-only';
+import type { SourceQueryInput } from '@/lib/api';
+import { config } from '@/lib/config';
+import { HopscopeError, badRequest, notFound } from '@/lib/errors';
+import { readBodyText } from './body';
+import { currentState } from './current';
+import { freezeSnapshot, rehomeImported } from './freeze';
+import { MAX_SNAPSHOT_BYTES } from './limits';
+import { parseSnapshotText, type Snapshot, type SnapshotSummary } from './schema';
+import { snapshotStore } from './stores';
+
+// What the snapshot routes and the /s/[id] page call: current state → snapshot → store, and back.
+
+export interface ShareOptions extends SourceQueryInput {
+  entry?: string | null;
+  redact?: boolean;
+  redactNodeNames?: boolean;
+}
+
+/** Freezes the current state of a source (the default one when no context/scenario is given) and stores it. */
+export async function shareCurrentState(options: ShareOptions): Promise<Snapshot> {
+  const { entry, redact, redactNodeNames, ...source } = options;
+  const state = await currentState(source);
+  const snapshot = freezeSnapshot(state, { entry, redact, redactNodeNames, appVersion: config().version });
+  await snapshotStore().put(snapshot);
+  return snapshot;
+}
+
+/** Validates an uploaded snapshot file (the body of the request) and stores it under a new id. */
+export async function importSnapshot(request: Request): Promise<Snapshot> {
+  const parsed = parseSnapshotText(await readBodyText(request, MAX_SNAPSHOT_BYTES));
+  if (!parsed.ok) {
+    const hint = 'upload a file saved with "Export JSON" from a hopscope snapshot page';
+    if (parsed.problem === 'json') throw badRequest(parsed.message, hint);
+    throw new HopscopeError('snapshot_invalid', parsed.message, 422, hint);
+  }
+  const snapshot = rehomeImported(parsed.snapshot);
+  await snapshotStore().put(snapshot);
+  return snapshot;
+}
+
+const unknownSnapshot = (id: string) =>
+  notFound(`no snapshot with id "${id}"`, 'the link may be mistyped, or the snapshot expired under the retention policy');
+
+export async function getSnapshot(id: string): Promise<Snapshot> {
+  const snapshot = await snapshotStore().get(id);
+  if (!snapshot) throw unknownSnapshot(id);
+  return snapshot;
+}
+
+/** For the page: null instead of an error, so it can render Next's not-found page. */
+export async function findSnapshot(id: string): Promise<Snapshot | null> {
+  return snapshotStore().get(id);
+}
+
+export async function listSnapshots(): Promise<SnapshotSummary[]> {
+  return snapshotStore().list();
+}
+
+export async function deleteSnapshot(id: string): Promise<void> {
+  if (!(await snapshotStore().delete(id))) throw unknownSnapshot(id);
+}
+
+/** The share link: HOPSCOPE_PUBLIC_URL when set (hopscope behind an Ingress), else the origin the request came to. */
+export function snapshotUrl(id: string, request: Request): string {
+  const base = config().publicUrl ?? new URL(request.url).origin;
+  // Relative to a base with a trailing slash, so a path prefix in the public URL (…/hopscope/) is kept.
+  return new URL(`s/${id}`, base.endsWith('/') ? base : `${base}/`).toString();
+}

@@ -1,0 +1,48 @@
+import { defineConfig } from '@playwright/test';
+
+// Browser tests run the BUILT app (`npm run build` first): once in demo mode, once against the fixture
+// Kubernetes API server. Debian's Chromium is used as is; no browser download.
+const DEMO_PORT = Number(process.env.HOPSCOPE_E2E_DEMO_PORT ?? 3310);
+const FIXTURE_PORT = Number(process.env.HOPSCOPE_E2E_FIXTURE_PORT ?? 3311);
+
+export default defineConfig({
+  testDir: 'e2e/browser',
+  outputDir: 'test-results/playwright',
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: true,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
+  use: {
+    browserName: 'chromium',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+    viewport: { width: 1440, height: 900 },
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    { name: 'demo', testMatch: /demo\.spec\.ts$/, use: { baseURL: `http://127.0.0.1:${DEMO_PORT}` } },
+    { name: 'fixture', testMatch: /fixture\.spec\.ts$/, use: { baseURL: `http://127.0.0.1:${FIXTURE_PORT}` } },
+  ],
+  webServer: [
+    {
+      command: 'node .next/standalone/server.js',
+      url: `http://127.0.0.1:${DEMO_PORT}/healthz`,
+      env: { PORT: String(DEMO_PORT), HOSTNAME: '127.0.0.1', HOPSCOPE_DEMO: '1', HOPSCOPE_LOG_LEVEL: 'warn' },
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      // Starts the fixture API server (HTTPS, real kubeconfig), then the app with KUBECONFIG pointing at it.
+      command: 'npx tsx e2e/browser/serve-against-fixture.ts',
+      url: `http://127.0.0.1:${FIXTURE_PORT}/healthz`,
+      env: { PORT: String(FIXTURE_PORT), HOSTNAME: '127.0.0.1', HOPSCOPE_LOG_LEVEL: 'warn' },
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+  ],
+});
