@@ -12,9 +12,12 @@ RUN npm ci && \\
 
 FROM --platform=linux/amd64 \${BASE}
 ARG VERSION=dev
+ARG BASE
 ENV A=1 \\
     B="two words" \\
-    V=\${VERSION}
+    V=\${VERSION} \\
+    FROM_GLOBAL=\${BASE} \\
+    UNDECLARED=x\${NOPE}
 ENV LEGACY value
 workdir /srv
 WORKDIR app
@@ -43,6 +46,8 @@ describe('parseDockerfile / runtimeImage', () => {
     ['a default build arg', 'V', 'dev'],
     ['the first pair of a multi-line ENV', 'A', '1'],
     ['the legacy `ENV key value` form', 'LEGACY', 'value'],
+    ['a global ARG the stage re-declares', 'FROM_GLOBAL', 'node:20-slim'],
+    ['an undeclared variable as empty', 'UNDECLARED', 'x'],
   ])('reads ENV: %s', (_, name, value) => {
     expect(image.env[name]).toBe(value);
   });

@@ -64,7 +64,9 @@ export function parseDockerfile(text: string): Dockerfile {
       if (!from) throw new Error(`cannot parse FROM ${args}`);
       dockerfile.stages.push({ name: from[2] ?? null, base: from[1]!, instructions: [] });
     } else if (dockerfile.stages.length === 0) {
-      if (keyword === 'ARG') Object.assign(dockerfile.globalArgs, parseKeyValues(args, {}));
+      if (keyword === 'ARG') {
+        for (const [name, value] of argDeclarations(args)) dockerfile.globalArgs[name] = value ?? '';
+      }
     } else {
       dockerfile.stages.at(-1)!.instructions.push({ keyword, args });
     }
@@ -73,20 +75,21 @@ export function parseDockerfile(text: string): Dockerfile {
 }
 
 /** `${NAME}` / `$NAME` substitution as Docker does for ENV, WORKDIR, COPY and friends. */
-export function substitute(value: string, vars: Record<string, string>): string {
+function substitute(value: string, vars: Record<string, string>): string {
   return value.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, braced: string | undefined, bare: string | undefined) => vars[(braced ?? bare)!] ?? '');
 }
 
-/** `K=V K2="V 2"` pairs (ENV/ARG/LABEL syntax); a bare `K` (ARG without default) maps to ''. */
-function parseKeyValues(args: string, vars: Record<string, string>): Record<string, string> {
-  const result: Record<string, string> = {};
+/** `K=V K2="V 2" K3` declarations (ENV/ARG syntax); a bare `K` (ARG without default) has no value. */
+function argDeclarations(args: string): [string, string | undefined][] {
   const pair = /(\w[\w.-]*)(?:=("(?:[^"\\]|\\.)*"|\S*))?/g;
-  for (const m of args.matchAll(pair)) {
-    const rawValue = m[2] ?? '';
-    const unquoted = rawValue.startsWith('"') ? rawValue.slice(1, -1).replace(/\\(.)/g, '$1') : rawValue;
-    result[m[1]!] = substitute(unquoted, vars);
-  }
-  return result;
+  return [...args.matchAll(pair)].map((m) => {
+    const raw = m[2];
+    return [m[1]!, raw?.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw];
+  });
+}
+
+function parseKeyValues(args: string, vars: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(argDeclarations(args).map(([name, value]) => [name, substitute(value ?? '', vars)]));
 }
 
 /** ENV takes `K=V ...` pairs or the legacy `K the rest of the line` form. */
@@ -107,7 +110,7 @@ function resolveWorkdir(current: string, next: string): string {
 }
 
 /** WORKDIR of a stage after all its instructions. */
-export function stageWorkdir(stage: DockerStage, vars: Record<string, string> = {}): string {
+function stageWorkdir(stage: DockerStage, vars: Record<string, string> = {}): string {
   let workdir = '/';
   for (const { keyword, args } of stage.instructions) {
     if (keyword === 'WORKDIR') workdir = resolveWorkdir(workdir, substitute(args, vars));
@@ -119,12 +122,15 @@ export function stageWorkdir(stage: DockerStage, vars: Record<string, string> = 
 export function runtimeImage(dockerfile: Dockerfile, buildArgs: Record<string, string> = {}): RuntimeImage {
   const stage = dockerfile.stages.at(-1);
   if (!stage) throw new Error('Dockerfile has no FROM');
-  const vars: Record<string, string> = { ...dockerfile.globalArgs, ...buildArgs };
+  // Global ARGs reach a stage only when it re-declares them (`ARG NAME`), as in Docker.
+  const vars: Record<string, string> = {};
   const image: RuntimeImage = { workdir: '/', env: {}, user: null, entrypoint: [], cmd: [], copies: [] };
   for (const { keyword, args } of stage.instructions) {
     switch (keyword) {
       case 'ARG':
-        for (const [name, value] of Object.entries(parseKeyValues(args, vars))) vars[name] = buildArgs[name] ?? value;
+        for (const [name, value] of argDeclarations(args)) {
+          vars[name] = buildArgs[name] ?? (value !== undefined ? substitute(value, vars) : (dockerfile.globalArgs[name] ?? ''));
+        }
         break;
       case 'ENV':
         for (const [name, value] of Object.entries(parseEnv(args, vars))) {

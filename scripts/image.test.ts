@@ -55,7 +55,7 @@ describe('Dockerfile runtime stage', () => {
       expect(existsSync(path.join(root, source)), source).toBe(true);
       expect(isDockerIgnored(source, dockerignore), source).toBe(false);
     }
-    for (const needed of ['app', 'lib', 'scripts/finish-build.mjs', 'next.config.ts', 'package.json']) {
+    for (const needed of ['app', 'lib', 'public', 'scenarios', 'scripts/finish-build.mjs', 'next.config.ts', 'tsconfig.json', 'postcss.config.mjs']) {
       expect(isDockerIgnored(needed, dockerignore), needed).toBe(false);
     }
     for (const kept of ['node_modules', '.next/standalone/server.js', '.git']) {

@@ -5,7 +5,7 @@ import { usePathname, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { PathsResponse } from '@/lib/types';
 import { buildHopGraph } from '@/lib/graph/elements';
-import { type EntryFilter, filterPaths } from '@/lib/graph/entries';
+import { type EntryFilter, filterPaths, firstEntry } from '@/lib/graph/entries';
 import { type DashboardUrlState, readUrlState, sourceQuery, writeUrlState } from '@/lib/graph/url-state';
 import { DetailsPanel } from '@/components/details/DetailsPanel';
 import { Legend } from '@/components/graph/Legend';
@@ -63,7 +63,7 @@ export function Dashboard({ scenarios }: { scenarios: ScenarioOption[] }) {
   const response = paths.status === 'ready' ? paths.data : null;
   const allPaths = response?.paths ?? [];
   const requested = url.path ? allPaths.find((p) => p.id === url.path) : undefined;
-  const selected = requested ?? filterPaths(allPaths, filter)[0] ?? allPaths[0] ?? null;
+  const selected = requested ?? firstEntry(filterPaths(allPaths, filter)) ?? firstEntry(allPaths);
   const previewPath = whatIf && preview.status === 'ready' ? preview.data.paths.find((p) => p.id === selected?.id) ?? null : null;
   const shownPath = previewPath ?? selected;
   const pathTrace = selected && !previewPath ? (trace.paths[selected.id] ?? null) : null;
@@ -145,6 +145,7 @@ export function Dashboard({ scenarios }: { scenarios: ScenarioOption[] }) {
                 path={shownPath}
                 trace={pathTrace}
                 probes={trace.probes[shownPath.id] ?? []}
+                findings={selected?.findings.filter((f) => f.hopId === openNode.id) ?? []}
                 simulated={trace.simulated}
                 activeWhatIf={whatIf}
                 onPreview={setWhatIf}

@@ -24,7 +24,7 @@ function appClientSentence(path: NetPath): string {
 
 export function PathHeader({ path, trace, pathFindings, activeWhatIf, onPreview }: PathHeaderProps) {
   return (
-    <div className="flex flex-col gap-2">
+    <div className="flex flex-col gap-2" data-testid="path-header">
       <div className="flex flex-wrap items-center gap-2">
         <h2 className="text-lg font-semibold" data-testid="path-title">
           {entryTitle(path)}

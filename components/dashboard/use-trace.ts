@@ -2,12 +2,13 @@
 
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import type { TraceEvent } from '@/lib/types';
-import { IDLE_TRACE, type TraceProgress, applyTraceEvent, cancelTrace, parseTraceLine, splitLines } from '@/lib/graph/trace-state';
+import { IDLE_TRACE, type TraceProgress, applyTraceEvent, beginTrace, cancelTrace, parseTraceLine, splitLines } from '@/lib/graph/trace-state';
 import { errorMessage } from './fetch-json';
 
-type Action = { type: 'event'; event: TraceEvent } | { type: 'cancel' } | { type: 'reset' };
+type Action = { type: 'event'; event: TraceEvent } | { type: 'begin' } | { type: 'cancel' } | { type: 'reset' };
 
 function reducer(state: TraceProgress, action: Action): TraceProgress {
+  if (action.type === 'begin') return beginTrace(state);
   if (action.type === 'cancel') return cancelTrace(state);
   if (action.type === 'reset') return IDLE_TRACE;
   return applyTraceEvent(state, action.event);
@@ -28,6 +29,7 @@ export function useTrace(apiQuery: string) {
       running.current?.abort();
       const controller = new AbortController();
       running.current = controller;
+      dispatch({ type: 'begin' });
       try {
         const response = await fetch(`/api/v1/traces${apiQuery}`, {
           method: 'POST',

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useRef } from 'react';
-import type { NetPath, PathTrace, ProbeResult } from '@/lib/types';
+import type { Finding, NetPath, PathTrace, ProbeResult } from '@/lib/types';
 import type { GraphNode } from '@/lib/graph/elements';
 import { HOP_KIND_TEXT, ROLE_TEXT, VIA_TEXT } from '@/lib/graph/verdicts';
 import { StatusBadge } from '@/components/ui/StatusBadge';
@@ -13,6 +13,8 @@ export interface DetailsPanelProps {
   path: NetPath;
   trace: PathTrace | null;
   probes: ProbeResult[];
+  /** Findings of the hop in the cluster as it is, so a what-if stays switchable while its preview is shown (default: the node's). */
+  findings?: Finding[];
   simulated: boolean;
   activeWhatIf: string | null;
   onPreview: (whatIf: string | null) => void;
@@ -41,7 +43,7 @@ function KeyValues({ rows }: { rows: [string, string][] }) {
   );
 }
 
-export function DetailsPanel({ node, path, trace, probes, simulated, activeWhatIf, onPreview, onClose }: DetailsPanelProps) {
+export function DetailsPanel({ node, path, trace, probes, findings, simulated, activeWhatIf, onPreview, onClose }: DetailsPanelProps) {
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
@@ -89,14 +91,14 @@ export function DetailsPanel({ node, path, trace, probes, simulated, activeWhatI
           </ul>
         </Section>
       ) : (
-        <HopDetails node={node} path={path} trace={trace} probes={probes} simulated={simulated} activeWhatIf={activeWhatIf} onPreview={onPreview} />
+        <HopDetails node={node} path={path} trace={trace} probes={probes} findings={findings} simulated={simulated} activeWhatIf={activeWhatIf} onPreview={onPreview} />
       )}
     </aside>
   );
 }
 
-function HopDetails({ node, path, trace, probes, simulated, activeWhatIf, onPreview }: Omit<DetailsPanelProps, 'onClose' | 'node'> & { node: Extract<GraphNode, { type: 'hop' }> }) {
-  const { hop, predicted, observed, observedStatus, mismatch, findings } = node.data;
+function HopDetails({ node, path, trace, probes, findings = node.data.findings, simulated, activeWhatIf, onPreview }: Omit<DetailsPanelProps, 'onClose' | 'node'> & { node: Extract<GraphNode, { type: 'hop' }> }) {
+  const { hop, predicted, observed, observedStatus, mismatch } = node.data;
   const seen: [string, string][] = [
     ['own address', hop.address ? `${hop.address}${hop.port ? `:${hop.port}` : ''}` : '—'],
     ['TCP peer (predicted)', hop.expectedPeer ? `${hop.expectedPeer} (${ROLE_TEXT[hop.expectedPeerRole]})` : '—'],

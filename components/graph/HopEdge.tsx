@@ -34,7 +34,7 @@ function HopEdgeView({ id, data, sourceX, sourceY, targetX, targetY, sourcePosit
             <span className="flex flex-wrap items-center justify-center gap-1">
               <span className="text-slate-500 dark:text-slate-400">src</span>
               {data.peer ? <Address value={data.peer} field="peer" /> : <span>—</span>}
-              <span>{ROLE_TEXT[data.peerRole]}</span>
+              {data.peerRole !== 'client' && data.peerRole !== 'none' && <span>({ROLE_TEXT[data.peerRole]})</span>}
             </span>
             <span className="font-medium">client via {VIA_TEXT[data.via]}</span>
             {data.mismatch && (

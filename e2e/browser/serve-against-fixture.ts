@@ -6,8 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startFixtureApiServer } from '../fixture-apiserver/server';
-
-export const FIXTURE_FORBIDDEN = 'ipaddresspools.metallb.io';
+import { FIXTURE_FORBIDDEN } from './fixture-settings';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'hopscope-e2e-'));
 const api = await startFixtureApiServer({

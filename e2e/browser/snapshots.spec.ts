@@ -41,7 +41,6 @@ async function stopServer() {
   await exited;
 }
 
-test.describe.configure({ mode: 'serial' });
 test.use({ baseURL: BASE });
 
 test.beforeAll(startServer);
@@ -94,12 +93,10 @@ test('a shared link opens in another browser with the same graph and addresses, 
   await page.goto(`/?scenario=lab&path=${encodeURIComponent(pathId)}`);
   const live = await graphContent(page);
 
-  await page.getByTestId('share-button').click();
-  await page.getByTestId('share-create').click();
-  const link = page.getByTestId('share-link');
-  await expect(link).toHaveValue(new RegExp(`^${BASE}/s/[A-Za-z0-9_-]{24}$`));
-  await expect(link).toHaveAttribute('data-redacted', 'false');
-  const url = await link.inputValue();
+  const response = await page.request.post('/api/v1/snapshots', { data: { scenario: 'lab', entry: pathId } });
+  expect(response.status()).toBe(201);
+  const { url } = (await response.json()) as Shared;
+  expect(url).toMatch(new RegExp(`^${BASE}/s/[A-Za-z0-9_-]{24}$`));
 
   const other = await openInFreshContext(browser, url);
   await expect(other.page.getByTestId('snapshot-banner')).toContainText('Snapshot of demo/lab at');
@@ -113,6 +110,31 @@ test('a shared link opens in another browser with the same graph and addresses, 
   const afterRestart = await openInFreshContext(browser, url);
   expect(await graphContent(afterRestart.page)).toEqual(live);
   await afterRestart.context.close();
+});
+
+test('the Share button on the dashboard creates a (redacted) link to the path on screen', async ({ page, browser }) => {
+  const pathId = await firstPathId(page);
+  await page.goto(`/?scenario=lab&path=${encodeURIComponent(pathId)}`);
+  const live = await graphContent(page);
+
+  await page.getByTestId('share-button').click();
+  await page.getByTestId('share-create').click();
+  const link = page.getByTestId('share-link');
+  await expect(link).toHaveValue(new RegExp(`^${BASE}/s/[A-Za-z0-9_-]{24}$`));
+  await expect(link).toHaveAttribute('data-redacted', 'false');
+  const other = await openInFreshContext(browser, await link.inputValue());
+  expect(await graphContent(other.page)).toEqual(live);
+  await other.context.close();
+
+  await page.getByTestId('share-redact').check();
+  await page.getByTestId('share-create').click();
+  await expect(link).toHaveAttribute('data-redacted', 'true');
+  const redacted = await openInFreshContext(browser, await link.inputValue());
+  await expect(redacted.page.getByTestId('snapshot-redacted')).toBeVisible();
+  const shown = await graphContent(redacted.page);
+  expect(shown.hops).toBe(live.hops);
+  expect(shown.addresses).not.toEqual(live.addresses);
+  await redacted.context.close();
 });
 
 test('a redacted snapshot shows no real address in its HTML or its JSON', async ({ page, request }) => {

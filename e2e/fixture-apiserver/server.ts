@@ -143,6 +143,8 @@ export async function startFixtureApiServer(options: FixtureApiServerOptions = {
   let resourceVersion = 1;
   let answered = 0;
   const watchers = new Set<Watcher>();
+  /** Objects per resource in etcd key order (namespace/name), rebuilt after a change; pages are cut from it. */
+  const sorted = new Map<ResourceType, StoredObject[]>();
 
   const keyOf = (namespace: string | null | undefined, name: string) => `${namespace ?? ''}/${name}`;
   const bucket = (resource: ResourceType) => {
@@ -165,6 +167,7 @@ export async function startFixtureApiServer(options: FixtureApiServerOptions = {
     stored.metadata.uid = uid ?? (typeof object.metadata.uid === 'string' ? object.metadata.uid : randomUUID());
     stored.metadata.creationTimestamp ??= new Date().toISOString();
     bucket(resource).set(keyOf(stored.metadata.namespace, stored.metadata.name), stored);
+    sorted.delete(resource);
     return stored;
   }
 
@@ -223,16 +226,46 @@ export async function startFixtureApiServer(options: FixtureApiServerOptions = {
     );
   }
 
+  function inKeyOrder(resource: ResourceType): StoredObject[] {
+    let list = sorted.get(resource);
+    if (!list) {
+      const keyed = [...(store.get(resource)?.values() ?? [])].map((o) => [keyOf(o.metadata.namespace, o.metadata.name), o] as const);
+      list = keyed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o);
+      sorted.set(resource, list);
+    }
+    return list;
+  }
+
   function selectObjects(target: RequestTarget, url: URL) {
     const labels = parseSelector(url.searchParams.get('labelSelector'));
     const fields = parseSelector(url.searchParams.get('fieldSelector'));
     const accepts = (object: StoredObject) =>
-      matches(labels, (key) => object.metadata.labels?.[key]) && matches(fields, fieldLookup(object));
-    const items = [...(store.get(target.resource)?.values() ?? [])]
-      .filter((o) => target.namespace === null || o.metadata.namespace === target.namespace)
-      .filter(accepts)
-      .sort((a, b) => keyOf(a.metadata.namespace, a.metadata.name).localeCompare(keyOf(b.metadata.namespace, b.metadata.name)));
-    return { items, accepts };
+      (target.namespace === null || object.metadata.namespace === target.namespace) &&
+      matches(labels, (key) => object.metadata.labels?.[key]) &&
+      matches(fields, fieldLookup(object));
+    const all = inKeyOrder(target.resource);
+    const unfiltered = target.namespace === null && labels.length === 0 && fields.length === 0;
+    return { items: unfiltered ? all : all.filter(accepts), accepts };
+  }
+
+  /** `limit`/`continue` chunking: the token carries the offset and the resourceVersion the first page saw. */
+  function paginate(items: StoredObject[], url: URL) {
+    const limit = Number(url.searchParams.get('limit') ?? '0');
+    const token = url.searchParams.get('continue');
+    let offset = 0;
+    if (token) {
+      const decoded = /^(\d+):(\d+)$/.exec(Buffer.from(token, 'base64url').toString());
+      if (!decoded) throw new HttpStatusError(400, 'BadRequest', 'continue token is not valid');
+      offset = Number(decoded[2]);
+    }
+    if (!Number.isInteger(limit) || limit <= 0 || offset + limit >= items.length) {
+      return { items: items.slice(offset), metadata: { resourceVersion: String(resourceVersion) } };
+    }
+    const next = Buffer.from(`${resourceVersion}:${offset + limit}`).toString('base64url');
+    return {
+      items: items.slice(offset, offset + limit),
+      metadata: { resourceVersion: String(resourceVersion), continue: next, remainingItemCount: items.length - offset - limit },
+    };
   }
 
   function apiVersionOf(resource: ResourceType) {
@@ -299,13 +332,8 @@ export async function startFixtureApiServer(options: FixtureApiServerOptions = {
     if (method === 'GET' && target.name === null) {
       checkAllowed(target, watch ? 'watch' : 'list');
       if (watch) return startWatch(target, url, request, response);
-      const { items } = selectObjects(target, url);
-      return sendJson(response, 200, {
-        kind: `${target.resource.kind}List`,
-        apiVersion: apiVersionOf(target.resource),
-        metadata: { resourceVersion: String(resourceVersion) },
-        items,
-      });
+      const page = paginate(selectObjects(target, url).items, url);
+      return sendJson(response, 200, { kind: `${target.resource.kind}List`, apiVersion: apiVersionOf(target.resource), ...page });
     }
     if (method === 'GET') {
       checkAllowed(target, 'get');
@@ -338,6 +366,7 @@ export async function startFixtureApiServer(options: FixtureApiServerOptions = {
       checkAllowed(target, 'delete');
       if (!existing) throw notFound(target);
       objects.delete(key);
+      sorted.delete(target.resource);
       notify('DELETED', target.resource, existing);
       return sendJson(response, 200, {
         kind: 'Status',

@@ -23,7 +23,7 @@
 #                          [hs-fabric: bridge br0]  (L2 switch between LB and nodes)
 #                        /            |             \
 #            [hs-node1 .11]      [hs-node2 .12]     [hs-node3 .13] ...   kube-proxy-like iptables, healthCheckNodePort
-#   pods on node1: echo 10.244.1.10, ingress a/b/trustall 10.244.1.20-22, hopscope 10.244.1.30
+#   pods on node1: echo 10.244.1.10, ingress a/b/trustall/nopp 10.244.1.20-23, hopscope 10.244.1.30
 #   pods on node2: client 10.244.2.10
 set -euo pipefail
 
@@ -42,12 +42,13 @@ ECHO_IP=10.244.1.10
 ING_A_IP=10.244.1.20
 ING_B_IP=10.244.1.21
 ING_ALL_IP=10.244.1.22
+ING_NOPP_IP=10.244.1.23
 HOPSCOPE_IP=10.244.1.30
 PODC_IP=10.244.2.10
 
 node_ip() { echo "192.0.2.$((10 + $1))"; }
 NODES=(); for ((i = 1; i <= NODE_COUNT; i++)); do NODES+=("node$i"); done
-PODS=(pod-echo pod-ing-a pod-ing-b pod-ing-all pod-hopscope pod-client)
+PODS=(pod-echo pod-ing-a pod-ing-b pod-ing-all pod-ing-nopp pod-hopscope pod-client)
 NSES=(fabric client lb "${NODES[@]}" "${PODS[@]}")
 ns_name() { echo "hs-$1"; }
 
@@ -141,7 +142,7 @@ SERVICES=(
   "echo-metallb-stale    lab           10.96.0.14 80 30083 Local   32083 198.51.100.61 $ECHO_IP    8080 node1"
   "echo-octavia-tcp      lab           10.96.0.15 80 30084 Local   32084 -             $ECHO_IP    8080 node1"
   "ingress-a             ingress-nginx 10.96.0.20 80 30880 Local   32880 -             $ING_A_IP   80   node1"
-  "ingress-a-proxy       ingress-nginx 10.96.0.21 80 30881 Local   32881 -             $ING_A_IP   80   node1"
+  "ingress-nopp          ingress-nginx 10.96.0.21 80 30881 Local   32881 -             $ING_NOPP_IP 80  node1"
   "ingress-b             ingress-nginx 10.96.0.22 80 30882 Local   32882 -             $ING_B_IP   80   node1"
   "ingress-trustall      ingress-nginx 10.96.0.23 80 30883 Local   32883 -             $ING_ALL_IP 80   node1"
 )
@@ -271,7 +272,7 @@ frontend stats
 CFG
     haproxy_lb 198.51.100.50 http ""            30880 32880   # ingress-a: HTTP listener, X-Forwarded-For
     haproxy_lb 198.51.100.51 tcp  send-proxy-v2 30882 32882   # ingress-b: PROXY v2
-    haproxy_lb 198.51.100.52 tcp  send-proxy    30881 32881   # ingress-a-proxy: PROXY v1 into nginx (a) -> broken
+    haproxy_lb 198.51.100.52 tcp  send-proxy    30881 32881   # ingress-nopp: PROXY v1 into an nginx without proxy_protocol -> broken
     haproxy_lb 198.51.100.53 http ""            30883 32883   # ingress-trustall: HTTP listener, X-Forwarded-For
     haproxy_lb 198.51.100.54 tcp  ""            30084 32084   # echo-octavia-tcp: plain TCP, no header
   } >"$RUN/haproxy.cfg"
@@ -396,6 +397,7 @@ up() {
   pod_attach node1 pod-ing-a    cali-inga   "$ING_A_IP"
   pod_attach node1 pod-ing-b    cali-ingb   "$ING_B_IP"
   pod_attach node1 pod-ing-all  cali-ingall "$ING_ALL_IP"
+  pod_attach node1 pod-ing-nopp cali-ingnopp "$ING_NOPP_IP"
   pod_attach node1 pod-hopscope cali-hop    "$HOPSCOPE_IP"
   pod_attach node2 pod-client   cali-cli    "$PODC_IP"
 
@@ -414,15 +416,17 @@ up() {
   write_nginx_cfg a   ""              X-Forwarded-For 192.0.2.0/24
   write_nginx_cfg b   " proxy_protocol" proxy_protocol 192.0.2.0/24
   write_nginx_cfg all ""              X-Forwarded-For 0.0.0.0/0
+  write_nginx_cfg nopp ""             X-Forwarded-For 192.0.2.0/24
   start_bg nginx-a   pod-ing-a   nginx -c "$RUN/nginx-a/nginx.conf"   -e "$RUN/nginx-a/logs/error.log"   -p "$RUN/nginx-a/"
   start_bg nginx-b   pod-ing-b   nginx -c "$RUN/nginx-b/nginx.conf"   -e "$RUN/nginx-b/logs/error.log"   -p "$RUN/nginx-b/"
   start_bg nginx-all pod-ing-all nginx -c "$RUN/nginx-all/nginx.conf" -e "$RUN/nginx-all/logs/error.log" -p "$RUN/nginx-all/"
+  start_bg nginx-nopp pod-ing-nopp nginx -c "$RUN/nginx-nopp/nginx.conf" -e "$RUN/nginx-nopp/logs/error.log" -p "$RUN/nginx-nopp/"
   write_haproxy_cfg
   haproxy -c -q -f "$RUN/haproxy.cfg" || { log "haproxy config check failed"; exit 1; }
   start_bg haproxy lb haproxy -db -f "$RUN/haproxy.cfg"
 
   wait_port pod-echo 8080
-  for ns in pod-ing-a pod-ing-b pod-ing-all; do wait_port "$ns" 80; done
+  for ns in pod-ing-a pod-ing-b pod-ing-all pod-ing-nopp; do wait_port "$ns" 80; done
   for ((i = 1; i <= NODE_COUNT; i++)); do wait_port "node$i" 32880; done
   wait_port lb 8404
   wait_haproxy_checks

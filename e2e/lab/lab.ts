@@ -67,9 +67,13 @@ export function startInNamespace(
   return {
     child,
     output: () => output,
+    // SIGTERM, then SIGKILL if the program is still draining connections after a bounded wait.
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 3000);
       await exited;
+      clearTimeout(killer);
     },
   };
 }
@@ -133,7 +137,10 @@ export async function startHopscopeInLab(
   mkdirSync(LAB.stateDir, { recursive: true });
   const kubeconfig = path.join(LAB.stateDir, 'kubeconfig');
   const scenario = options.scenarioFile ?? path.join(REPO_ROOT, 'scenarios', 'lab.yaml');
-  const apiServer = startInNamespace(LAB.hopscopeNamespace, path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [
+  // `node --import tsx` keeps it one process, so stop() ends the server itself rather than a wrapper.
+  const apiServer = startInNamespace(LAB.hopscopeNamespace, process.execPath, [
+    '--import',
+    'tsx',
     'e2e/fixture-apiserver/main.ts',
     '--scenario',
     scenario,

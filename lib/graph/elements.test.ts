@@ -91,7 +91,7 @@ describe('buildHopGraph', () => {
 describe('loadBalancerLook', () => {
   const lb = shopIngressPath.hops[1]!;
   it.each([
-    [{ provider: 'metallb', mode: 'layer2', announcingNode: 'wk-a' }, 'metallb', 'wk-a', undefined],
+    [{ provider: 'MetalLB', mode: 'passthrough', 'announced by': 'wk-a' }, 'metallb', 'wk-a', undefined],
     [{ provider: 'servicelb' }, 'servicelb', null, undefined],
     [{ provider: 'cloud', cloud: 'hetzner' }, 'cloud-proxy', null, 'loadBalancer'],
     [{ provider: 'cloud', cloud: 'aws' }, 'cloud-pass-through', null, 'client'],

@@ -97,7 +97,7 @@ export function groupStages<T extends { kind: HopKind }>(items: T[]): T[][] {
 export function loadBalancerLook(hop: Hop, next: Hop | undefined): LoadBalancerLook {
   const provider = (hop.details.provider ?? '').toLowerCase();
   const text = `${provider} ${hop.name} ${hop.objects.map((o) => `${o.kind} ${o.name}`).join(' ')}`.toLowerCase();
-  const announcingNode = hop.details.announcingNode ?? hop.details['announcing node'] ?? null;
+  const announcingNode = hop.details['announced by'] ?? null;
   if (provider === 'metallb' || text.includes('metallb') || text.includes('ipaddresspool')) {
     const mode = hop.details.mode ? ` ${hop.details.mode}` : '';
     return { flavour: 'metallb', caption: `MetalLB${mode}`, announcingNode };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_FILTER, entryTitle, filterPaths, groupEntries, kindsOf, namespacesOf, verdictCounts } from './entries';
+import { EMPTY_FILTER, entrySubtitle, entryTitle, filterPaths, firstEntry, groupEntries, kindsOf, namespacesOf, verdictCounts } from './entries';
 import { echoNodePortPath, egressPath, proxyProtocolBrokenPath, samplePaths, shopIngressPath } from './testing/sample-paths';
 
 const paths = samplePaths.paths;
@@ -25,6 +25,19 @@ describe('entry picker data', () => {
     [{ query: 'nothing-matches-this' }, []],
   ])('filters by %o', (filter, ids) => {
     expect(filterPaths(paths, { ...EMPTY_FILTER, ...filter }).map((p) => p.id)).toEqual(ids);
+  });
+
+  it.each([
+    [shopIngressPath, 'Ingress host · shop/shop · via wk-a'],
+    [echoNodePortPath, 'NodePort · default/echo · via wk-a, wk-b'],
+    [egressPath, 'Egress · default/shop-5f7d8 · via wk-a'],
+  ])('names kind, object and node in the subtitle of %#', (path, subtitle) => {
+    expect(entrySubtitle(path)).toBe(subtitle);
+  });
+
+  it('starts with the first entry in picker order', () => {
+    expect(firstEntry([egressPath, echoNodePortPath, shopIngressPath])?.id).toBe(shopIngressPath.id);
+    expect(firstEntry([])).toBeNull();
   });
 
   it('lists namespaces and kinds that are present', () => {

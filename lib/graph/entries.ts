@@ -32,10 +32,18 @@ export function entryTitle(path: NetPath): string {
   return entry.name;
 }
 
+/** Kind and object; the node is named too, since one Service is one way in per node that answers for it. */
 export function entrySubtitle(path: NetPath): string {
   const { entry } = path;
   const object = entry.namespace ? `${entry.namespace}/${entry.name}` : entry.name;
-  return `${ENTRY_KIND_TEXT[entry.kind]} · ${object}`;
+  const nodes = path.hops.filter((h) => h.kind === 'node').map((h) => h.name);
+  const via = nodes.length > 0 && nodes.length <= 2 ? ` · via ${nodes.join(', ')}` : '';
+  return `${ENTRY_KIND_TEXT[entry.kind]} · ${object}${via}`;
+}
+
+/** The entry shown when the URL names none: the first one in picker order. */
+export function firstEntry(paths: NetPath[]): NetPath | null {
+  return groupEntries(paths)[0]?.paths[0] ?? null;
 }
 
 function searchableText(path: NetPath): string {

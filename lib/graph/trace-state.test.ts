@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '@/lib/types';
-import { IDLE_TRACE, applyTraceEvent, cancelTrace, latestObservation, parseTraceLine, splitLines } from './trace-state';
+import { IDLE_TRACE, applyTraceEvent, beginTrace, cancelTrace, latestObservation, parseTraceLine, splitLines } from './trace-state';
 import { shopTraceWithMismatch } from './testing/sample-paths';
 
 const probe = shopTraceWithMismatch.probes[0]!;
@@ -59,6 +59,10 @@ describe('applyTraceEvent', () => {
     const restarted = applyTraceEvent(withOther, events[0]!);
     expect(Object.keys(restarted.paths)).toEqual(['other']);
     expect(restarted.probes).toEqual({});
+  });
+
+  it('is running and cancellable before the first line arrives', () => {
+    expect(cancelTrace(beginTrace(IDLE_TRACE))).toMatchObject({ status: 'cancelled', done: 0, total: 0 });
   });
 
   it('keeps landed probes when cancelled and reports stream errors', () => {

@@ -93,6 +93,11 @@ export function applyTraceEvent(state: TraceProgress, event: TraceEvent): TraceP
   }
 }
 
+/** The request is on its way: cancellable before the server's first line arrives. */
+export function beginTrace(state: TraceProgress): TraceProgress {
+  return { ...state, status: 'running', done: 0, total: 0, error: null };
+}
+
 /** The running trace was aborted by the user: keep what landed, mark it so. */
 export function cancelTrace(state: TraceProgress): TraceProgress {
   return state.status === 'running' ? { ...state, status: 'cancelled' } : state;

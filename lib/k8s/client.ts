@@ -2,7 +2,7 @@ import 'server-only';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { KubeConfig, Observable, type ConfigurationOptions, type ObservableMiddleware, type RequestContext, type ResponseContext } from '@kubernetes/client-node';
+import { ApiException, HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { config } from '../config';
 import { HopscopeError } from '../errors';
 import { DeadlineExceeded } from './errors';
@@ -108,25 +108,10 @@ export function listContexts(opts: KubeSourceOptions = {}): ContextsResponse {
 }
 
 /**
- * Per-call options that attach an abort signal to the HTTP request. The object-parameter APIs run the
- * observable API underneath, so call-time middleware is the observable kind; 'append' keeps the client's own.
+ * Runs one step with a hard deadline: the signal aborts the socket, and the race also bounds what the signal
+ * cannot reach (credential plugins, token refresh).
  */
-function timeoutOptions(signal: AbortSignal): ConfigurationOptions {
-  const middleware: ObservableMiddleware = {
-    pre: (context: RequestContext) => {
-      context.setSignal(signal);
-      return new Observable(Promise.resolve(context));
-    },
-    post: (context: ResponseContext) => new Observable(Promise.resolve(context)),
-  };
-  return { middleware: [middleware], middlewareMergeStrategy: 'append' };
-}
-
-/**
- * Runs one API call with a hard deadline: the signal aborts the socket, and the race also bounds the steps
- * before it (credential plugins, token refresh) that the signal cannot reach.
- */
-export async function bounded<T>(timeoutMs: number, call: (options: ConfigurationOptions) => Promise<T>): Promise<T> {
+export async function bounded<T>(timeoutMs: number, step: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -137,8 +122,92 @@ export async function bounded<T>(timeoutMs: number, call: (options: Configuratio
     }, timeoutMs);
   });
   try {
-    return await Promise.race([call(timeoutOptions(controller.signal)), deadline]);
+    return await Promise.race([step(controller.signal), deadline]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+interface ListPage<T> {
+  items?: T[];
+  metadata?: { continue?: string };
+}
+
+/**
+ * Read-only JSON access to the apiserver over @kubernetes/client-node's own transport: the KubeConfig applies
+ * authentication and TLS (tokens, client certs, exec plugins, in-cluster service account) and its fetch
+ * library sends the request. Bodies are parsed as plain JSON instead of through the generated model classes,
+ * which cost about twice the CPU and memory on 40,000-pod lists (see scripts/bench-discovery.ts); the raw
+ * V1 shapes are the same. Every request is bounded by `timeoutMs`.
+ */
+export class KubeApi {
+  private readonly http = new IsomorphicFetchHttpLibrary();
+  private auth: Promise<RequestContext> | null = null;
+
+  constructor(
+    private readonly target: KubeTarget,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Credentials are applied once per KubeApi and their headers and connection pool reused for every request. */
+  private authenticated(): Promise<RequestContext> {
+    this.auth ??= (async () => {
+      const context = new RequestContext(this.target.server, HttpMethod.GET);
+      await this.target.kubeConfig.applySecurityAuthentication(context);
+      return context;
+    })();
+    return this.auth;
+  }
+
+  /** GET a path; non-2xx answers throw client-node's ApiException with the Status body. */
+  get<T>(path: string, query: Record<string, string> = {}): Promise<T> {
+    return bounded(this.timeoutMs, async (signal) => {
+      const auth = await this.authenticated();
+      const request = new RequestContext(`${this.target.server.replace(/\/+$/, '')}${path}`, HttpMethod.GET);
+      for (const [key, value] of Object.entries(query)) request.setQueryParam(key, value);
+      for (const [key, value] of Object.entries(auth.getHeaders())) request.setHeaderParam(key, value);
+      request.setHeaderParam('Accept', 'application/json');
+      const dispatcher = auth.getDispatcher();
+      if (dispatcher) request.setDispatcher(dispatcher);
+      request.setSignal(signal);
+      const response = await this.http.send(request).toPromise();
+      const text = await response.body.text();
+      if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
+        throw new ApiException(response.httpStatusCode, `HTTP ${response.httpStatusCode} from GET ${path}`, parseOrText(text), response.headers);
+      }
+      return JSON.parse(text) as T;
+    });
+  }
+
+  /** Every item of a list, page by page (`limit`/`continue`, as kubectl does), keeping only what `keep` accepts. */
+  async list<T>(path: string, keep: (item: T) => boolean = () => true, pageSize = 500): Promise<T[]> {
+    const kept: T[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.get<ListPage<T>>(path, { limit: String(pageSize), ...(token ? { continue: token } : {}) });
+      for (const item of page.items ?? []) if (keep(item)) kept.push(slim(item));
+      token = page.metadata?.continue || undefined;
+    } while (token);
+    return kept;
+  }
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** Drops the bulkiest fields nothing here reads (managedFields, kubectl's last-applied copy) before keeping an item. */
+function slim<T>(item: T): T {
+  const metadata = (item as { metadata?: { managedFields?: unknown; annotations?: Record<string, string> } }).metadata;
+  if (metadata) {
+    delete metadata.managedFields;
+    if (metadata.annotations) delete metadata.annotations[LAST_APPLIED];
+  }
+  return item;
+}
+
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }

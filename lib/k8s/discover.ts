@@ -1,19 +1,20 @@
 import 'server-only';
-import {
-  AppsV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  DiscoveryV1Api,
-  NetworkingV1Api,
-  VersionApi,
-  type ConfigurationOptions,
-  type V1ConfigMap,
+import type {
+  V1ConfigMap,
+  V1DaemonSet,
+  V1EndpointSlice,
+  V1Ingress,
+  V1IngressClass,
+  V1Node,
+  V1Pod,
+  V1Service,
 } from '@kubernetes/client-node';
 import { HopscopeError } from '../errors';
 import type { DiscoveryError } from '../types';
-import { bounded, type KubeTarget } from './client';
+import { KubeApi, type KubeTarget } from './client';
 import { classifyFailure, describeFailure, type CallContext, type ResourceCall } from './errors';
 import { controllerConfigMapRefs } from './ingress';
+import { podMatters } from './normalize';
 import type { RawClusterObjects, RawCustomObject } from './raw';
 
 // Live discovery: every list in parallel, each bounded in time; failures become named partial errors and
@@ -41,7 +42,7 @@ const getConfigMap = (namespace: string, name: string): ResourceCall => ({
   optional: true,
 });
 
-const METALLB = { group: 'metallb.io', version: 'v1beta1' };
+const METALLB = '/apis/metallb.io/v1beta1';
 
 function unreachable(target: KubeTarget, error: DiscoveryError): HopscopeError {
   return new HopscopeError(
@@ -53,49 +54,44 @@ function unreachable(target: KubeTarget, error: DiscoveryError): HopscopeError {
 }
 
 export async function discoverRawObjects(target: KubeTarget, timeoutMs: number): Promise<RawDiscovery> {
-  const kc = target.kubeConfig;
-  const core = kc.makeApiClient(CoreV1Api);
-  const discovery = kc.makeApiClient(DiscoveryV1Api);
-  const networking = kc.makeApiClient(NetworkingV1Api);
-  const apps = kc.makeApiClient(AppsV1Api);
-  const custom = kc.makeApiClient(CustomObjectsApi);
+  const api = new KubeApi(target, timeoutMs);
   const ctx: CallContext = { server: target.server, context: target.context, timeoutMs };
   const errors: DiscoveryError[] = [];
 
-  /** Runs one call; a failure is recorded (or ignored when the resource is simply absent) and yields `fallback`. */
-  async function attempt<T>(call: ResourceCall, fallback: T, run: (o: ConfigurationOptions) => Promise<T>): Promise<T> {
-    const [result] = await Promise.allSettled([bounded(timeoutMs, run)]);
+  /** Runs one read; a failure is recorded (or ignored when the resource is simply absent) and yields `fallback`. */
+  async function attempt<T>(call: ResourceCall, fallback: T, read: () => Promise<T>): Promise<T> {
+    const [result] = await Promise.allSettled([read()]);
     if (result!.status === 'fulfilled') return result!.value;
     const failure = classifyFailure(result!.reason, call, ctx);
     if (!failure.absent) errors.push(failure.error);
     return fallback;
   }
-  const customList = (plural: string, version = METALLB.version) =>
-    attempt(list(plural, METALLB.group, true), [] as RawCustomObject[], async (o) => {
-      const body = (await custom.listClusterCustomObject({ group: METALLB.group, version, plural }, o)) as { items?: RawCustomObject[] };
-      return body.items ?? [];
-    });
+  const listOf = <T>(call: ResourceCall, path: string, keep?: (item: T) => boolean) =>
+    attempt(call, [] as T[], () => api.list<T>(path, keep));
+  const metallb = (plural: string) => listOf<RawCustomObject>(list(plural, 'metallb.io', true), `${METALLB}/${plural}`);
   const configMap = (namespace: string, name: string) =>
-    attempt(getConfigMap(namespace, name), null as V1ConfigMap | null, (o) => core.readNamespacedConfigMap({ namespace, name }, o));
+    attempt(getConfigMap(namespace, name), null as V1ConfigMap | null, () =>
+      api.get<V1ConfigMap>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps/${encodeURIComponent(name)}`),
+    );
 
   const nodesCall = list('nodes');
   const [nodesResult, services, endpointSlices, pods, ingresses, ingressClasses, daemonSets, kubeProxy, metallbLegacy,
     ipAddressPools, l2Advertisements, bgpAdvertisements, serviceL2Statuses, serviceBGPStatuses] = await Promise.all([
-    Promise.allSettled([bounded(timeoutMs, (o) => core.listNode({}, o))]).then(([r]) => r!),
-    attempt(list('services'), [], async (o) => (await core.listServiceForAllNamespaces({}, o)).items),
-    attempt(list('endpointslices', 'discovery.k8s.io'), [], async (o) => (await discovery.listEndpointSliceForAllNamespaces({}, o)).items),
-    attempt(list('pods'), [], async (o) => (await core.listPodForAllNamespaces({}, o)).items),
-    attempt(list('ingresses', 'networking.k8s.io'), [], async (o) => (await networking.listIngressForAllNamespaces({}, o)).items),
-    attempt(list('ingressclasses', 'networking.k8s.io'), [], async (o) => (await networking.listIngressClass({}, o)).items),
-    attempt({ ...list('daemonsets', 'apps'), namespace: 'kube-system' }, [], async (o) =>
-      (await apps.listNamespacedDaemonSet({ namespace: 'kube-system' }, o)).items),
+    Promise.allSettled([api.list<V1Node>('/api/v1/nodes')]).then(([r]) => r!),
+    listOf<V1Service>(list('services'), '/api/v1/services'),
+    listOf<V1EndpointSlice>(list('endpointslices', 'discovery.k8s.io'), '/apis/discovery.k8s.io/v1/endpointslices'),
+    // Only the pods that matter are kept while paging, so memory stays flat however many pods run.
+    listOf<V1Pod>(list('pods'), '/api/v1/pods', podMatters),
+    listOf<V1Ingress>(list('ingresses', 'networking.k8s.io'), '/apis/networking.k8s.io/v1/ingresses'),
+    listOf<V1IngressClass>(list('ingressclasses', 'networking.k8s.io'), '/apis/networking.k8s.io/v1/ingressclasses'),
+    listOf<V1DaemonSet>({ ...list('daemonsets', 'apps'), namespace: 'kube-system' }, '/apis/apps/v1/namespaces/kube-system/daemonsets'),
     configMap('kube-system', 'kube-proxy'),
     configMap('metallb-system', 'config'),
-    customList('ipaddresspools'),
-    customList('l2advertisements'),
-    customList('bgpadvertisements'),
-    customList('servicel2statuses'),
-    customList('servicebgpstatuses'),
+    metallb('ipaddresspools'),
+    metallb('l2advertisements'),
+    metallb('bgpadvertisements'),
+    metallb('servicel2statuses'),
+    metallb('servicebgpstatuses'),
   ]);
 
   if (nodesResult.status === 'rejected') {
@@ -110,7 +106,7 @@ export async function discoverRawObjects(target: KubeTarget, timeoutMs: number):
 
   return {
     objects: {
-      nodes: nodesResult.status === 'fulfilled' ? nodesResult.value.items : [],
+      nodes: nodesResult.status === 'fulfilled' ? nodesResult.value : [],
       services,
       endpointSlices,
       pods,
@@ -132,9 +128,8 @@ export async function discoverRawObjects(target: KubeTarget, timeoutMs: number):
 
 /** Readiness: the apiserver answers `/version` within the timeout; throws a 503 HopscopeError otherwise. */
 export async function checkApiServer(target: KubeTarget, timeoutMs: number): Promise<{ gitVersion: string }> {
-  const version = target.kubeConfig.makeApiClient(VersionApi);
   try {
-    const info = await bounded(timeoutMs, (o) => version.getCode(o));
+    const info = await new KubeApi(target, timeoutMs).get<{ gitVersion: string }>('/version');
     return { gitVersion: info.gitVersion };
   } catch (err) {
     const ctx = { server: target.server, context: target.context, timeoutMs };

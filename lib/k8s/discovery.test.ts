@@ -7,13 +7,16 @@ import { startFixtureApiServer, type FixtureApiServer } from '../../e2e/fixture-
 import { HopscopeError } from '../errors';
 import type { ClusterInventory, ServiceInfo } from '../types';
 import { getInventory, listContexts } from './inventory';
+import { generateLargeScenario } from '../demo/large';
+import { normalizeInventory } from './normalize';
+import { rawObjectsFromManifest } from './raw';
 
 // Live discovery through the real @kubernetes/client-node against the fixture API server over HTTPS,
 // with a generated kubeconfig; every demo scenario file is also discovered live and must match demo mode.
 
 const scenarios = path.join(import.meta.dirname, '..', '..', 'scenarios');
 const scenarioFile = (id: string) => path.join(scenarios, `${id}.yaml`);
-const TIMEOUT_MS = 2_000;
+const TIMEOUT_MS = 5_000;
 
 async function discoverLive(server: FixtureApiServer, extra: { timeoutMs?: number; kubeconfigPath?: string } = {}) {
   return getInventory({
@@ -206,6 +209,29 @@ describe('live discovery of each scenario through @kubernetes/client-node', () =
       ['default', 'layer2', 'configmap'],
     ]);
     expect(service(legacy, 'web', 'web')).toMatchObject({ loadBalancerProvider: 'metallb', loadBalancerPool: 'default', announcingNode: null });
+  });
+});
+
+describe('paged discovery of a generated cluster', () => {
+  it('reads 1,200 Services and 2,400 pods in pages and matches the demo normalisation of the same objects', async () => {
+    const manifest = generateLargeScenario({ nodes: 40, services: 1_200 });
+    const server = await startFixtureApiServer({ objects: manifest.objects });
+    try {
+      const inv = await discoverLive(server);
+      expect(inv.errors).toEqual([]);
+      expect([inv.nodes.length, inv.services.length, inv.ingresses.length]).toEqual([40, 1_200, 60]);
+      const demo = normalizeInventory(rawObjectsFromManifest(manifest.objects), {
+        source: inv.source,
+        errors: [],
+        discoveredAt: inv.discoveredAt,
+        durationMs: inv.durationMs,
+      });
+      expect(comparable(inv)).toEqual(comparable(demo));
+      // Services, EndpointSlices and pods each needed several pages of 500.
+      expect(server.requestCount()).toBeGreaterThan(15);
+    } finally {
+      await server.close();
+    }
   });
 });
 

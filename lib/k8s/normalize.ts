@@ -15,7 +15,7 @@ import type {
 import { findIngressControllers, ingressControllerKind, normalizeIngress } from './ingress';
 import { allocatedPoolAnnotation, metallbAnnouncers, metallbCrdPools, metallbLegacyPools, poolContaining, type MetalLbAnnouncers } from './metallb';
 import { detectCni, kubeProxyInfo, normalizeNode } from './nodes';
-import { normalizePod, podReady, SVCLB_SERVICE_NAME_LABEL, SVCLB_SERVICE_NAMESPACE_LABEL } from './pods';
+import { normalizePod, podIsLive, podReady, SVCLB_SERVICE_NAME_LABEL, SVCLB_SERVICE_NAMESPACE_LABEL } from './pods';
 import { clientIPAnnotations, cloudFromProviderID, cloudFromService } from './providers';
 import type { RawClusterObjects } from './raw';
 
@@ -191,6 +191,13 @@ function servicelbAddresses(nodes: NodeInfo[], svclbNodes: Map<string, string[]>
   const external = hosting.map((n) => n.externalIP).filter((a): a is string => a !== null);
   const addresses = external.length > 0 ? external : hosting.map((n) => n.internalIP).filter((a): a is string => a !== null);
   return [...new Set(addresses)];
+}
+
+/** Pods the inventory can use: those with a role, ingress controllers, and kube-system pods (CNI detection). */
+export function podMatters(pod: V1Pod): boolean {
+  if (!podIsLive(pod)) return false;
+  const isController = ingressControllerKind(pod) !== null;
+  return isController || pod.metadata?.namespace === 'kube-system' || normalizePod(pod, false) !== null;
 }
 
 export function normalizeInventory(objects: RawClusterObjects, context: NormalizeContext): ClusterInventory {

@@ -1,6 +1,6 @@
 // Findings: why a path ends with its verdict and the concrete change that fixes it. Every code the model emits
 // is listed in FINDING_CODES (stable, part of the public API); `diagnose` is the only place that creates findings.
-import type { Finding, IngressControllerInfo, ServiceInfo, Severity } from '@/lib/types';
+import type { Finding, IngressControllerInfo, ServiceInfo, Severity, Verdict } from '@/lib/types';
 import type { ControllerModel } from './controllers';
 import type { PathPlan, Run, Stage } from './plan';
 import { formatWhatIf } from './whatif';
@@ -18,6 +18,10 @@ export const FINDING_CODES = {
   'lb-skips-nodes-without-endpoints': {
     severity: 'info',
     meaning: 'With Local, the LB health check on healthCheckNodePort keeps nodes without endpoints out (DOMAIN §2.1).',
+  },
+  'lb-address-not-announced': {
+    severity: 'error',
+    meaning: 'MetalLB allocated the address from a pool that no L2Advertisement / BGPAdvertisement covers: nothing answers for it.',
   },
   'no-ready-endpoints': { severity: 'error', meaning: 'The Service has no ready endpoint: nothing answers.' },
   'proxy-lb-hides-client': {
@@ -43,6 +47,10 @@ export const FINDING_CODES = {
   'forwarded-headers-trust-all': {
     severity: 'error',
     meaning: 'The controller trusts X-Forwarded-For from every address, so any client can choose its address (DOMAIN §6.1 gotcha, netlab rows 25, 27).',
+  },
+  'forwarded-headers-trust-nodes': {
+    severity: 'error',
+    meaning: 'Forwarded headers are trusted from node addresses while Cluster policy makes every NodePort client arrive from a node: anyone reaching a NodePort can forge its address.',
   },
   'forged-header-passed': {
     severity: 'error',
@@ -99,7 +107,7 @@ interface FindingInput {
   severity?: Severity;
 }
 
-function finding(code: FindingCode, input: FindingInput): Finding {
+export function finding(code: FindingCode, input: FindingInput): Finding {
   return {
     severity: input.severity ?? FINDING_CODES[code].severity,
     code,
@@ -154,6 +162,17 @@ function failureFindings(plan: PathPlan, run: Run): Finding[] {
   switch (failure.kind) {
     case 'no-controller':
       return [];
+    case 'not-announced':
+      return [
+        finding('lb-address-not-announced', {
+          hopId,
+          message: `No node announces ${ctx.lbAddress ?? 'the address'}${svc?.loadBalancerPool ? ` (pool ${svc.loadBalancerPool} has no advertisement)` : ''}, so packets to it go nowhere.`,
+          fix: svc?.loadBalancerPool
+            ? `kubectl apply -f - <<EOF\napiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata:\n  name: ${svc.loadBalancerPool}\n  namespace: metallb-system\nspec:\n  ipAddressPools: [${svc.loadBalancerPool}]\nEOF`
+            : null,
+          tradeOff: 'Layer 2 sends all traffic for the address through one node; BGP needs a router that peers with the nodes.',
+        }),
+      ];
     case 'local-drop': {
       const node = ctx.node?.name ?? 'this node';
       const l2 = ctx.provider?.id === 'metallb' && svc?.announcingNode === ctx.node?.name;
@@ -229,20 +248,42 @@ function spoofFindings(plan: PathPlan, forged: Run): Finding[] {
     return [
       finding('forwarded-headers-trust-all', {
         hopId: stage.hop.id,
-        message: `${c.id} takes the client address from X-Forwarded-For sent by any address (proxy-real-ip-cidr / trustedIPs covers everything), so a client that sends "X-Forwarded-For: <any IP>" becomes that IP.`,
-        fix: model.fixes?.trustOnly(c, cidrs) ?? null,
+        message: `${c.id} takes the client address from X-Forwarded-For or a PROXY header sent by any address (proxy-real-ip-cidr / trustedIPs covers everything), so a client that sends "X-Forwarded-For: <any IP>" becomes that IP.`,
+        fix: model.fixes
+          ? [
+              model.fixes.trustOnly(c, cidrs),
+              ...(plan.context.behaviour?.xForwardedFor ? [] : ['or, as nothing in front writes X-Forwarded-For:', model.fixes.ignoreForwardedHeaders(c)]),
+            ].join('\n')
+          : null,
         tradeOff:
           'List every proxy in front (the LB\'s source range, and the node range while Cluster policy masquerades). If nothing in front writes X-Forwarded-For, set use-forwarded-headers: "false" instead.',
         whatIf: [{ target: 'controller', id: c.id, setting: 'trustedCIDRs', value: cidrs }],
       }),
     ];
   }
+  const header = forged.arrivals[index]?.xRealIp?.role === 'attacker' ? 'X-Real-IP' : 'X-Forwarded-For';
+  const peer = forged.arrivals[index]?.peer;
+  const svc = plan.context.service;
+  if (stage.role === 'controller' && c && peer?.role === 'node' && plan.context.policy === 'Cluster' && svc) {
+    return [
+      finding('forwarded-headers-trust-nodes', {
+        hopId: stage.hop.id,
+        message: `${c.id} trusts X-Forwarded-For from node addresses, and ${ref(svc)} uses externalTrafficPolicy: Cluster, so a client that connects to a NodePort directly arrives from a node address and chooses its own client address.`,
+        fix: patchPolicy(svc, 'Local'),
+        tradeOff: `${LOCAL_TRADE_OFF} Alternatively keep NodePorts unreachable from outside (firewall) so only the LB can connect.`,
+        whatIf: [policyWhatIf(svc, 'Local')],
+      }),
+    ];
+  }
   return [
     finding('forged-header-passed', {
       hopId: stage.hop.id,
-      message: `A client-supplied X-Real-IP / X-Forwarded-For passes the hops in front of ${stage.hop.name} unchanged and is taken as the client.`,
-      fix: c && model?.fixes ? model.fixes.trustOnly(c, plan.context.nodeCIDRs) : 'Have the first trusted proxy overwrite X-Real-IP and take the right-most untrusted X-Forwarded-For entry.',
-      whatIf: c ? [{ target: 'controller', id: c.id, setting: 'trustedCIDRs', value: plan.context.nodeCIDRs }] : [],
+      message: `A client-supplied ${header} passes the hops in front of ${stage.hop.name} unchanged and is taken as the client: the load balancer does not overwrite it and ${c ? c.id : 'the next proxy'} keeps it from a trusted peer.`,
+      fix:
+        c?.kind === 'traefik'
+          ? `Drop the client's header before the app reads it (Traefik Middleware on the route):\napiVersion: traefik.io/v1alpha1\nkind: Middleware\nmetadata:\n  name: drop-x-real-ip\nspec:\n  headers:\n    customRequestHeaders:\n      X-Real-Ip: ""`
+          : 'Make the first trusted proxy overwrite X-Real-IP, and have the app take the right-most untrusted X-Forwarded-For entry.',
+      tradeOff: 'Apps must then read the right-most X-Forwarded-For entry written by the load balancer.',
     }),
   ];
 }
@@ -392,7 +433,7 @@ function contextFindings(plan: PathPlan, honest: Run): Finding[] {
     out.push(
       finding('controller-not-modelled', {
         hopId: hopIdOf(plan, 'controller'),
-        message: `${ctx.controller.kind} has no dedicated model; generic proxy behaviour is assumed (DOMAIN §6.3).`,
+        message: `${ctx.controller.kind} has no dedicated model; the usual proxy behaviour is assumed: PROXY only when configured, X-Forwarded-For from trusted peers, the peer appended.`,
         fix: null,
       }),
     );
@@ -401,7 +442,7 @@ function contextFindings(plan: PathPlan, honest: Run): Finding[] {
 }
 
 /** All findings of one path, from its plan and the honest / forged runs. */
-export function diagnose(plan: PathPlan, honest: Run, forged: Run | null, verdict: string): Finding[] {
+export function diagnose(plan: PathPlan, honest: Run, forged: Run | null, verdict: Verdict): Finding[] {
   const out = [...failureFindings(plan, honest)];
   if (verdict === 'spoofable' && forged) out.push(...spoofFindings(plan, forged));
   if (verdict === 'lost' && plan.entry.kind !== 'egress') out.push(...lostFindings(plan));
@@ -409,4 +450,3 @@ export function diagnose(plan: PathPlan, honest: Run, forged: Run | null, verdic
   return out;
 }
 
-export { finding };

@@ -302,6 +302,18 @@ export const UNKNOWN_PROVIDER: LoadBalancerProvider = {
 
 const byId = (id: string) => PROVIDERS.find((p) => p.id === id);
 
+const schemesByInventory = new WeakMap<ClusterInventory, Set<string>>();
+
+/** The nodes' providerID schemes ("openstack" of "openstack:///…"), computed once per inventory. */
+function providerIdSchemes(inventory: ClusterInventory): Set<string> {
+  let schemes = schemesByInventory.get(inventory);
+  if (!schemes) {
+    schemes = new Set(inventory.nodes.map((n) => n.providerID?.split(':')[0]?.toLowerCase() ?? '').filter(Boolean));
+    schemesByInventory.set(inventory, schemes);
+  }
+  return schemes;
+}
+
 /**
  * Which provider serves a LoadBalancer Service: what discovery says (MetalLB / ServiceLB / the cloud's name),
  * then the provider's annotations on the Service, then the nodes' providerID scheme ("openstack:///…").
@@ -315,6 +327,6 @@ export function resolveProvider(service: ServiceInfo, inventory: ClusterInventor
   const keys = Object.keys(service.annotations);
   const byAnnotation = PROVIDERS.find((p) => keys.some((k) => p.annotationPrefixes.some((prefix) => k.startsWith(prefix))));
   if (byAnnotation) return byAnnotation;
-  const schemes = inventory.nodes.map((n) => n.providerID?.split(':')[0]?.toLowerCase()).filter(Boolean);
-  return PROVIDERS.find((p) => p.providerIdSchemes.some((s) => schemes.includes(s))) ?? UNKNOWN_PROVIDER;
+  const schemes = providerIdSchemes(inventory);
+  return PROVIDERS.find((p) => p.providerIdSchemes.some((s) => schemes.has(s))) ?? UNKNOWN_PROVIDER;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HopscopeError } from '@/lib/errors';
 import type { ClusterInventory, Verdict } from '@/lib/types';
 import { FINDING_CODES } from './findings';
-import { buildPaths } from './paths';
+import { PER_NODE_PATH_LIMIT, buildPaths } from './paths';
 import {
   LAB,
   controller,
@@ -270,11 +270,12 @@ describe('seeds', () => {
     expect(path.findings.map((f) => f.code)).toContain('servicelb-masquerade');
   });
 
-  it.each<[string, boolean, string[], Verdict]>([
-    ['traefik with forwardedHeaders.insecure believes any client header', true, [], 'spoofable'],
-    ['traefik trusting the LB range takes the LB\'s X-Forwarded-For', false, ['192.0.2.0/24'], 'header'],
-    ['traefik trusting nobody replaces XFF with the LB', false, [], 'lost'],
-  ])('DOMAIN §6.2: %s', (_name, insecure, trustedIPs, verdict) => {
+  it.each<[string, boolean, string[], Verdict, string | null]>([
+    ['traefik with forwardedHeaders.insecure believes any client header', true, [], 'spoofable', 'forwarded-headers-trust-all'],
+    // Trusted peers keep their X-Real-Ip, and the LB's HTTP listener only appends X-Forwarded-For.
+    ['traefik trusting the LB range keeps a client-sent X-Real-Ip', false, ['192.0.2.0/24'], 'spoofable', 'forged-header-passed'],
+    ['traefik trusting nobody replaces XFF with the LB', false, [], 'lost', null],
+  ])('DOMAIN §6.2: %s', (_name, insecure, trustedIPs, verdict, code) => {
     const setup = ingressSetup({
       kind: 'traefik',
       controllerService: { name: 'traefik', type: 'LoadBalancer', lbAddress: LAB.vip, policy: 'Local', ports: [port(80, 30900)], annotations: { 'loadbalancer.openstack.org/x-forwarded-for': 'true' } },
@@ -282,6 +283,8 @@ describe('seeds', () => {
     });
     const path = find(buildPaths(inventory({ ...setup, loadBalancers: OPENSTACK })), `ingress:default/echo:echo.example.test:echo@loadBalancer:kube-system/traefik:${LAB.vip}:80@node1`);
     expect(path.verdict).toBe(verdict);
+    if (code) expect(path.findings.map((f) => f.code)).toContain(code);
+    if (trustedIPs.length > 0) expect(path.hops.at(-1)?.arrival?.xForwardedFor.map((a) => a.role)).toEqual(['client', 'loadBalancer']);
   });
 
   it.each<[string, Record<string, unknown> | null, boolean | null, Verdict, string]>([
@@ -311,6 +314,14 @@ describe('providers and edge cases', () => {
     expect(find(buildPaths(inv), `loadBalancer:default/echo:${LAB.vip}:80${suffix}`).verdict).toBe(verdict);
   });
 
+  it('a MetalLB address from a pool without advertisement is unreachable (DOMAIN §4)', () => {
+    const svc = { ...service({ name: 'echo', type: 'LoadBalancer', provider: 'metallb', lbAddress: LAB.vip, ports: [port(80, 30080)] }), loadBalancerPool: 'quiet' };
+    const inv = inventory({ loadBalancers: [{ provider: 'metallb', pools: [{ name: 'quiet', addresses: ['198.51.100.50/32'], mode: 'none' }] }], services: [svc] });
+    const path = find(buildPaths(inv), `loadBalancer:default/echo:${LAB.vip}:80`);
+    expect(path).toMatchObject({ verdict: 'unreachable', expectedOutcome: 'timeout' });
+    expect(path.findings.find((f) => f.code === 'lb-address-not-announced')?.fix).toContain('kind: L2Advertisement');
+  });
+
   it('an Ingress no controller serves is unreachable', () => {
     const inv = inventory({ services: [service({ name: 'echo' })], ingresses: [ingress({ name: 'orphan', host: 'orphan.example.test', backend: 'echo', controller: null })] });
     const path = find(buildPaths(inv), 'ingress:default/orphan:orphan.example.test');
@@ -338,6 +349,17 @@ describe('providers and edge cases', () => {
     const path = find(buildPaths(inv), 'ingress:default/echo:echo.example.test:echo@hostNetwork:ingress-nginx/ingress-controller-0:80');
     expect(path.verdict).toBe('header');
     expect(path.hops.find((h) => h.kind === 'ingressController')?.expectedPeer).toBe('client');
+  });
+
+  it('groups alike nodes into one path above PER_NODE_PATH_LIMIT nodes (large clusters)', () => {
+    const nodes = Array.from({ length: PER_NODE_PATH_LIMIT + 4 }, (_, i) => node(`n${String(i).padStart(2, '0')}`, `192.0.2.${20 + i}`));
+    const local = service({ name: 'echo', type: 'NodePort', policy: 'Local', ports: [port(80, 30081)], endpoints: [endpoint(LAB.echoPod, 'n03')] });
+    const paths = buildPaths(inventory({ nodes, services: [local] })).filter((p) => p.entry.kind === 'nodePort');
+    expect(paths.map((p) => [p.id, p.verdict])).toEqual([
+      ['nodePort:default/echo:30081@n00', 'unreachable'],
+      ['nodePort:default/echo:30081@n03', 'preserved'],
+    ]);
+    expect(paths[0]!.hops[1]!.details['same for']).toBe('10 more nodes: n01, n02, n04, n05, n06, …');
   });
 
   it('documents every finding code it emits', () => {

@@ -18,13 +18,14 @@ import { diagnose, finding } from './findings';
 import {
   controllerPodFor,
   eligibleLoadBalancerNodes,
-  hasReadyEndpointOn,
   isShortCircuitedInCluster,
   representativeEndpoint,
 } from './kubeproxy';
 import { resolveProvider } from './loadbalancers';
 import { type PathPlan, type PlanContext, type Stage, forgedRun, pathVerdict, runStages, toHop } from './plan';
 import {
+  ALIKE_SAMPLE,
+  type AlikeNodes,
   appStage,
   clientStage,
   clusterIPStage,
@@ -48,6 +49,9 @@ interface Model {
   trust: TrustContext;
   nodeCIDRs: string[];
   nodes: NodeInfo[];
+  /** Ready nodes with an address: where NodePorts answer. */
+  readyNodes: NodeInfo[];
+  lbEligibleNodes: NodeInfo[];
   nodeByName: Map<string, NodeInfo>;
   podByIp: Map<string, PodInfo>;
 }
@@ -84,23 +88,57 @@ function modelOf(inventory: ClusterInventory): Model {
     trust: trustContextOf(inventory),
     nodeCIDRs: nodeCIDRsOf(nodes),
     nodes,
+    readyNodes: nodes.filter((n) => n.ready && n.internalIP !== null),
+    lbEligibleNodes: eligibleLoadBalancerNodes(nodes),
     nodeByName: new Map(nodes.map((n) => [n.name, n])),
     podByIp: new Map(inventory.pods.filter((p) => p.ip).map((p) => [p.ip!, p])),
   };
 }
 
-const controllerBehind = (m: Model, svc: ServiceInfo): IngressControllerInfo | null =>
-  m.inventory.ingressControllers.find((c) => c.namespace === svc.namespace && c.service === svc.name) ?? null;
+/** The controller a Service fronts: the one naming it, else the one whose pods are its endpoints. */
+function controllerBehind(m: Model, svc: ServiceInfo): IngressControllerInfo | null {
+  const controllers = m.inventory.ingressControllers;
+  const isEndpoint = (c: IngressControllerInfo) =>
+    svc.endpoints.some((e) =>
+      c.pods.some((p) => (e.targetRef ? e.targetRef.name === p.name && (e.targetRef.namespace ?? svc.namespace) === p.namespace : e.ip === p.ip)),
+    );
+  return controllers.find((c) => c.namespace === svc.namespace && c.service === svc.name) ?? controllers.find(isEndpoint) ?? null;
+}
 
 const schemeOf = (port: ServicePortInfo): 'http' | 'https' | 'tcp' =>
   port.port === 443 || /https/.test(port.name) ? 'https' : port.port === 80 || /http/.test(port.name) ? 'http' : 'tcp';
 
 // ───────────── ways in (prefixes) ─────────────
 
+/** Up to this many nodes each node gets its own path; above it, one path per group of nodes that behave alike. */
+export const PER_NODE_PATH_LIMIT = 8;
+
+interface NodeGroup {
+  node: NodeInfo;
+  /** Other nodes with the same outcome (same policy, same local-endpoint answer: netlab rows 6–9). */
+  alike: AlikeNodes;
+}
+
+function nodeGroups(svc: ServiceInfo, nodes: NodeInfo[]): NodeGroup[] {
+  if (nodes.length <= PER_NODE_PATH_LIMIT) return nodes.map((node) => ({ node, alike: { count: 0, sample: [] } }));
+  const withEndpoint = new Set(svc.endpoints.filter((e) => e.ready && e.nodeName).map((e) => e.nodeName));
+  const groups = new Map<string, NodeGroup>();
+  for (const n of nodes) {
+    const key = svc.externalTrafficPolicy === 'Local' ? String(withEndpoint.has(n.name)) : 'cluster';
+    const group = groups.get(key);
+    if (!group) groups.set(key, { node: n, alike: { count: 0, sample: [] } });
+    else if (++group.alike.count <= ALIKE_SAMPLE) group.alike.sample.push(n.name);
+  }
+  return [...groups.values()];
+}
+
 /** The nodes an LB address reaches, per provider (DOMAIN §4, §5, §7), and those a Local health check leaves out. */
 function receivingNodes(m: Model, svc: ServiceInfo, providerId: string): { nodes: NodeInfo[]; skipped: string[] } {
-  const eligible = eligibleLoadBalancerNodes(m.nodes);
+  const eligible = m.lbEligibleNodes;
   const named = (names: string[]) => names.map((n) => m.nodeByName.get(n)).filter((n): n is NodeInfo => n !== undefined);
+  // MetalLB allocates from a pool no L2/BGP advertisement covers: nobody answers for the address (DOMAIN §4).
+  const pool = m.inventory.loadBalancers.flatMap((p) => (p.provider === 'metallb' ? p.pools : [])).find((p) => p.name === svc.loadBalancerPool);
+  if (providerId === 'metallb' && pool?.mode === 'none' && !svc.announcingNode) return { nodes: [], skipped: [] };
   // MetalLB L2: exactly one speaker announces the VIP, and all traffic enters through that node.
   if (providerId === 'metallb' && svc.announcingNode) return { nodes: named([svc.announcingNode]), skipped: [] };
   // MetalLB BGP announcers / k3s nodes running a ready svclb pod, as discovered.
@@ -109,9 +147,10 @@ function receivingNodes(m: Model, svc: ServiceInfo, providerId: string): { nodes
   }
   if (svc.externalTrafficPolicy !== 'Local' || providerId === 'servicelb') return { nodes: eligible, skipped: [] };
   // Local: the LB health check on healthCheckNodePort (cloud) or the speakers (MetalLB BGP) skip nodes without endpoints.
-  const withEndpoints = eligible.filter((n) => hasReadyEndpointOn(svc, n.name));
+  const local = new Set(svc.endpoints.filter((e) => e.ready).map((e) => e.nodeName));
+  const withEndpoints = eligible.filter((n) => local.has(n.name));
   if (withEndpoints.length === 0) return { nodes: eligible, skipped: [] };
-  return { nodes: withEndpoints, skipped: eligible.filter((n) => !withEndpoints.includes(n)).map((n) => n.name) };
+  return { nodes: withEndpoints, skipped: eligible.filter((n) => !local.has(n.name)).map((n) => n.name) };
 }
 
 function lbAddresses(svc: ServiceInfo): string[] {
@@ -151,18 +190,19 @@ function loadBalancerPrefixes(m: Model, svc: ServiceInfo, port: ServicePortInfo)
         port: port.port,
         announcingNode: provider.id === 'metallb' && svc.announcingNode ? node : null,
         svclbPod: behaviour.mode === 'svclb' ? svclbPodOn(m, svc, node) : null,
+        announced: behaviour.targets === 'pods' || nodes.length > 0,
       });
-    if (behaviour.targets === 'pods') {
+    if (behaviour.targets === 'pods' || nodes.length === 0) {
       return [{ id: base, entry, stages: [clientStage(), lb(null)], context, node: null, inCluster }];
     }
-    return nodes.map((node) => ({
+    return nodeGroups(svc, nodes).map(({ node, alike }) => ({
       id: `${base}@${node.name}`,
       entry,
       // svclb forwards from its own pod, so the node's NodePort rules do not see the client (§5).
       stages:
         behaviour.mode === 'svclb'
           ? [clientStage(), lb(node)]
-          : [clientStage(), lb(node), nodePortStage(svc, node, port.nodePort, kubeProxyMode)],
+          : [clientStage(), lb(node), nodePortStage(svc, node, port.nodePort, kubeProxyMode, alike)],
       context: { ...context, node },
       node,
       inCluster,
@@ -185,15 +225,13 @@ function svclbPodOn(m: Model, svc: ServiceInfo, node: NodeInfo | null): PodInfo 
 function nodePortPrefixes(m: Model, svc: ServiceInfo, port: ServicePortInfo): Prefix[] {
   if (port.nodePort === null) return [];
   const nodePort = port.nodePort;
-  return m.nodes
-    .filter((n) => n.ready && n.internalIP !== null)
-    .map((node) => ({
-      id: `nodePort:${svc.namespace}/${svc.name}:${nodePort}@${node.name}`,
-      entry: { kind: 'nodePort', namespace: svc.namespace, name: svc.name, host: null, address: node.internalIP, port: nodePort, scheme: schemeOf(port) },
-      stages: [clientStage(), nodePortStage(svc, node, nodePort, m.inventory.kubeProxy.mode)],
-      context: { service: svc, node, policy: svc.externalTrafficPolicy ?? 'Cluster' },
-      node,
-    }));
+  return nodeGroups(svc, m.readyNodes).map(({ node, alike }) => ({
+    id: `nodePort:${svc.namespace}/${svc.name}:${nodePort}@${node.name}`,
+    entry: { kind: 'nodePort', namespace: svc.namespace, name: svc.name, host: null, address: node.internalIP, port: nodePort, scheme: schemeOf(port) },
+    stages: [clientStage(), nodePortStage(svc, node, nodePort, m.inventory.kubeProxy.mode, alike)],
+    context: { service: svc, node, policy: svc.externalTrafficPolicy ?? 'Cluster' },
+    node,
+  }));
 }
 
 function clusterIPPrefix(svc: ServiceInfo, port: ServicePortInfo): Prefix {

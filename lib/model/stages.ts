@@ -66,8 +66,10 @@ export function loadBalancerStage(input: {
   port: number;
   announcingNode: NodeInfo | null;
   svclbPod: PodInfo | null;
+  /** False when no node answers for the address (a MetalLB pool without advertisement). */
+  announced: boolean;
 }): Stage {
-  const { service, provider, behaviour, lbAddress, port, announcingNode, svclbPod } = input;
+  const { service, provider, behaviour, lbAddress, port, announcingNode, svclbPod, announced } = input;
   const ingress = service.loadBalancerIngress.find((i) => i.ip === lbAddress || i.hostname === lbAddress);
   const details: Record<string, string> = {
     provider: provider.label,
@@ -93,6 +95,13 @@ export function loadBalancerStage(input: {
     },
     pass(flow) {
       const believed = { believed: flow.peer, via: 'source' as const };
+      if (!announced) {
+        return {
+          ...believed,
+          next: null,
+          failure: { kind: 'not-announced', verdict: 'unreachable', outcome: 'timeout', message: 'no node announces the address' },
+        };
+      }
       if (behaviour.mode === 'passthrough') return { ...believed, next: flow };
       if (behaviour.mode === 'svclb') return { ...believed, next: withPeer(flow, address('svclb', svclbPod?.ip ?? null)) };
       const appended: Claim[] = behaviour.xForwardedFor ? [{ address: flow.peer, vouched: true }] : [];
@@ -109,8 +118,24 @@ export function loadBalancerStage(input: {
   };
 }
 
+/** Nodes a grouped path also stands for (large clusters): how many, and the first few names. */
+export interface AlikeNodes {
+  count: number;
+  sample: string[];
+}
+export const ALIKE_SAMPLE = 5;
+
+const sameFor = ({ count, sample }: AlikeNodes) =>
+  `${count} more node${count === 1 ? '' : 's'}: ${sample.join(', ')}${count > sample.length ? ', …' : ''}`;
+
 /** kube-proxy on the receiving node for a NodePort / LB address (DOMAIN §2.5; netlab rows 6–12). */
-export function nodePortStage(service: ServiceInfo, node: NodeInfo, port: number | null, kubeProxyMode: string): Stage {
+export function nodePortStage(
+  service: ServiceInfo,
+  node: NodeInfo,
+  port: number | null,
+  kubeProxyMode: string,
+  alikeNodes: AlikeNodes = { count: 0, sample: [] },
+): Stage {
   const policy: TrafficPolicy = service.externalTrafficPolicy ?? 'Cluster';
   const local = hasReadyEndpointOn(service, node.name);
   return {
@@ -127,6 +152,7 @@ export function nodePortStage(service: ServiceInfo, node: NodeInfo, port: number
         'kube-proxy mode': kubeProxyMode,
         'ready local endpoints': String(service.endpoints.filter((e) => e.ready && e.nodeName === node.name).length),
         ...(service.healthCheckNodePort ? { healthCheckNodePort: String(service.healthCheckNodePort) } : {}),
+        ...(alikeNodes.count > 0 ? { 'same for': sameFor(alikeNodes) } : {}),
       },
     },
     pass(flow) {

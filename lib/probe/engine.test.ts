@@ -73,6 +73,22 @@ describe('runTrace', () => {
     expect(peak).toBe(3);
     expect(all.filter((e) => e.type === 'probe')).toHaveLength(21);
   });
+
+  it('sends an identical request once and gives every path its copy', async () => {
+    const calls: string[] = [];
+    const transport: ProbeTransport = async (request) => {
+      calls.push(`${request.target.address}:${request.target.port}`);
+      return { outcome: 'ok', status: 200, contentType: 'text/plain', body: 'ok', error: null, localAddress: '127.0.0.1', durationMs: 1 };
+    };
+    const twin = { ...nodePortPath(), id: 'twin' };
+    const events = await collect(runTrace({ paths: [nodePortPath(), twin], inventory: loopbackInventory(), transport, timeoutMs: 50, concurrency: 4 }));
+    expect(calls).toHaveLength(2);
+    const done = events.at(-1) as Extract<TraceEvent, { type: 'done' }>;
+    expect(done.trace.paths.map((p) => p.probes.map((r) => r.pathId))).toEqual([
+      ['nodePort/lab/echo', 'nodePort/lab/echo'],
+      ['twin', 'twin'],
+    ]);
+  });
 });
 
 describe('simulateTrace (demo mode)', () => {

@@ -85,6 +85,17 @@ export function appClientOf(observation: EchoObservation, ctx: ObserveContext, h
   return { role: peerRole, via: 'none', value: observation.peer };
 }
 
+/**
+ * When a path ends at an ingress controller (its own Service), the echo behind it reports the controller's belief:
+ * ingress-nginx sends `X-Real-IP $remote_addr` upstream (DOMAIN §6.1). The echo cannot see how the controller
+ * learnt it (its TCP peer or a header), so the mechanism is the predicted one when the belief agrees.
+ */
+export function controllerBeliefOf(observation: EchoObservation, ctx: ObserveContext, predicted: { believedRole: AddressRole; via: ClientAddressVia }): AppClient {
+  const value = observation.xRealIp;
+  const role = classifyAddress(value, ctx);
+  return { role, via: role === predicted.believedRole ? predicted.via : 'x-real-ip', value };
+}
+
 /** The verdict vocabulary of DESIGN.md for one belief (same as the model's verdictOfBelief). */
 export function verdictOfAppClient(client: AppClient): Verdict {
   if (client.role === 'attacker') return 'spoofable';
@@ -144,16 +155,21 @@ export function tracePath(path: NetPath, probes: ProbeResult[], ctx: ObserveCont
   const finding = shortCircuited && service ? announcerFinding(service, healthByNode) : null;
   if (finding) findings.push(finding);
 
+  const expected = predictedObservation(path).final;
+  const endsAtController = expected?.kind === 'ingressController';
+  const clientOf = (observation: EchoObservation, honestTwin: EchoObservation | null) =>
+    endsAtController && expected ? controllerBeliefOf(observation, ctx, expected) : appClientOf(observation, ctx, honestTwin);
+
   let observedVerdict: Verdict | null = null;
   let appClient: AppClient | null = null;
   if (finding) {
     observedVerdict = 'unreachable';
   } else if (honest.length > 0) {
-    const clients = honest.map((p) => appClientOf(p.observation!, ctx));
+    const clients = honest.map((p) => clientOf(p.observation!, null));
     appClient = clients[0]!;
     observedVerdict = worst(clients.map(verdictOfAppClient));
     const honestTwin = honest.find((p) => p.target.address === spoof?.target.address && p.target.port === spoof?.target.port);
-    if (spoof && appClientOf(spoof.observation!, ctx, honestTwin?.observation ?? null).role === 'attacker') {
+    if (spoof && clientOf(spoof.observation!, honestTwin?.observation ?? null).role === 'attacker') {
       observedVerdict = 'spoofable';
     }
   } else if (direct.length > 0) {
@@ -161,13 +177,14 @@ export function tracePath(path: NetPath, probes: ProbeResult[], ctx: ObserveCont
     observedVerdict = failures.includes('broken') ? 'broken' : 'unreachable';
   }
 
-  // The echo answers as the last hop, so its TCP peer is what the prediction of that hop can be checked against.
+  // The last hop's report checks its prediction: the echo's TCP peer, or for a controller the client it believes.
   const observed: ObservedHop[] = [];
-  const expected = predictedObservation(path).final;
   const sample = honest[0]?.observation;
-  if (expected?.reached && sample && !finding) {
-    const role = classifyAddress(sample.peer, ctx);
-    observed.push({ hopId: expected.hopId, observedPeer: sample.peer, observedPeerRole: role, via: appClient?.via ?? 'none', matches: role === expected.peerRole });
+  if (expected?.reached && sample && appClient && !finding) {
+    const seen = endsAtController ? appClient.value : sample.peer;
+    const role = classifyAddress(seen, ctx);
+    const matches = role === (endsAtController ? expected.believedRole : expected.peerRole);
+    observed.push({ hopId: expected.hopId, observedPeer: seen, observedPeerRole: role, via: appClient.via, matches });
   }
 
   const modelPath = path as Partial<ModelPath>;
@@ -175,10 +192,12 @@ export function tracePath(path: NetPath, probes: ProbeResult[], ctx: ObserveCont
   // check what an in-cluster client sees.
   const predicted = shortCircuited && !finding ? (modelPath.inClusterVerdict ?? path.verdict) : path.verdict;
   const differences: string[] = [];
-  if (observedVerdict === null) differences.push('no probe of this path reached an echo server');
+  if (path.entry.kind === 'egress') differences.push('not probed: egress leads out of the cluster, where probes never go');
+  else if (observedVerdict === null) differences.push('no probe of this path reached an echo server');
   else if (observedVerdict !== predicted) differences.push(`verdict: predicted ${predicted}, observed ${observedVerdict}`);
   for (const o of observed.filter((o) => !o.matches)) {
-    differences.push(`${o.hopId}: predicted peer ${expected?.peerRole ?? '?'}, observed ${o.observedPeer} (${o.observedPeerRole})`);
+    const predictedRole = endsAtController ? expected?.believedRole : expected?.peerRole;
+    differences.push(`${o.hopId}: predicted ${endsAtController ? 'client' : 'peer'} ${predictedRole ?? '?'}, observed ${o.observedPeer} (${o.observedPeerRole})`);
   }
 
   const notes = [path.inClusterNote ?? null];

@@ -119,9 +119,11 @@ export function planProbes(paths: NetPath[], inventory: ClusterInventory, set = 
     for (const { target, nodeName } of direct) {
       planned.push({ id: id('direct', target), pathId: path.id, kind: 'direct', target, httpPath: '/', forgedHeaders: [], nodeName });
     }
-    // The spoof test goes to the first target an outside client would use (the LB / Ingress / first node).
+    // The spoof test goes to the first target an outside client would use (the LB / Ingress / first node), unless
+    // the model already says the request does not get through there.
     const first = direct[0];
-    if (first) {
+    const predictedOutcome = (path as Partial<ModelPath>).expectedOutcome ?? 'ok';
+    if (first && predictedOutcome === 'ok') {
       planned.push({
         id: id('spoof', first.target),
         pathId: path.id,

@@ -1,9 +1,12 @@
 import { badRequest } from '@/lib/errors';
 import type { NetPath } from '@/lib/types';
 
-/** The paths a trace request names (all when none); an id the model does not know is refused. */
+/**
+ * The paths a trace request names; without names, every path a probe can check — egress goes to the outside
+ * world, where probes never go. An id the model does not know is refused.
+ */
 export function selectPaths(paths: NetPath[], pathIds: string[] | undefined): NetPath[] {
-  if (!pathIds) return paths;
+  if (!pathIds) return paths.filter((p) => p.entry.kind !== 'egress');
   const byId = new Map(paths.map((p) => [p.id, p]));
   const unknown = pathIds.filter((id) => !byId.has(id));
   if (unknown.length > 0) {

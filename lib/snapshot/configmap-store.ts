@@ -4,7 +4,7 @@ import { HopscopeError } from '@/lib/errors';
 import { isSnapshotId } from './ids';
 import { MAX_CONFIGMAP_PAYLOAD_BYTES, assertSnapshotSize, formatBytes, snapshotTooLarge } from './limits';
 import { SnapshotSchema, parseStoredSnapshot, type Snapshot, type SnapshotSummary } from './schema';
-import { idsToPrune, newestFirst, type RetentionPolicy, type SnapshotStore } from './store';
+import { newestFirst, pruneByPolicy, type RetentionPolicy, type SnapshotStore } from './store';
 
 export const SNAPSHOT_LABELS = {
   'app.kubernetes.io/managed-by': 'hopscope',
@@ -139,9 +139,7 @@ export class ConfigMapSnapshotStore implements SnapshotStore {
   }
 
   async prune(now: Date = new Date()): Promise<string[]> {
-    const doomed = idsToPrune(await this.list(), this.retention, now);
-    const deleted = await Promise.all(doomed.map(async (id) => ((await this.delete(id)) ? id : null)));
-    return deleted.filter((id): id is string => id !== null);
+    return pruneByPolicy(this, this.retention, now);
   }
 
   /** Runs one API call and maps Kubernetes failures to errors that name the missing permission or the cause. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { isSnapshotId } from './ids';
 import { assertSnapshotSize } from './limits';
 import { SnapshotSchema, parseStoredSnapshot, type Snapshot, type SnapshotSummary } from './schema';
-import { idsToPrune, newestFirst, type RetentionPolicy, type SnapshotStore } from './store';
+import { newestFirst, pruneByPolicy, type RetentionPolicy, type SnapshotStore } from './store';
 
 const SNAPSHOT_FILE = /^([A-Za-z0-9_-]{24})\.json$/;
 const TEMP_SUFFIX = '.tmp';
@@ -140,10 +140,9 @@ export class FileSnapshotStore implements SnapshotStore {
   }
 
   async prune(now: Date = new Date()): Promise<string[]> {
-    const doomed = idsToPrune(await this.list(), this.retention, now);
-    const deleted = await Promise.all(doomed.map(async (id) => ((await this.delete(id)) ? id : null)));
+    const deleted = await pruneByPolicy(this, this.retention, now);
     await this.removeStaleTempFiles(now);
-    return deleted.filter((id): id is string => id !== null);
+    return deleted;
   }
 
   private async removeStaleTempFiles(now: Date): Promise<void> {

@@ -80,6 +80,19 @@ describe('redactSnapshot', () => {
     expect(snapshot.trace!.paths[0]!.probes[0]!.observation!.echoNode).toBe(wkA);
   });
 
+  it('masks the API server host name wherever it appears', () => {
+    const server = 'https://api.prod-eu.example.internal:6443';
+    const snapshot = sampleSnapshot({
+      inventory: { ...original.inventory, source: { ...original.inventory.source, server } },
+      whatIf: ['see api.prod-eu.example.internal for details'],
+    });
+    const result = redactSnapshot(snapshot, { key: KEY }).snapshot;
+    expect(JSON.stringify(result)).not.toContain('prod-eu');
+    const host = /^https:\/\/(host-[0-9a-f]{6,}):6443$/.exec(result.inventory.source.server)?.[1];
+    expect(host).toBeDefined();
+    expect(result.whatIf[0]).toBe(`see ${host} for details`);
+  });
+
   it('uses a fresh key per snapshot unless one is given', () => {
     const again = redactSnapshot(original, { key: KEY }).snapshot;
     const other = redactSnapshot(original).snapshot;

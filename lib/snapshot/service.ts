@@ -61,9 +61,31 @@ export async function deleteSnapshot(id: string): Promise<void> {
   if (!(await snapshotStore().delete(id))) throw unknownSnapshot(id);
 }
 
+const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+
+/** First value of a possibly comma-joined proxy header. */
+const firstValue = (value: string | null) => value?.split(',')[0]?.trim() || null;
+
+/**
+ * The origin the browser used: the (forwarded) Host header, since Next's standalone server reports its own listen
+ * address in request.url. Only a well-formed host is taken; the link goes back to the same requester only.
+ */
+export function requestOrigin(request: Request): string {
+  const url = new URL(request.url);
+  const host = firstValue(request.headers.get('x-forwarded-host')) ?? request.headers.get('host');
+  const forwardedProto = firstValue(request.headers.get('x-forwarded-proto'));
+  const protocol = forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : url.protocol.slice(0, -1);
+  return host && HOST.test(host) ? `${protocol}://${host}` : url.origin;
+}
+
 /** The share link: HOPSCOPE_PUBLIC_URL when set (hopscope behind an Ingress), else the origin the request came to. */
-export function snapshotUrl(id: string, request: Request): string {
-  const base = config().publicUrl ?? new URL(request.url).origin;
+export function snapshotUrl(id: string, request: Request, publicUrl: string | null = config().publicUrl): string {
+  const base = publicUrl ?? requestOrigin(request);
   // Relative to a base with a trailing slash, so a path prefix in the public URL (…/hopscope/) is kept.
   return new URL(`s/${id}`, base.endsWith('/') ? base : `${base}/`).toString();
+}
+
+/** The answer to a share or an import: where the new snapshot lives. */
+export function shareAnswer(snapshot: Snapshot, request: Request) {
+  return { id: snapshot.id, url: snapshotUrl(snapshot.id, request), createdAt: snapshot.createdAt, redacted: snapshot.redacted };
 }

@@ -39,3 +39,14 @@ export function idsToPrune(summaries: readonly SnapshotSummary[], policy: Retent
     .filter((summary, index) => index >= policy.maxCount || Date.parse(summary.storedAt) < oldestKept)
     .map((summary) => summary.id);
 }
+
+/** Deletes what the policy no longer keeps; a snapshot deleted meanwhile by a concurrent prune is not reported. */
+export async function pruneByPolicy(
+  store: Pick<SnapshotStore, 'list' | 'delete'>,
+  policy: RetentionPolicy,
+  now: Date,
+): Promise<string[]> {
+  const doomed = idsToPrune(await store.list(), policy, now);
+  const deleted = await Promise.all(doomed.map(async (id) => ((await store.delete(id)) ? id : null)));
+  return deleted.filter((id): id is string => id !== null);
+}

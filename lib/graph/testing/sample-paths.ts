@@ -66,7 +66,7 @@ export const shopIngressPath: NetPath = {
         { kind: 'Service', namespace: 'ingress-nginx', name: 'ingress-nginx-controller' },
         { kind: 'IPAddressPool', namespace: 'metallb-system', name: 'public' },
       ],
-      details: { provider: 'metallb', mode: 'layer2', announcingNode: 'wk-a', 'metallb.io/ip-allocated-from-pool': 'public' },
+      details: { provider: 'metallb', mode: 'layer2', 'announced by': 'wk-a', 'metallb.io/ip-allocated-from-pool': 'public' },
     }),
     nodeA(),
     hop({

@@ -108,8 +108,10 @@ export const ingressNginx: ControllerModel = {
   kind: 'ingress-nginx',
   label: 'ingress-nginx',
   receive,
-  // use-forwarded-headers with the default proxy-real-ip-cidr 0.0.0.0/0 and real_ip_recursive on (§6.1 gotcha).
-  trustsEveryone: (c) => (c.settings.useForwardedHeaders || Boolean(c.settings.enableRealIp)) && isCatchAll(c.settings.trustedCIDRs),
+  // realip on (forwarded headers or PROXY) with the default proxy-real-ip-cidr 0.0.0.0/0 (§6.1 gotcha).
+  trustsEveryone: (c) =>
+    (c.settings.useForwardedHeaders || c.settings.useProxyProtocol || Boolean(c.settings.enableRealIp)) &&
+    isCatchAll(c.settings.trustedCIDRs),
   fixes: {
     enableProxyProtocol: (c) => patchConfigMap(c, { 'use-proxy-protocol': 'true' }),
     disableProxyProtocol: (c) => patchConfigMap(c, { 'use-proxy-protocol': 'false' }),

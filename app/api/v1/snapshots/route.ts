@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SourceQuery, handler, parseBody } from '@/lib/api';
-import { listSnapshots, shareCurrentState, snapshotUrl } from '@/lib/snapshot/service';
+import { listSnapshots, shareAnswer, shareCurrentState, snapshotUrl } from '@/lib/snapshot/service';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,10 +14,7 @@ const ShareBody = SourceQuery.extend({
 export const POST = handler(async (request: Request) => {
   const options = await parseBody(request, ShareBody);
   const snapshot = await shareCurrentState(options);
-  return Response.json(
-    { id: snapshot.id, url: snapshotUrl(snapshot.id, request), createdAt: snapshot.createdAt, redacted: snapshot.redacted },
-    { status: 201 },
-  );
+  return Response.json(shareAnswer(snapshot, request), { status: 201 });
 });
 
 export const GET = handler(async (request: Request) => {

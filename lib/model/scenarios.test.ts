@@ -1,0 +1,121 @@
+// Every demo scenario (scenarios/*.yaml) through the real normaliser and the model: each scenario's documented
+// point (its header description and scenarios/README.md) must come out as verdicts.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseScenarioManifest } from '@/lib/demo/manifest';
+import { normalizeInventory } from '@/lib/k8s/normalize';
+import { rawObjectsFromManifest } from '@/lib/k8s/raw';
+import type { Verdict } from '@/lib/types';
+import { FINDING_CODES } from './findings';
+import { buildPaths } from './paths';
+import type { ModelPath } from './types';
+
+const DIR = path.join(import.meta.dirname, '..', '..', 'scenarios');
+
+function pathsOf(id: string): ModelPath[] {
+  const manifest = parseScenarioManifest(readFileSync(path.join(DIR, `${id}.yaml`), 'utf8'), `${id}.yaml`);
+  const inventory = normalizeInventory(rawObjectsFromManifest(manifest.objects), {
+    source: { mode: 'demo', context: `demo/${id}`, server: '', scenario: id },
+    errors: [],
+    discoveredAt: '2026-01-01T00:00:00.000Z',
+    durationMs: 0,
+  });
+  return buildPaths(inventory);
+}
+
+/** [path id prefix, verdict of every path with that prefix, a finding code each of them carries]. */
+type Expectation = [prefix: string, verdict: Verdict, code?: string];
+
+const EXPECTED: Record<string, Expectation[]> = {
+  'bare-metal-metallb': [
+    ['ingress:shop/shop:shop.example.com:shop@loadBalancer:ingress-nginx/ingress-nginx-controller:198.51.100.50:443@wk-a', 'header'],
+    ['loadBalancer:ingress-nginx/ingress-nginx-controller:198.51.100.50:80@wk-a', 'preserved'],
+    ['loadBalancer:media/jellyfin:', 'lost', 'snat-cluster-policy'],
+    ['loadBalancer:api/api-gateway:', 'preserved'],
+    ['hostNetwork:monitoring/influxdb:8086', 'preserved'],
+    ['hostPort:monitoring/influxdb-hostport:8087', 'preserved'],
+    ['nodePort:monitoring/grafana:30000@', 'lost', 'snat-cluster-policy'],
+  ],
+  'egress-tproxy': [
+    ['egress:cluster', 'lost', 'egress-snat'],
+    ['egress:default/tail-with-nginx-tranproxy', 'header', 'egress-proxy-header'],
+  ],
+  'gke-local': [
+    ['loadBalancer:web/store-frontend:203.0.113.100:80@gke-prod-pool-1-8f3a2b1c-n1', 'preserved', 'lb-skips-nodes-without-endpoints'],
+    ['loadBalancer:web/store-frontend:203.0.113.100:80@gke-prod-pool-1-8f3a2b1c-n2', 'preserved'],
+    ['nodePort:web/store-frontend:30480@gke-prod-pool-1-8f3a2b1c-n3', 'unreachable', 'local-no-endpoint'],
+    ['loadBalancer:backend/orders-api:', 'lost', 'snat-cluster-policy'],
+  ],
+  'k3s-servicelb-traefik': [
+    ['ingress:default/whoami:', 'lost', 'servicelb-masquerade'],
+    ['ingress:podinfo/podinfo:', 'lost', 'servicelb-masquerade'],
+  ],
+  lab: [
+    ['ingress:lab/echo-a:', 'header'],
+    ['ingress:lab/echo-b:', 'header'],
+    ['ingress:lab/echo-trustall:', 'spoofable', 'forwarded-headers-trust-all'],
+    ['loadBalancer:ingress-nginx/ingress-nopp:198.51.100.52:80@node1', 'broken', 'proxy-protocol-not-expected'],
+    ['loadBalancer:lab/echo-octavia-tcp:', 'lost', 'proxy-lb-hides-client'],
+    ['loadBalancer:lab/echo-metallb:198.51.100.60:80@node1', 'preserved'],
+    ['loadBalancer:lab/echo-metallb-stale:198.51.100.61:80@node2', 'unreachable', 'local-no-endpoint'],
+    ['nodePort:lab/echo-nodeport-cluster:', 'lost', 'snat-cluster-policy'],
+    ['nodePort:lab/echo-nodeport-local:30081@node1', 'preserved'],
+    ['nodePort:lab/echo-nodeport-local:30081@node2', 'unreachable'],
+  ],
+  'metallb-legacy-configmap': [['loadBalancer:web/web:198.51.100.80:80@metal-1', 'lost', 'snat-cluster-policy']],
+  'openstack-proxy-broken': [
+    ['loadBalancer:ingress-nginx/my-ingress-ingress-nginx-controller:', 'broken', 'proxy-protocol-not-expected'],
+    ['ingress:default/echoserver-ingress:', 'broken', 'proxy-protocol-not-expected'],
+  ],
+  'openstack-proxy': [
+    ['loadBalancer:ingress-nginx/my-ingress-ingress-nginx-controller:', 'header'],
+    ['ingress:default/echoserver-ingress:', 'header'],
+    ['nodePort:ingress-nginx/my-ingress-ingress-nginx-controller:', 'broken', 'proxy-protocol-not-sent'],
+  ],
+  'openstack-xff': [
+    ['loadBalancer:ingress-nginx/my-ingress-ingress-nginx-controller:', 'header'],
+    ['ingress:default/echoserver-ingress:', 'header'],
+    ['nodePort:ingress-nginx/my-ingress-ingress-nginx-controller:', 'spoofable', 'forwarded-headers-trust-nodes'],
+  ],
+  'source-ip-tutorial': [
+    ['clusterIP:default/clusterip:80', 'preserved'],
+    ['nodePort:default/nodeport:30573@', 'lost', 'snat-cluster-policy'],
+    ['nodePort:default/nodeport-local:30574@kubernetes-node-6jst', 'preserved'],
+    ['nodePort:default/nodeport-local:30574@kubernetes-node-cx5k', 'unreachable', 'local-no-endpoint'],
+    ['loadBalancer:default/loadbalancer:203.0.113.140:80@', 'preserved'],
+  ],
+  'spoofable-nginx': [
+    ['ingress:hopscope/hopscope-echo:', 'spoofable', 'forwarded-headers-trust-all'],
+    ['loadBalancer:ingress-nginx/ingress-nginx-controller:', 'spoofable', 'forwarded-headers-trust-all'],
+  ],
+};
+
+describe('demo scenarios through the normaliser and the model', () => {
+  const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
+
+  it('has expectations for every scenario file', () => {
+    expect(files).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  describe.each(Object.entries(EXPECTED))('%s', (id, expectations) => {
+    const paths = pathsOf(id);
+
+    it.each(expectations)('%s… ⇒ %s', (prefix, verdict, code) => {
+      const matching = paths.filter((p) => p.id.startsWith(prefix));
+      expect(matching.length, `no path starts with ${prefix}`).toBeGreaterThan(0);
+      for (const p of matching) {
+        expect(p.verdict, p.id).toBe(verdict);
+        if (code) expect(p.findings.map((f) => f.code), p.id).toContain(code);
+      }
+    });
+
+    it('has unique ids, documented finding codes and a fix or an explanation on every non-info finding', () => {
+      expect(new Set(paths.map((p) => p.id)).size).toBe(paths.length);
+      for (const f of paths.flatMap((p) => p.findings)) {
+        expect(Object.keys(FINDING_CODES)).toContain(f.code);
+        if (f.severity !== 'info') expect(f.message.length).toBeGreaterThan(20);
+      }
+    });
+  });
+});
