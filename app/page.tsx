@@ -5,8 +5,8 @@ import { listScenarioOptions } from '@/components/dashboard/scenarios';
 
 export const dynamic = 'force-dynamic';
 
-export default async function Home() {
-  const scenarios = await listScenarioOptions();
+export default function Home() {
+  const scenarios = listScenarioOptions();
   return (
     <div className="flex h-screen flex-col">
       <header className="flex items-center justify-between gap-4 border-b border-slate-200 bg-white px-4 py-2 dark:border-slate-800 dark:bg-slate-900">
@@ -17,7 +17,7 @@ hopscope
           <p className="hidden text-sm text-slate-500 sm:block dark:text-slate-400">which client address every hop into your cluster sees</p>
         </div>
         <nav className="flex items-center gap-3 text-sm">
-          <Link href="/cluster" className="font-medium text-sky-700 hover:underline dark:text-sky-300">
+          <Link href="/cluster" prefetch={false} className="font-medium text-sky-700 hover:underline dark:text-sky-300">
             Cluster overview →
           </Link>
         </nav>

@@ -2,7 +2,7 @@
 // tutorial's own method in the same lab and run — `kubectl get` per resource, then one
 // `curl --connect-timeout 1` after another per node and per path (seed 002, "Using Source IP"). Also shows that
 // probe wall time stays near one probe timeout as the number of nodes grows. Budget: API time ≤ 0.2 × tutorial.
-//   npm run bench:trace            (HOPSCOPE_BENCH_NODES=3,6,12,24 to choose the node counts)
+//   npm run bench:trace   (HOPSCOPE_BENCH_NODES=3,6,12,24: node counts; HOPSCOPE_PROBE_CONCURRENCY: the probe bound)
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -117,7 +117,8 @@ async function main() {
   }
 
   const counts = (process.env.HOPSCOPE_BENCH_NODES ?? '3,6,12,24').split(',').map(Number);
-  console.log('probe wall time vs nodes (probe timeout 1500 ms):');
+  const bound = process.env.HOPSCOPE_PROBE_CONCURRENCY ?? 'default';
+  console.log(`probe wall time vs nodes (probe timeout 1500 ms, concurrency ${bound}; the model groups alike nodes into one path):`);
   console.log('nodes  probes  wall ms');
   for (const n of counts) {
     labUp({ nodes: n });

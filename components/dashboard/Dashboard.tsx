@@ -9,6 +9,7 @@ import { type EntryFilter, filterPaths, firstEntry } from '@/lib/graph/entries';
 import { type DashboardUrlState, readUrlState, sourceQuery, writeUrlState } from '@/lib/graph/url-state';
 import { DetailsPanel } from '@/components/details/DetailsPanel';
 import { Legend } from '@/components/graph/Legend';
+import { preloadGraph } from '@/components/graph/preload';
 import { EntryPicker } from './EntryPicker';
 import { ErrorBanner } from './ErrorBanner';
 import { fetchJson } from './fetch-json';
@@ -74,6 +75,7 @@ export function Dashboard({ scenarios }: { scenarios: ScenarioOption[] }) {
   const pathFindings = shownPath?.findings.filter((f) => !f.hopId || !hopIdsOnGraph.has(f.hopId)) ?? [];
 
   useEffect(() => setWhatIf(null), [selected?.id]);
+  useEffect(preloadGraph, []);
 
   const closeDetails = useCallback(() => {
     const hopId = url.hop;

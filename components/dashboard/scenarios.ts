@@ -2,8 +2,13 @@ import 'server-only';
 import { listScenarios } from '@/lib/demo/scenarios';
 import type { ScenarioOption } from './SourceBar';
 
-/** Demo scenarios for the picker (id + title only: the client needs nothing else). */
-export async function listScenarioOptions(): Promise<ScenarioOption[]> {
-  const scenarios = await listScenarios();
-  return scenarios.map((s) => ({ id: s.id, title: s.title }));
+let options: ScenarioOption[] | null = null;
+
+/**
+ * Demo scenarios for the picker (id + title only: the client needs nothing else). The scenario files ship with the
+ * server and never change while it runs, so they are read once rather than on every page view.
+ */
+export function listScenarioOptions(): ScenarioOption[] {
+  options ??= listScenarios().map((s) => ({ id: s.id, title: s.title }));
+  return options;
 }

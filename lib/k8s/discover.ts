@@ -53,73 +53,79 @@ function unreachable(target: KubeTarget, error: DiscoveryError): HopscopeError {
   );
 }
 
+const configMapPath = (namespace: string, name: string) =>
+  `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps/${encodeURIComponent(name)}`;
+
 export async function discoverRawObjects(target: KubeTarget, timeoutMs: number): Promise<RawDiscovery> {
   const api = new KubeApi(target, timeoutMs);
   const ctx: CallContext = { server: target.server, context: target.context, timeoutMs };
   const errors: DiscoveryError[] = [];
 
-  /** Runs one read; a failure is recorded (or ignored when the resource is simply absent) and yields `fallback`. */
-  async function attempt<T>(call: ResourceCall, fallback: T, read: () => Promise<T>): Promise<T> {
-    const [result] = await Promise.allSettled([read()]);
-    if (result!.status === 'fulfilled') return result!.value;
-    const failure = classifyFailure(result!.reason, call, ctx);
+  /** The value of a settled read; a failure is recorded (unless the resource is simply absent) and yields `fallback`. */
+  function outcome<T>(result: PromiseSettledResult<T>, call: ResourceCall, fallback: T): T {
+    if (result.status === 'fulfilled') return result.value;
+    const failure = classifyFailure(result.reason, call, ctx);
     if (!failure.absent) errors.push(failure.error);
     return fallback;
   }
-  const listOf = <T>(call: ResourceCall, path: string, keep?: (item: T) => boolean) =>
-    attempt(call, [] as T[], () => api.list<T>(path, keep));
-  const metallb = (plural: string) => listOf<RawCustomObject>(list(plural, 'metallb.io', true), `${METALLB}/${plural}`);
-  const configMap = (namespace: string, name: string) =>
-    attempt(getConfigMap(namespace, name), null as V1ConfigMap | null, () =>
-      api.get<V1ConfigMap>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps/${encodeURIComponent(name)}`),
-    );
 
   const nodesCall = list('nodes');
-  const [nodesResult, services, endpointSlices, pods, ingresses, ingressClasses, daemonSets, kubeProxy, metallbLegacy,
-    ipAddressPools, l2Advertisements, bgpAdvertisements, serviceL2Statuses, serviceBGPStatuses] = await Promise.all([
-    Promise.allSettled([api.list<V1Node>('/api/v1/nodes')]).then(([r]) => r!),
-    listOf<V1Service>(list('services'), '/api/v1/services'),
-    listOf<V1EndpointSlice>(list('endpointslices', 'discovery.k8s.io'), '/apis/discovery.k8s.io/v1/endpointslices'),
+  const podsCall = list('pods');
+  const [nodes, services, endpointSlices, pods, ingresses, ingressClasses, daemonSets, kubeProxy, metallbLegacy,
+    ipAddressPools, l2Advertisements, bgpAdvertisements, serviceL2Statuses, serviceBGPStatuses] = await Promise.allSettled([
+    api.list<V1Node>('/api/v1/nodes'),
+    api.list<V1Service>('/api/v1/services'),
+    api.list<V1EndpointSlice>('/apis/discovery.k8s.io/v1/endpointslices'),
     // Only the pods that matter are kept while paging, so memory stays flat however many pods run.
-    listOf<V1Pod>(list('pods'), '/api/v1/pods', podMatters),
-    listOf<V1Ingress>(list('ingresses', 'networking.k8s.io'), '/apis/networking.k8s.io/v1/ingresses'),
-    listOf<V1IngressClass>(list('ingressclasses', 'networking.k8s.io'), '/apis/networking.k8s.io/v1/ingressclasses'),
-    listOf<V1DaemonSet>({ ...list('daemonsets', 'apps'), namespace: 'kube-system' }, '/apis/apps/v1/namespaces/kube-system/daemonsets'),
-    configMap('kube-system', 'kube-proxy'),
-    configMap('metallb-system', 'config'),
-    metallb('ipaddresspools'),
-    metallb('l2advertisements'),
-    metallb('bgpadvertisements'),
-    metallb('servicel2statuses'),
-    metallb('servicebgpstatuses'),
+    api.list<V1Pod>('/api/v1/pods', podMatters),
+    api.list<V1Ingress>('/apis/networking.k8s.io/v1/ingresses'),
+    api.list<V1IngressClass>('/apis/networking.k8s.io/v1/ingressclasses'),
+    api.list<V1DaemonSet>('/apis/apps/v1/namespaces/kube-system/daemonsets'),
+    api.get<V1ConfigMap>(configMapPath('kube-system', 'kube-proxy')),
+    api.get<V1ConfigMap>(configMapPath('metallb-system', 'config')),
+    api.list<RawCustomObject>(`${METALLB}/ipaddresspools`),
+    api.list<RawCustomObject>(`${METALLB}/l2advertisements`),
+    api.list<RawCustomObject>(`${METALLB}/bgpadvertisements`),
+    api.list<RawCustomObject>(`${METALLB}/servicel2statuses`),
+    api.list<RawCustomObject>(`${METALLB}/servicebgpstatuses`),
   ]);
 
-  if (nodesResult.status === 'rejected') {
-    const failure = classifyFailure(nodesResult.reason, nodesCall, ctx);
+  if (nodes.status === 'rejected') {
+    const failure = classifyFailure(nodes.reason, nodesCall, ctx);
     // Without nodes nothing else answered either when the server is down or silent: that is not a partial result.
     if (!failure.absent && failure.error.status === 0) throw unreachable(target, failure.error);
-    if (!failure.absent) errors.unshift(failure.error);
   }
+  const nodeList = outcome(nodes, nodesCall, []);
+  const podList = outcome(pods, podsCall, []);
 
   // Second round: the ConfigMaps the ingress-nginx pods name with --configmap (only now known).
-  const controllerConfigMaps = await Promise.all(controllerConfigMapRefs(pods).map((ref) => configMap(ref.namespace, ref.name)));
+  const refs = controllerConfigMapRefs(podList);
+  const controllerConfigMaps = (await Promise.allSettled(refs.map((ref) => api.get<V1ConfigMap>(configMapPath(ref.namespace, ref.name))))).map(
+    (result, i) => outcome<V1ConfigMap | null>(result, getConfigMap(refs[i]!.namespace, refs[i]!.name), null),
+  );
+  const metallbList = (result: PromiseSettledResult<RawCustomObject[]>, plural: string) =>
+    outcome(result, list(plural, 'metallb.io', true), []);
 
   return {
     objects: {
-      nodes: nodesResult.status === 'fulfilled' ? nodesResult.value : [],
-      services,
-      endpointSlices,
-      pods,
-      ingresses,
-      ingressClasses,
-      daemonSets,
-      configMaps: [kubeProxy, metallbLegacy, ...controllerConfigMaps].filter((cm): cm is V1ConfigMap => cm !== null),
+      nodes: nodeList,
+      services: outcome(services, list('services'), []),
+      endpointSlices: outcome(endpointSlices, list('endpointslices', 'discovery.k8s.io'), []),
+      pods: podList,
+      ingresses: outcome(ingresses, list('ingresses', 'networking.k8s.io'), []),
+      ingressClasses: outcome(ingressClasses, list('ingressclasses', 'networking.k8s.io'), []),
+      daemonSets: outcome(daemonSets, { ...list('daemonsets', 'apps'), namespace: 'kube-system' }, []),
+      configMaps: [
+        outcome<V1ConfigMap | null>(kubeProxy, getConfigMap('kube-system', 'kube-proxy'), null),
+        outcome<V1ConfigMap | null>(metallbLegacy, getConfigMap('metallb-system', 'config'), null),
+        ...controllerConfigMaps,
+      ].filter((cm): cm is V1ConfigMap => cm !== null),
       metallb: {
-        ipAddressPools,
-        l2Advertisements,
-        bgpAdvertisements,
-        serviceL2Statuses,
-        serviceBGPStatuses,
+        ipAddressPools: metallbList(ipAddressPools, 'ipaddresspools'),
+        l2Advertisements: metallbList(l2Advertisements, 'l2advertisements'),
+        bgpAdvertisements: metallbList(bgpAdvertisements, 'bgpadvertisements'),
+        serviceL2Statuses: metallbList(serviceL2Statuses, 'servicel2statuses'),
+        serviceBGPStatuses: metallbList(serviceBGPStatuses, 'servicebgpstatuses'),
       },
     },
     errors,
