@@ -12,7 +12,7 @@ const Env = z.object({
   HOPSCOPE_K8S_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** Connect/read timeout of one probe; a Local node without endpoints drops packets, so this is the wait for it. */
   HOPSCOPE_PROBE_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(1_500),
-  HOPSCOPE_PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+  HOPSCOPE_PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(512).default(128),
   /** Where the file snapshot store keeps its data. */
   HOPSCOPE_DATA_DIR: z.string().default('.hopscope-data'),
   HOPSCOPE_SNAPSHOT_STORE: z.enum(['file', 'configmap']).default('file'),

@@ -15,6 +15,7 @@ const { values } = parseArgs({
     nodes: { type: 'string', default: '5000' },
     services: { type: 'string', default: '20000' },
     runs: { type: 'string', default: '3' },
+    'node-options': { type: 'string', default: '' },
   },
 });
 const BUDGET_MS = 2_000;
@@ -67,7 +68,8 @@ try {
     lines(fixture, (line) => resolve(JSON.parse(line)));
   });
   const results: { durationMs: number; peakRssMB: number }[] = [];
-  const measured = spawn(process.execPath, ['--conditions=react-server', bundle, ready.kubeconfig, values.runs!], {
+  const nodeOptions = values['node-options']!.split(' ').filter(Boolean);
+  const measured = spawn(process.execPath, [...nodeOptions, '--conditions=react-server', bundle, ready.kubeconfig, values.runs!], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
