@@ -2,7 +2,7 @@
 
 import dynamic from 'next/dynamic';
 import { usePathname, useSearchParams } from 'next/navigation';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type { PathsResponse } from '@/lib/types';
 import { buildHopGraph } from '@/lib/graph/elements';
 import { type EntryFilter, filterPaths, firstEntry } from '@/lib/graph/entries';
@@ -63,6 +63,8 @@ export function Dashboard({ scenarios }: { scenarios: ScenarioOption[] }) {
   const filter: EntryFilter = { query: url.query, namespace: url.namespace, kind: url.kind, verdict: url.verdict };
   const response = paths.status === 'ready' ? paths.data : null;
   const allPaths = response?.paths ?? [];
+  // A long entry list renders after the graph: the graph is what the page is for.
+  const pickerPaths = useDeferredValue(allPaths, []);
   const requested = url.path ? allPaths.find((p) => p.id === url.path) : undefined;
   const selected = requested ?? firstEntry(filterPaths(allPaths, filter)) ?? firstEntry(allPaths);
   const previewPath = whatIf && preview.status === 'ready' ? preview.data.paths.find((p) => p.id === selected?.id) ?? null : null;
@@ -102,7 +104,7 @@ export function Dashboard({ scenarios }: { scenarios: ScenarioOption[] }) {
         <div className={`grid min-h-0 flex-1 grid-cols-1 md:grid-cols-[320px_minmax(0,1fr)] ${openNode ? 'xl:grid-cols-[320px_minmax(0,1fr)_420px]' : ''}`}>
           <aside className="min-h-0 border-r border-slate-200 p-3 md:h-full dark:border-slate-800">
             <EntryPicker
-              paths={allPaths}
+              paths={pickerPaths}
               selectedId={selected?.id ?? null}
               filter={filter}
               traces={trace.paths}

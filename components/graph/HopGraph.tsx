@@ -5,7 +5,7 @@ import '@xyflow/react/dist/style.css';
 import type { ELK } from 'elkjs/lib/elk-api';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { HopGraph as HopGraphData } from '@/lib/graph/elements';
-import { type PositionedGraph, layoutHopGraph } from '@/lib/graph/layout';
+import { type PositionedGraph, layoutHopGraph, stageLayout } from '@/lib/graph/layout';
 import { exportGraphImage, type ImageFormat } from './export-image';
 import type { FlowNode, HopFlowEdge } from './flow-types';
 import { HopEdge } from './HopEdge';
@@ -69,14 +69,14 @@ function ExportButtons({ name, container }: { name: string; container: React.Ref
   );
 }
 
-/** Keeps the whole path in view when the pane changes size (details panel opened, window resized). */
-function FitOnResize() {
+/** Keeps the whole path in view when the pane changes size (details panel opened, window resized) or the layout is refined. */
+function KeepInView({ layoutSource }: { layoutSource: string }) {
   const { fitView } = useReactFlow();
   const width = useStore((s) => s.width);
   const height = useStore((s) => s.height);
   useEffect(() => {
     void fitView(FIT_OPTIONS);
-  }, [width, height, fitView]);
+  }, [width, height, layoutSource, fitView]);
   return null;
 }
 
@@ -104,28 +104,29 @@ function Graph({ graph, name, onOpenHop, preview }: HopGraphProps) {
   const container = useRef<HTMLDivElement>(null);
   const width = useWidth(container);
   const key = structureKey(graph);
-  const [layout, setLayout] = useState<{ key: string; laid: PositionedGraph } | null>(null);
-  const [layoutError, setLayoutError] = useState<string | null>(null);
+  const [elkLayout, setElkLayout] = useState<{ key: string; laid: PositionedGraph } | null>(null);
 
   useEffect(() => {
     let current = true;
     loadElk()
       .then((elk) => layoutHopGraph(graph, elk))
       .then((laid) => {
-        if (current) setLayout({ key, laid });
+        if (current) setElkLayout({ key, laid });
       })
-      .catch((err: unknown) => {
-        if (current) setLayoutError(err instanceof Error ? err.message : String(err));
-      });
+      // The row layout stays on screen and is complete; a failed refinement is worth a console line, not an error page.
+      .catch((err: unknown) => console.warn('ELK layout failed; keeping the row layout', err));
     return () => {
       current = false;
     };
     // Re-layout only when the structure changes; data updates of `graph` are merged below without moving nodes.
   }, [key]);
 
+  // The first paint uses the instant row layout; ELK's positions replace it once ELK has loaded.
+  const elkReady = elkLayout !== null && elkLayout.key === key;
+  const laid = useMemo(() => (elkReady ? elkLayout.laid : stageLayout(graph)), [elkReady, elkLayout, graph]);
+
   const { nodes, edges } = useMemo(() => {
-    if (!layout || layout.key !== key) return { nodes: [] as FlowNode[], edges: [] as HopFlowEdge[] };
-    const placed = new Map(layout.laid.nodes.map((n) => [n.id, n]));
+    const placed = new Map(laid.nodes.map((n) => [n.id, n]));
     const flowNodes = graph.nodes.map((n): FlowNode => {
       const at = placed.get(n.id);
       const base = { id: n.id, position: at?.position ?? { x: 0, y: 0 }, width: at?.width, height: at?.height };
@@ -133,18 +134,17 @@ function Graph({ graph, name, onOpenHop, preview }: HopGraphProps) {
     });
     const flowEdges: HopFlowEdge[] = graph.edges;
     return { nodes: flowNodes, edges: flowEdges };
-  }, [graph, layout, key]);
+  }, [graph, laid]);
 
   const onNodeClick: NodeMouseHandler<FlowNode> = (_, node) => onOpenHop(node.id);
-
-  if (layoutError) return <p role="alert" className="p-4 text-sm text-red-700">Could not lay out the graph: {layoutError}</p>;
 
   return (
     <div
       ref={container}
       data-testid="graph"
       data-ready={nodes.length > 0 ? 'true' : 'false'}
-      style={{ height: canvasHeight(layout?.laid, width) }}
+      data-layout={elkReady ? 'elk' : 'rows'}
+      style={{ height: canvasHeight(laid, width) }}
       className={`w-full ${preview ? 'bg-amber-50/60 dark:bg-amber-950/20' : ''}`}
     >
       {nodes.length > 0 && (
@@ -169,7 +169,7 @@ function Graph({ graph, name, onOpenHop, preview }: HopGraphProps) {
           <Background gap={24} size={1} />
           <Controls showInteractive={false} position="bottom-right" />
           <ExportButtons name={name} container={container} />
-          <FitOnResize />
+          <KeepInView layoutSource={elkReady ? 'elk' : 'rows'} />
         </ReactFlow>
       )}
     </div>

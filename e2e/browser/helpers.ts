@@ -11,10 +11,10 @@ export async function getPaths(request: APIRequestContext, query = ''): Promise<
   return (await response.json()) as PathsResponse;
 }
 
-/** Opens the dashboard and waits until the graph is laid out and drawn. */
+/** Opens the dashboard and waits until the graph is drawn with its final (ELK) layout. */
 export async function openDashboard(page: Page, search = ''): Promise<void> {
   await page.goto(`/${search}`);
-  await expect(page.locator('[data-testid="graph"][data-ready="true"]')).toBeVisible();
+  await expect(page.locator('[data-testid="graph"][data-ready="true"][data-layout="elk"]')).toBeVisible();
 }
 
 export const link = (params: Record<string, string>) => `?${new URLSearchParams(params).toString()}`;

@@ -14,9 +14,9 @@ import { fieldLookup, matches, parseSelector } from './selectors';
 
 // A small Kubernetes API server for tests and the lab: it serves the objects of a scenario manifest on the
 // real REST paths over HTTPS with bearer-token auth, so `@kubernetes/client-node` runs against it unchanged
-// through a generated kubeconfig. It answers lists (cluster-wide and namespaced, label/field selectors),
-// gets, watches (ADDED for what exists, then live changes), create/update/patch/delete, and the Status
-// objects the real apiserver sends for 401/403/404/409.
+// through a generated kubeconfig. It answers lists (cluster-wide and namespaced, label/field selectors,
+// limit/continue paging), gets, watches (ADDED for what exists, then live changes),
+// create/update/patch/delete, and the Status objects the real apiserver sends for 401/403/404/409.
 
 export interface FixtureApiServerOptions {
   /** A scenario manifest file (see scenarios/README.md). */

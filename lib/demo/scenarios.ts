@@ -15,7 +15,6 @@ const cache = new Map<string, ScenarioManifest>();
 function scenarioFiles(dir: string): string[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
-    .sort()
     .map((f) => path.join(dir, f));
 }
 
@@ -28,18 +27,24 @@ function loadFile(file: string): ScenarioManifest {
   return manifest;
 }
 
-/** Every demo scenario: the manifest files, then `large`. */
+/** Every demo scenario: the manifest files by id, then `large`. */
 export function listScenarios(dir: string = DEFAULT_DIR()): ScenarioMeta[] {
-  return [...scenarioFiles(dir).map((f) => loadFile(f).meta), generateLargeScenario(LARGE_DEMO_SIZE).meta];
+  const files = scenarioFiles(dir).map((f) => loadFile(f).meta).sort((a, b) => a.id.localeCompare(b.id));
+  return [...files, largeDemo().meta];
+}
+
+function largeDemo(): ScenarioManifest {
+  let manifest = cache.get('large');
+  if (!manifest) {
+    manifest = generateLargeScenario(LARGE_DEMO_SIZE);
+    cache.set('large', manifest);
+  }
+  return manifest;
 }
 
 /** One scenario by id; unknown ids are a 404 that lists the known ones. */
 export function loadScenario(id: string, dir: string = DEFAULT_DIR()): ScenarioManifest {
-  if (id === 'large') {
-    const cached = cache.get('large') ?? generateLargeScenario(LARGE_DEMO_SIZE);
-    cache.set('large', cached);
-    return cached;
-  }
+  if (id === 'large') return largeDemo();
   const file = scenarioFiles(dir).find((f) => loadFile(f).meta.id === id);
   if (!file) {
     const known = listScenarios(dir).map((s) => s.id);

@@ -2,7 +2,7 @@ import ELK from 'elkjs/lib/elk.bundled.js';
 import { describe, expect, it } from 'vitest';
 import type { Hop, NetPath } from '@/lib/types';
 import { NODE_HEIGHT, NODE_WIDTH, buildHopGraph } from './elements';
-import { LAYER_GAP, layoutHopGraph } from './layout';
+import { LAYER_GAP, layoutHopGraph, stageLayout } from './layout';
 import { echoNodePortPath, shopIngressPath } from './testing/sample-paths';
 
 const elk = new ELK();
@@ -39,5 +39,25 @@ describe('layoutHopGraph', () => {
     const laid = await layoutHopGraph(buildHopGraph(path), elk);
     for (const a of laid.nodes) for (const b of laid.nodes) if (a !== b) expect(overlaps(a.position, b.position)).toBe(false);
     expect(laid.width).toBeGreaterThan(0);
+  });
+});
+
+describe('stageLayout', () => {
+  it('puts each group on its own row, centred, without overlap, in path order', () => {
+    const laid = stageLayout(buildHopGraph(echoNodePortPath));
+    const at = (id: string) => laid.nodes.find((n) => n.id === id)!.position;
+    expect(at('node:192.0.2.11').y).toBe(at('node:192.0.2.12').y);
+    expect(at('node:192.0.2.11').x).toBeLessThan(at('node:192.0.2.12').x);
+    expect(overlaps(at('node:192.0.2.11'), at('node:192.0.2.12'))).toBe(false);
+    expect(at('service:10.96.0.10').y).toBe(at('node:192.0.2.11').y + NODE_HEIGHT + LAYER_GAP);
+    const centre = (x: number) => x + NODE_WIDTH / 2;
+    expect(centre(at('client:203.0.113.10').x)).toBe((centre(at('node:192.0.2.11').x) + centre(at('node:192.0.2.12').x)) / 2);
+  });
+
+  it('spans the same rows as the ELK layout', async () => {
+    const graph = buildHopGraph(shopIngressPath);
+    const [quick, elkLaid] = [stageLayout(graph), await layoutHopGraph(graph, elk)];
+    expect(quick.nodes.map((n) => n.position.y)).toEqual(elkLaid.nodes.map((n) => n.position.y));
+    expect(quick.height).toBe(elkLaid.height);
   });
 });

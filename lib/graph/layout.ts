@@ -44,6 +44,34 @@ export function toElkGraph(graph: HopGraph): ElkNode {
   };
 }
 
+const PADDING = 16;
+
+/**
+ * An instant layout for the first paint while ELK loads: one centred row per group of hops, in path order, with the
+ * same node sizes and gaps ELK is given. ELK's result replaces it as soon as it is ready.
+ */
+export function stageLayout(graph: HopGraph): PositionedGraph {
+  const rows = new Map<number, GraphNode[]>();
+  for (const node of graph.nodes) rows.set(node.data.stage, [...(rows.get(node.data.stage) ?? []), node]);
+  const rowWidth = (count: number) => count * NODE_WIDTH + (count - 1) * SIDE_GAP;
+  const widest = Math.max(0, ...[...rows.values()].map((r) => rowWidth(r.length)));
+  const stages = [...rows.keys()].sort((a, b) => a - b);
+  const nodes = stages.flatMap((stage, row) => {
+    const members = rows.get(stage) ?? [];
+    const left = PADDING + (widest - rowWidth(members.length)) / 2;
+    return members.map(
+      (n, i): PositionedNode => ({
+        ...n,
+        position: { x: left + i * (NODE_WIDTH + SIDE_GAP), y: PADDING + row * (NODE_HEIGHT + LAYER_GAP) },
+        width: NODE_WIDTH,
+        height: NODE_HEIGHT,
+      }),
+    );
+  });
+  const height = stages.length === 0 ? 0 : stages.length * NODE_HEIGHT + (stages.length - 1) * LAYER_GAP + 2 * PADDING;
+  return { nodes, edges: graph.edges, width: widest + 2 * PADDING, height };
+}
+
 export async function layoutHopGraph(graph: HopGraph, elk: Pick<ELK, 'layout'>): Promise<PositionedGraph> {
   const laidOut = await elk.layout(toElkGraph(graph));
   const placed = new Map((laidOut.children ?? []).map((c) => [c.id, c]));

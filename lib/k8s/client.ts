@@ -17,6 +17,8 @@ export interface KubeSourceOptions {
   kubeconfigPath?: string | null;
   /** Whether to fall back to the in-cluster service account; defaults to config().inCluster. */
   inCluster?: boolean;
+  /** Prefix of the service-account mount (/var/run/secrets/kubernetes.io/serviceaccount); "" in a pod. */
+  serviceAccountRoot?: string;
 }
 
 export interface KubeTarget {
@@ -46,6 +48,9 @@ function kubeconfigFiles(opts: KubeSourceOptions): string[] {
   return existsSync(home) ? [home] : [];
 }
 
+/** The name the in-cluster service account goes by as a "context" in the API and the UI. */
+export const IN_CLUSTER_CONTEXT = 'in-cluster';
+
 function loadKubeConfig(opts: KubeSourceOptions): { kubeConfig: KubeConfig; mode: KubeTarget['mode'] } | null {
   const files = kubeconfigFiles(opts);
   const kubeConfig = new KubeConfig();
@@ -59,7 +64,7 @@ function loadKubeConfig(opts: KubeSourceOptions): { kubeConfig: KubeConfig; mode
     return { kubeConfig, mode: 'kubeconfig' };
   }
   if (opts.inCluster ?? config().inCluster) {
-    kubeConfig.loadFromCluster();
+    kubeConfig.loadFromCluster(opts.serviceAccountRoot ?? '');
     return { kubeConfig, mode: 'in-cluster' };
   }
   return null;
@@ -75,8 +80,9 @@ export function resolveKubeTarget(opts: KubeSourceOptions = {}): KubeTarget | nu
     return null;
   }
   const { kubeConfig, mode } = loaded;
-  if (opts.context && opts.context !== kubeConfig.getCurrentContext()) {
-    const names = kubeConfig.getContexts().map((c) => c.name);
+  const currentName = () => (mode === 'in-cluster' ? IN_CLUSTER_CONTEXT : kubeConfig.getCurrentContext());
+  if (opts.context && opts.context !== currentName()) {
+    const names = mode === 'in-cluster' ? [IN_CLUSTER_CONTEXT] : kubeConfig.getContexts().map((c) => c.name);
     if (!names.includes(opts.context)) {
       throw new HopscopeError(
         'unknown_context',
@@ -89,9 +95,9 @@ export function resolveKubeTarget(opts: KubeSourceOptions = {}): KubeTarget | nu
   }
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) {
-    throw new HopscopeError('invalid_kubeconfig', `context "${kubeConfig.getCurrentContext()}" names no cluster`, 500, 'fix the kubeconfig');
+    throw new HopscopeError('invalid_kubeconfig', `context "${currentName()}" names no cluster`, 500, 'fix the kubeconfig');
   }
-  return { kubeConfig, mode, context: kubeConfig.getCurrentContext(), server: cluster.server };
+  return { kubeConfig, mode, context: currentName(), server: cluster.server };
 }
 
 /** Contexts of the configured kubeconfig, without any credential. */
@@ -99,6 +105,10 @@ export function listContexts(opts: KubeSourceOptions = {}): ContextsResponse {
   const loaded = loadKubeConfig(opts);
   if (!loaded) return { mode: 'demo', current: null, contexts: [] };
   const { kubeConfig, mode } = loaded;
+  if (mode === 'in-cluster') {
+    const server = kubeConfig.getCurrentCluster()?.server ?? '';
+    return { mode, current: IN_CLUSTER_CONTEXT, contexts: [{ name: IN_CLUSTER_CONTEXT, cluster: IN_CLUSTER_CONTEXT, server }] };
+  }
   const contexts = kubeConfig.getContexts().map((c) => ({
     name: c.name,
     cluster: c.cluster,

@@ -341,6 +341,38 @@ describe('partial results and failures', () => {
     });
   });
 
+  it('in a pod: uses the service-account token and CA and calls the context "in-cluster"', async () => {
+    const root = path.join(dir, 'pod');
+    const mount = path.join(root, 'var', 'run', 'secrets', 'kubernetes.io', 'serviceaccount');
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(mount, { recursive: true });
+    writeFileSync(path.join(mount, 'token'), server.token);
+    writeFileSync(path.join(mount, 'ca.crt'), server.caPem);
+    writeFileSync(path.join(mount, 'namespace'), 'hopscope');
+    const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+    // client-node reads the apiserver address from these two variables, as in every pod.
+    process.env.KUBERNETES_SERVICE_HOST = '127.0.0.1';
+    process.env.KUBERNETES_SERVICE_PORT = String(server.port);
+    try {
+      const opts = { kubeconfigPath: path.join(dir, 'missing'), inCluster: true, serviceAccountRoot: root, forceDemo: false, timeoutMs: TIMEOUT_MS };
+      const inv = await getInventory(opts);
+      expect(inv.source).toEqual({ mode: 'in-cluster', context: 'in-cluster', server: `https://127.0.0.1:${server.port}` });
+      expect(inv.errors).toEqual([]);
+      expect(inv.nodes).toHaveLength(3);
+      expect(listContexts(opts)).toEqual({
+        mode: 'in-cluster',
+        current: 'in-cluster',
+        contexts: [{ name: 'in-cluster', cluster: 'in-cluster', server: `https://127.0.0.1:${server.port}` }],
+      });
+      await expect(getInventory({ ...opts, context: 'other' })).rejects.toMatchObject({ code: 'unknown_context' });
+    } finally {
+      for (const [key, value] of [['KUBERNETES_SERVICE_HOST', saved.host], ['KUBERNETES_SERVICE_PORT', saved.port]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+
   it('falls back to the demo when no kubeconfig exists and not in a cluster', async () => {
     const inv = await getInventory({
       kubeconfigPath: path.join(dir, 'missing'),

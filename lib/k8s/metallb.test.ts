@@ -56,7 +56,9 @@ describe('MetalLB pools', () => {
     });
   });
 
-  it('reads the legacy ConfigMap (MetalLB configmaptocrs test data shape)', () => {
+  // Sample: github.com/metallb/metallb configmaptocrs/testdata/configmap-yaml/config-yaml-address-pools.yaml
+  // (v0.16.1), with the layer-2 range moved into a documentation block.
+  it('reads the legacy ConfigMap', () => {
     const pools = metallbLegacyPools({
       data: {
         config: [
@@ -83,7 +85,9 @@ describe('MetalLB pools', () => {
     expect(metallbLegacyPools(undefined)).toEqual([]);
   });
 
-  it('finds announcers from ServiceL2Status and ServiceBGPStatus (MetalLB FAQ output)', () => {
+  // The statuses listed by `kubectl get servicel2statuses/servicebgpstatuses` in github.com/metallb/metallb
+  // website/content/faq/_index.md (v0.16.1).
+  it('finds announcers from ServiceL2Status and ServiceBGPStatus', () => {
     const status = (node: string, serviceName: string, serviceNamespace: string) => ({ status: { node, serviceName, serviceNamespace } });
     const announcers = metallbAnnouncers(
       objects({
