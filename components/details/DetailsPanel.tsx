@@ -130,7 +130,7 @@ function HopDetails({ node, path, trace, probes, findings = node.data.findings, 
 
       <Section title="Kubernetes objects">
         {hop.objects.length === 0 ? (
-          <p className="text-sm text-slate-500 dark:text-slate-400">None — this hop is outside the cluster.</p>
+          <p className="text-sm text-slate-500 dark:text-slate-400">No Kubernetes object behind this hop.</p>
         ) : (
           <ul className="flex flex-col gap-1 text-sm" data-testid="objects">
             {hop.objects.map((o) => (

@@ -36,7 +36,7 @@ function HopEdgeView({ id, data, sourceX, sourceY, targetX, targetY, sourcePosit
               {data.peer ? <Address value={data.peer} field="peer" /> : <span>—</span>}
               {data.peerRole !== 'client' && data.peerRole !== 'none' && <span>({ROLE_TEXT[data.peerRole]})</span>}
             </span>
-            <span className="font-medium">client via {VIA_TEXT[data.via]}</span>
+            <span className="font-medium">{data.via === 'none' ? 'client address not carried' : `client via ${VIA_TEXT[data.via]}`}</span>
             {data.mismatch && (
               <span className="flex items-center gap-1 font-semibold text-red-700 dark:text-red-300">
                 observed <Address value={data.observedPeer ?? 'nothing'} field="observed-peer" tone="mismatch" />

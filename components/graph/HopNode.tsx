@@ -40,7 +40,7 @@ function HopNodeView({ data, width, height }: NodeProps<HopFlowNode>) {
         data-status={predicted}
         data-mismatch={mismatch ? 'true' : 'false'}
         aria-label={`${caption} ${hop.name}: ${predicted}${mismatch ? ', observed differs from prediction' : ''}. Press Enter for details.`}
-        className={`nodrag flex h-full w-full cursor-pointer flex-col gap-1 overflow-hidden rounded-lg border border-l-[6px] bg-white p-2 text-left shadow-sm transition hover:shadow-md focus-visible:outline-4 focus-visible:outline-offset-2 focus-visible:outline-sky-500 dark:bg-slate-900 ${STATUS_ACCENT[predicted]} ${
+        className={`nodrag flex h-full w-full cursor-pointer flex-col gap-1 overflow-hidden rounded-lg border border-l-[6px] bg-white p-2 text-left shadow-sm transition-shadow hover:shadow-md focus-visible:outline-4 focus-visible:outline-offset-2 focus-visible:outline-sky-500 dark:bg-slate-900 ${STATUS_ACCENT[predicted]} ${
           mismatch ? 'border-red-600 ring-4 ring-red-500/70 dark:border-red-500' : 'border-slate-300 dark:border-slate-700'
         }`}
       >

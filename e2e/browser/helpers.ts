@@ -27,10 +27,10 @@ export async function expectGraphShowsPath(page: Page, path: NetPath): Promise<v
   const graph = buildHopGraph(path);
   const hopNodes = graph.nodes.filter((n) => n.type === 'hop');
   const hops = page.getByTestId('hop');
-  await expect(hops).toHaveCount(hopNodes.length);
-  expect(await hops.evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.hopId, (e as HTMLElement).dataset.kind]))).toEqual(
-    hopNodes.map((n) => [n.data.hop.id, n.data.hop.kind]),
-  );
+  // Polled: right after a selection the previous path's graph may still be on screen.
+  await expect
+    .poll(() => hops.evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.hopId, (e as HTMLElement).dataset.kind])))
+    .toEqual(hopNodes.map((n) => [n.data.hop.id, n.data.hop.kind]));
   for (const node of hopNodes) {
     const { hop } = node.data;
     const shown = hopButton(page, hop.id);
