@@ -5,6 +5,11 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // client-node pulls in optional native/ws bits; keep it out of the server bundle.
   serverExternalPackages: ['@kubernetes/client-node', 'pino', 'prom-client'],
+  // Server code reads scenarios/ and the data dir relative to process.cwd(), which makes the file tracer copy the
+  // whole project into the standalone output; the image needs none of it (scenarios are copied by finish-build).
+  outputFileTracingExcludes: {
+    '*': ['app/**', 'lib/**', 'components/**', 'chart/**', 'e2e/**', 'scripts/**', 'scenarios/**', 'test-results/**', '.tmp/**', '.hopscope-data/**', 'tsconfig.json', '*.md'],
+  },
 };
 
 export default nextConfig;

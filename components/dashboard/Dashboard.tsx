@@ -8,6 +8,7 @@ import { buildHopGraph } from '@/lib/graph/elements';
 import { type EntryFilter, filterPaths, firstEntry } from '@/lib/graph/entries';
 import { type DashboardUrlState, readUrlState, sourceQuery, writeUrlState } from '@/lib/graph/url-state';
 import { DetailsPanel } from '@/components/details/DetailsPanel';
+import { ShareButton } from '@/components/snapshot/ShareButton';
 import { Legend } from '@/components/graph/Legend';
 import { preloadGraph } from '@/components/graph/preload';
 import { EntryPicker } from './EntryPicker';
@@ -89,6 +90,7 @@ export function Dashboard({ scenarios }: { scenarios: ScenarioOption[] }) {
     <div className="flex min-h-0 flex-1 flex-col">
       <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 px-4 py-2 dark:border-slate-800">
         <SourceBar source={response?.source ?? null} scenarios={scenarios} selectedScenario={url.scenario} onScenarioChange={(id) => updateUrl({ scenario: id, path: null, hop: null }, 'push')} />
+        {response && <ShareButton context={url.context} scenario={url.scenario} entry={selected?.id ?? null} />}
       </div>
       {response && <ErrorBanner key={apiQuery} errors={response.errors} />}
 
