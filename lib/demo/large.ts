@@ -12,7 +12,7 @@ export interface LargeScenarioSize {
   services: number;
 }
 
-export const LARGE_DEMO_SIZE: LargeScenarioSize = { nodes: 60, services: 240 };
+export const LARGE_DEMO_SIZE: LargeScenarioSize = { nodes: 500, services: 240 };
 
 function ipFromIndex(base: [number, number], index: number): string {
   return `${base[0]}.${base[1] + Math.floor(index / 65536)}.${Math.floor(index / 256) % 256}.${index % 256}`;
