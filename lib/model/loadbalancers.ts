@@ -25,6 +25,8 @@ export interface LoadBalancerProvider {
   names: string[];
   annotationPrefixes: string[];
   providerIdSchemes: string[];
+  /** spec.loadBalancerClass values the provider implements (DOMAIN §3, §7). */
+  loadBalancerClasses: string[];
   behaviour(service: ServiceInfo, port: number): LoadBalancerBehaviour;
   /** Annotations that make the LB send PROXY vN (or stop sending: 'off'); null when the provider cannot. */
   proxyProtocolAnnotations: ((version: 'v1' | 'v2' | 'off') => Record<string, string | null>) | null;
@@ -78,6 +80,7 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     names: ['metallb'],
     annotationPrefixes: ['metallb.io/', 'metallb.universe.tf/'],
     providerIdSchemes: [],
+    loadBalancerClasses: [],
     // §4: MetalLB only announces the VIP (L2 ARP / BGP); the packet reaches the node unchanged.
     behaviour: () => passthrough(),
     proxyProtocolAnnotations: null,
@@ -91,6 +94,7 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     names: ['servicelb', 'k3s'],
     annotationPrefixes: ['svccontroller.k3s.cattle.io/'],
     providerIdSchemes: ['k3s'],
+    loadBalancerClasses: [],
     // §5: the svclb pod DNATs and always MASQUERADEs toward DEST_IPS.
     behaviour: () => passthrough({ mode: 'svclb' }),
     proxyProtocolAnnotations: null,
@@ -104,6 +108,7 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     names: ['openstack'],
     annotationPrefixes: ['loadbalancer.openstack.org/'],
     providerIdSchemes: ['openstack'],
+    loadBalancerClasses: [],
     behaviour: octaviaBehaviour,
     proxyProtocolAnnotations: octaviaProxyAnnotations,
     xForwardedForAnnotations: (on) => ({ [OCTAVIA_XFF]: on ? 'true' : null }),
@@ -116,6 +121,7 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     names: ['ovh', 'ovhcloud'],
     annotationPrefixes: ['service.beta.kubernetes.io/ovh-loadbalancer-'],
     providerIdSchemes: ['ovhcloud'],
+    loadBalancerClasses: [],
     // §7 OVHcloud: Octavia annotations, or the legacy IOLB key with v1 | v2 | v2-ssl | v2-ssl-cn.
     behaviour(service) {
       const octavia = octaviaBehaviour(service);
@@ -134,6 +140,7 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     names: ['aws'],
     annotationPrefixes: ['service.beta.kubernetes.io/aws-load-balancer-'],
     providerIdSchemes: ['aws'],
+    loadBalancerClasses: ['service.k8s.aws/nlb'],
     // §7 AWS (S28): CLB proxies (PROXY v1 with "*", XFF with an HTTP backend); NLB instance targets keep the
     // client; AWS LB Controller ip targets do not unless preserve_client_ip.enabled=true, and PROXY is v2 there.
     behaviour(service) {
@@ -169,6 +176,7 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     names: ['digitalocean', 'do'],
     annotationPrefixes: ['service.beta.kubernetes.io/do-loadbalancer-'],
     providerIdSchemes: ['digitalocean'],
+    loadBalancerClasses: [],
     // §7 DigitalOcean (S29): REGIONAL_NETWORK (default) is pass-through; REGIONAL proxies; a PROXY preamble or an
     // HTTP listener means the LB terminates TCP.
     behaviour(service) {
@@ -192,6 +200,7 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     names: ['hetzner', 'hcloud'],
     annotationPrefixes: ['load-balancer.hetzner.cloud/'],
     providerIdSchemes: ['hcloud'],
+    loadBalancerClasses: [],
     // §7 Hetzner (S30): the LB proxies unless PROXY protocol is on; protocol http/https adds X-Forwarded-For.
     behaviour(service) {
       const a = (k: string) => service.annotations[`load-balancer.hetzner.cloud/${k}`];
@@ -211,6 +220,7 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     names: ['linode', 'akamai'],
     annotationPrefixes: ['service.beta.kubernetes.io/linode-loadbalancer-'],
     providerIdSchemes: ['linode'],
+    loadBalancerClasses: [],
     // §7 Linode (S31): default-proxy-protocol none|v1|v2 (old key proxy-protocol), overridable per port.
     behaviour(service, port) {
       const a = (k: string) => service.annotations[`service.beta.kubernetes.io/linode-loadbalancer-${k}`];
@@ -244,6 +254,7 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     names: ['scaleway', 'scw'],
     annotationPrefixes: ['service.beta.kubernetes.io/scw-loadbalancer-'],
     providerIdSchemes: ['scaleway'],
+    loadBalancerClasses: [],
     // §7 Scaleway (S32): proxy-protocol-v1 / -v2 take true, "*", or a port list.
     behaviour(service, port) {
       const a = (k: string) => service.annotations[`service.beta.kubernetes.io/scw-loadbalancer-${k}`];
@@ -264,6 +275,7 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     names: ['azure'],
     annotationPrefixes: ['service.beta.kubernetes.io/azure-'],
     providerIdSchemes: ['azure'],
+    loadBalancerClasses: [],
     // §7 Azure (S34): pass-through; PROXY exists only on Private Link Service traffic, not on the public path.
     behaviour: () => passthrough(),
     proxyProtocolAnnotations: null,
@@ -277,6 +289,7 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     names: ['gce', 'gke', 'google'],
     annotationPrefixes: ['networking.gke.io/', 'cloud.google.com/'],
     providerIdSchemes: ['gce'],
+    loadBalancerClasses: ['networking.gke.io/l4-regional-internal', 'networking.gke.io/l4-regional-external'],
     // §7 GKE (S35): L4 passthrough LBs keep the client address.
     behaviour: () => passthrough(),
     proxyProtocolAnnotations: null,
@@ -293,6 +306,7 @@ export const UNKNOWN_PROVIDER: LoadBalancerProvider = {
   names: [],
   annotationPrefixes: [],
   providerIdSchemes: [],
+  loadBalancerClasses: [],
   behaviour: () => passthrough(),
   proxyProtocolAnnotations: null,
   xForwardedForAnnotations: null,
