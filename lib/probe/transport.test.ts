@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,8 +21,16 @@ async function listen(server: net.Server): Promise<number> {
   return (server.address() as net.AddressInfo).port;
 }
 
+const testdata = (file: string) => readFileSync(new URL(`../echo/testdata/${file}`, import.meta.url), 'utf8');
+
 beforeAll(async () => {
-  echo = await startEchoServer({ port: 0, host: '127.0.0.1', identity: { podName: 'echo-1', nodeName: 'node1' } });
+  echo = await startEchoServer({
+    port: 0,
+    host: '127.0.0.1',
+    tlsPort: 0,
+    tls: { cert: testdata('tls-test-cert.pem'), key: testdata('tls-test-key.pem') },
+    identity: { podName: 'echo-1', nodeName: 'node1' },
+  });
 });
 afterAll(async () => {
   await echo.close();
@@ -53,6 +62,13 @@ describe('socketTransport against the real echo server', () => {
   it('sends the Host header of an Ingress target', async () => {
     const response = await socketTransport({ target: target(echo.port, { host: 'shop.example.com' }), httpPath: '/', headers: [], timeoutMs: 2000 });
     expect(parseEchoResponse(response.body!, response.contentType)?.host).toBe('shop.example.com');
+  });
+
+  it('speaks TLS to an https Ingress target, with the host as SNI and as Host header', async () => {
+    const response = await socketTransport({ target: target(echo.tlsPort!, { host: 'shop.example.com', tls: true }), httpPath: '/', headers: [], timeoutMs: 2000 });
+    expect(response.outcome).toBe('ok');
+    expect(parseEchoResponse(response.body!, response.contentType)?.host).toBe('shop.example.com');
+    expect(JSON.parse(response.body!)).toMatchObject({ sni: 'shop.example.com', tls: expect.anything() });
   });
 });
 
