@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
-import { badRequest, toErrorResponse } from './errors';
+import { badRequest, HopscopeError, toErrorResponse } from './errors';
+import { log } from './log';
 
 /** Query parameters every cluster-reading route accepts: which kubeconfig context, or which demo scenario. */
 export const SourceQuery = z.object({
@@ -22,20 +23,20 @@ export function parseQuery<T extends z.ZodType>(request: Request, schema: T): z.
   return parsed.data;
 }
 
-/** Parses a JSON body with a zod schema; an empty body counts as `{}`. */
-export async function parseBody<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
+/** Parses a JSON body with a zod schema; an empty body counts as `{}`. `hint` tells the caller how to fix a refusal. */
+export async function parseBody<T extends z.ZodType>(request: Request, schema: T, hint: string | null = null): Promise<z.infer<T>> {
   const text = await request.text();
   let json: unknown = {};
   if (text.trim() !== '') {
     try {
       json = JSON.parse(text);
     } catch {
-      throw badRequest('request body is not valid JSON');
+      throw badRequest('request body is not valid JSON', hint);
     }
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '), hint);
   }
   return parsed.data;
 }
@@ -46,6 +47,9 @@ export function handler<Args extends unknown[]>(fn: (request: Request, ...args: 
     try {
       return await fn(request, ...args);
     } catch (err) {
+      // Unexpected failures keep their stack in the server log; the client only gets the envelope.
+      if (!(err instanceof HopscopeError)) log().error({ err, url: request.url }, 'request failed');
+      else if (err.status >= 500) log().warn({ code: err.code, url: request.url }, err.message);
       return toErrorResponse(err);
     }
   };

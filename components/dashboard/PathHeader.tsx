@@ -52,7 +52,9 @@ export function PathHeader({ path, trace, pathFindings, activeWhatIf, onPreview 
         </ul>
       )}
       {(path.inClusterNote || trace?.inClusterNote) && (
-        <p className="text-xs text-slate-500 dark:text-slate-400">ⓘ {trace?.inClusterNote ?? path.inClusterNote}</p>
+        <p className="text-xs text-slate-500 dark:text-slate-400">
+          <span className="font-semibold">In-cluster clients:</span> {trace?.inClusterNote ?? path.inClusterNote}
+        </p>
       )}
       {pathFindings.length > 0 && (
         <details className="text-sm">

@@ -1,6 +1,7 @@
 import 'server-only';
 import { config } from '../config';
 import { loadScenario } from '../demo/scenarios';
+import { recordDiscovery } from '../metrics';
 import type { ClusterInventory, ClusterSource } from '../types';
 import { resolveKubeTarget, type KubeSourceOptions } from './client';
 import { checkApiServer, discoverRawObjects } from './discover';
@@ -69,12 +70,14 @@ export async function getInventory(opts: InventoryOptions = {}): Promise<Cluster
   if (plan.kind === 'demo') return demoInventory(plan.scenario, plan.fallbackReason, opts);
   const started = performance.now();
   const { objects, errors } = await discoverRawObjects(plan.target, opts.timeoutMs ?? config().k8sTimeoutMs);
-  return normalizeInventory(objects, {
+  const inventory = normalizeInventory(objects, {
     source: { mode: plan.target.mode, context: plan.target.context, server: plan.target.server },
     errors,
     discoveredAt: new Date().toISOString(),
     durationMs: Math.round(performance.now() - started),
   });
+  recordDiscovery(inventory);
+  return inventory;
 }
 
 export interface Readiness {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { config } from '@/lib/config';
 import { handler, parseBody, parseQuery, SourceQuery } from '@/lib/api';
 import { getInventory } from '@/lib/k8s/inventory';
+import { countTraceEvents } from '@/lib/metrics';
 import { buildPaths } from '@/lib/model';
 import { runTrace, simulateTrace } from '@/lib/probe/engine';
 import { selectPaths } from '@/lib/probe/select';
@@ -22,7 +23,11 @@ const TraceBody = z
 /** Runs real probes (simulated in demo mode) and streams TraceEvents as NDJSON. */
 export const POST = handler(async (request: Request) => {
   const query = parseQuery(request, SourceQuery);
-  const body = await parseBody(request, TraceBody);
+  const body = await parseBody(
+    request,
+    TraceBody,
+    'send {"pathIds": [...]} with ids from GET /api/v1/paths; probe targets come only from discovered cluster objects',
+  );
   const inventory = await getInventory(query);
   const paths = selectPaths(buildPaths(inventory), body.pathIds);
   const events =
@@ -36,7 +41,7 @@ export const POST = handler(async (request: Request) => {
           concurrency: config().probeConcurrency,
         });
   const key = sourceKey(inventory.source);
-  return ndjsonResponse(events, (trace) => rememberTrace(key, trace));
+  return ndjsonResponse(countTraceEvents(events), (trace) => rememberTrace(key, trace));
 });
 
 /** The last trace of this source, without probing: `{trace: TraceRun | null}`. */
