@@ -183,7 +183,7 @@ describe.each(Object.entries(valueSets))('value set %s', (_, values) => {
       return;
     }
     expect(writers.map((w) => `${w.kind}/${w.metadata.namespace}/${w.metadata.name}`)).toEqual([`Role/${NAMESPACE}/${RELEASE}-snapshots`]);
-    expect(writers[0]!.rules).toEqual([{ apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'get', 'list', 'update', 'delete'] }]);
+    expect(writers[0]!.rules).toEqual([{ apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'get', 'list', 'delete'] }]);
   });
 
   it('binds every Role and ClusterRole to the hopscope ServiceAccount only', () => {
