@@ -3,10 +3,10 @@
 // CMD would (same argv, same env, cwd = the image's WORKDIR, the image's uid when we can switch to it).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '@/lib/testing/net';
 import { isDockerIgnored, imagePathInBuildTree, npmScriptsCalled, parseDockerfile, runtimeImage, sourceInBuildTree } from './check-image';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -78,14 +78,6 @@ describe('Dockerfile runtime stage', () => {
     }
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** uid/gid of the image's USER, used when we are root and can switch to it like the container runtime does. */
 function imageIdentity(): { uid: number; gid: number } | null {

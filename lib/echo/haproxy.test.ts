@@ -8,6 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../testing/net';
 import { parseEchoResponse } from './parse';
 import type { EchoReport } from './report';
 import { startEchoServer, type EchoServer } from './server';
@@ -26,14 +27,6 @@ function findHaproxy(): string {
     }
   }
   throw new Error('haproxy is required for this test (Debian: apt-get install haproxy)');
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Resolves once something accepts connections on the port: HAProxy prints nothing when its listeners are up. */

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { NodeInfo } from '../types';
+import { nodeInfo } from '../testing/inventory';
 import { addressInRange } from './addresses';
 import { allocatedPoolAnnotation, metallbAnnouncers, metallbCrdPools, metallbLegacyPools, poolContaining } from './metallb';
 import type { RawMetalLbObjects } from './raw';
 
-const node = (name: string, labels: Record<string, string>): NodeInfo => ({
-  name,
-  internalIP: null,
-  externalIP: null,
-  ready: true,
-  roles: [],
-  excludeFromExternalLB: false,
-  providerID: null,
-  podCIDRs: [],
-  labels,
-});
+const node = (name: string, labels: Record<string, string>) => nodeInfo({ name, labels });
 
 const objects = (patch: Partial<RawMetalLbObjects>): RawMetalLbObjects => ({
   ipAddressPools: [],

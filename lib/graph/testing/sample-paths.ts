@@ -1,25 +1,15 @@
 // Hand-written PathsResponse and PathTrace for unit tests and UI work without a server.
 // Addresses follow the project's lab: client 203.0.113.10, VIP 198.51.100.50, nodes 192.0.2.11/12,
 // pods in 10.244.0.0/16, ClusterIPs in 10.96.0.0/16 (see the lab description in the README).
+import { hopInfo, SEES_CLIENT } from '@/lib/testing/inventory';
 import type { Hop, NetPath, PathTrace, PathsResponse } from '@/lib/types';
 
 type HopInput = Pick<Hop, 'kind' | 'name'> & Partial<Hop>;
 
+/** A hop with the id "<kind>:<address or name>" and no port unless given. */
 function hop(input: HopInput): Hop {
   const key = input.address ?? input.name;
-  return {
-    id: `${input.kind}:${key}`,
-    address: null,
-    port: null,
-    expectedPeer: null,
-    expectedPeerRole: 'none',
-    clientAddressVia: 'none',
-    believedClient: null,
-    believedClientRole: 'none',
-    objects: [],
-    details: {},
-    ...input,
-  };
+  return hopInfo({ id: `${input.kind}:${key}`, port: null, ...input });
 }
 
 const client = hop({
@@ -37,15 +27,20 @@ const nodeA = (overrides: Partial<Hop> = {}) =>
     name: 'wk-a',
     address: '192.0.2.11',
     port: 31543,
-    expectedPeer: 'client',
-    expectedPeerRole: 'client',
-    clientAddressVia: 'source',
-    believedClient: 'client',
-    believedClientRole: 'client',
+    ...SEES_CLIENT,
     objects: [{ kind: 'Node', name: 'wk-a' }],
     details: { 'kube-proxy mode': 'iptables', externalTrafficPolicy: 'Local', SNAT: 'no' },
     ...overrides,
   });
+
+/** What the shop Service and its pod see: the ingress controller, with the client in X-Forwarded-For. */
+const behindIngress = {
+  expectedPeer: '10.244.1.20',
+  expectedPeerRole: 'ingressController',
+  clientAddressVia: 'x-forwarded-for',
+  believedClient: 'client',
+  believedClientRole: 'client',
+} as const satisfies Partial<Hop>;
 
 export const shopIngressPath: NetPath = {
   id: 'ingress:shop/shop:shop.example.com',
@@ -57,11 +52,7 @@ export const shopIngressPath: NetPath = {
       name: 'MetalLB VIP 198.51.100.50',
       address: '198.51.100.50',
       port: 443,
-      expectedPeer: 'client',
-      expectedPeerRole: 'client',
-      clientAddressVia: 'source',
-      believedClient: 'client',
-      believedClientRole: 'client',
+      ...SEES_CLIENT,
       objects: [
         { kind: 'Service', namespace: 'ingress-nginx', name: 'ingress-nginx-controller' },
         { kind: 'IPAddressPool', namespace: 'metallb-system', name: 'public' },
@@ -74,11 +65,7 @@ export const shopIngressPath: NetPath = {
       name: 'ingress-nginx-controller-7c9f',
       address: '10.244.1.20',
       port: 443,
-      expectedPeer: 'client',
-      expectedPeerRole: 'client',
-      clientAddressVia: 'source',
-      believedClient: 'client',
-      believedClientRole: 'client',
+      ...SEES_CLIENT,
       objects: [
         { kind: 'Pod', namespace: 'ingress-nginx', name: 'ingress-nginx-controller-7c9f' },
         { kind: 'ConfigMap', namespace: 'ingress-nginx', name: 'ingress-nginx-controller' },
@@ -90,11 +77,7 @@ export const shopIngressPath: NetPath = {
       name: 'shop',
       address: '10.96.0.30',
       port: 80,
-      expectedPeer: '10.244.1.20',
-      expectedPeerRole: 'ingressController',
-      clientAddressVia: 'x-forwarded-for',
-      believedClient: 'client',
-      believedClientRole: 'client',
+      ...behindIngress,
       objects: [{ kind: 'Service', namespace: 'shop', name: 'shop' }],
       details: { type: 'ClusterIP' },
     }),
@@ -103,11 +86,7 @@ export const shopIngressPath: NetPath = {
       name: 'shop-5f7d8',
       address: '10.244.1.10',
       port: 8080,
-      expectedPeer: '10.244.1.20',
-      expectedPeerRole: 'ingressController',
-      clientAddressVia: 'x-forwarded-for',
-      believedClient: 'client',
-      believedClientRole: 'client',
+      ...behindIngress,
       objects: [{ kind: 'Pod', namespace: 'shop', name: 'shop-5f7d8' }],
       details: { node: 'wk-a' },
     }),
@@ -125,6 +104,15 @@ export const shopIngressPath: NetPath = {
   appClient: { via: 'x-forwarded-for', role: 'client', value: 'client' },
 };
 
+/** What the echo Service and its pod see: the request SNATed to wk-b's address, no trace of the client. */
+const snatToWkB = {
+  expectedPeer: '192.0.2.12',
+  expectedPeerRole: 'node',
+  clientAddressVia: 'none',
+  believedClient: '192.0.2.12',
+  believedClientRole: 'node',
+} as const satisfies Partial<Hop>;
+
 export const echoNodePortPath: NetPath = {
   id: 'nodePort:default/echo:30080',
   entry: { kind: 'nodePort', namespace: 'default', name: 'echo', host: null, address: null, port: 30080, scheme: 'http' },
@@ -136,11 +124,7 @@ export const echoNodePortPath: NetPath = {
       name: 'wk-b',
       address: '192.0.2.12',
       port: 30080,
-      expectedPeer: 'client',
-      expectedPeerRole: 'client',
-      clientAddressVia: 'source',
-      believedClient: 'client',
-      believedClientRole: 'client',
+      ...SEES_CLIENT,
       objects: [{ kind: 'Node', name: 'wk-b' }],
       details: { 'kube-proxy mode': 'iptables', externalTrafficPolicy: 'Cluster', SNAT: 'yes' },
     }),
@@ -149,11 +133,7 @@ export const echoNodePortPath: NetPath = {
       name: 'echo',
       address: '10.96.0.10',
       port: 80,
-      expectedPeer: '192.0.2.12',
-      expectedPeerRole: 'node',
-      clientAddressVia: 'none',
-      believedClient: '192.0.2.12',
-      believedClientRole: 'node',
+      ...snatToWkB,
       objects: [{ kind: 'Service', namespace: 'default', name: 'echo' }],
       details: { type: 'NodePort', externalTrafficPolicy: 'Cluster' },
     }),
@@ -162,11 +142,7 @@ export const echoNodePortPath: NetPath = {
       name: 'echo-6c4f9',
       address: '10.244.1.10',
       port: 8080,
-      expectedPeer: '192.0.2.12',
-      expectedPeerRole: 'node',
-      clientAddressVia: 'none',
-      believedClient: '192.0.2.12',
-      believedClientRole: 'node',
+      ...snatToWkB,
       objects: [{ kind: 'Pod', namespace: 'default', name: 'echo-6c4f9' }],
       details: { node: 'wk-a' },
     }),
@@ -196,11 +172,7 @@ export const proxyProtocolBrokenPath: NetPath = {
       name: 'hetzner lb-api',
       address: '198.51.100.51',
       port: 443,
-      expectedPeer: 'client',
-      expectedPeerRole: 'client',
-      clientAddressVia: 'source',
-      believedClient: 'client',
-      believedClientRole: 'client',
+      ...SEES_CLIENT,
       objects: [{ kind: 'Service', namespace: 'web', name: 'api' }],
       details: { provider: 'cloud', cloud: 'hetzner', 'load-balancer.hetzner.cloud/uses-proxyprotocol': 'true' },
     }),

@@ -1,6 +1,7 @@
 // Plain-data builders for inventories in tests. The default topology is the real-packet lab (netlab): client
 // 203.0.113.10, load balancer VIP 198.51.100.50 (inside address 192.0.2.1), node1 192.0.2.11, node2 192.0.2.12,
 // echo pod 10.244.1.10 on node1, ingress pod 10.244.1.20 on node1, client pod 10.244.2.10 on node2.
+import { clusterInventory, nodeInfo, podInfo, serviceInfo } from '@/lib/testing/inventory';
 import type {
   ClusterInventory,
   EndpointInfo,
@@ -27,18 +28,7 @@ export const LAB = {
 } as const;
 
 export function node(name: string, internalIP: string, overrides: Partial<NodeInfo> = {}): NodeInfo {
-  return {
-    name,
-    internalIP,
-    externalIP: null,
-    ready: true,
-    roles: [],
-    excludeFromExternalLB: false,
-    providerID: null,
-    podCIDRs: [],
-    labels: {},
-    ...overrides,
-  };
+  return nodeInfo({ name, internalIP, ...overrides });
 }
 
 export const labNodes = (): NodeInfo[] => [
@@ -47,22 +37,15 @@ export const labNodes = (): NodeInfo[] => [
 ];
 
 export function pod(namespace: string, name: string, ip: string, nodeName: string, overrides: Partial<PodInfo> = {}): PodInfo {
-  return {
+  return podInfo({
     namespace,
     name,
     ip,
     nodeName,
-    ready: true,
     roles: ['app'],
-    hostNetwork: false,
     hostIP: nodeName === 'node1' ? LAB.node1 : nodeName === 'node2' ? LAB.node2 : null,
-    hostPorts: [],
-    labels: {},
-    args: [],
-    images: [],
-    egressProxy: null,
     ...overrides,
-  };
+  });
 }
 
 export const endpoint = (ip: string, nodeName: string, ready = true): EndpointInfo => ({
@@ -101,30 +84,23 @@ export function service(spec: ServiceSpec): ServiceInfo {
   const type = spec.type ?? 'ClusterIP';
   const external = type === 'NodePort' || type === 'LoadBalancer';
   const lb = type === 'LoadBalancer' && spec.lbAddress;
-  return {
+  return serviceInfo({
     namespace: spec.namespace ?? 'default',
     name: spec.name,
     type,
     clusterIP: spec.clusterIP ?? '10.96.0.10',
     clusterIPs: [spec.clusterIP ?? '10.96.0.10'],
     externalTrafficPolicy: external ? (spec.policy ?? 'Cluster') : null,
-    internalTrafficPolicy: 'Cluster',
     healthCheckNodePort: type === 'LoadBalancer' && spec.policy === 'Local' ? (spec.healthCheckNodePort ?? 32000) : null,
-    loadBalancerClass: null,
     loadBalancerIPs: lb ? [spec.lbAddress!] : [],
     loadBalancerIngress: lb ? [{ ip: spec.lbAddress!, ...(spec.ipMode ? { ipMode: spec.ipMode } : {}) }] : [],
     announcingNode: spec.announcingNode ?? null,
     announcingNodes: spec.announcingNodes ?? [],
     loadBalancerProvider: type === 'LoadBalancer' ? (spec.provider ?? 'cloud') : null,
-    loadBalancerPool: null,
     ports: spec.ports ?? [port(80)],
     endpoints: spec.endpoints ?? [endpoint(LAB.echoPod, 'node1')],
-    selector: {},
     annotations: spec.annotations ?? {},
-    labels: {},
-    externalIPs: [],
-    allocateLoadBalancerNodePorts: true,
-  };
+  });
 }
 
 export const nginxSettings = (overrides: Partial<IngressControllerSettings> = {}): IngressControllerSettings => ({
@@ -197,22 +173,16 @@ export function ingress(spec: {
   };
 }
 
+/** The lab as a demo source: both nodes and the echo pod. */
 export function inventory(parts: Partial<ClusterInventory> = {}): ClusterInventory {
-  return {
+  return clusterInventory({
     source: { mode: 'demo', context: 'demo/lab', server: '' },
     kubeProxy: { mode: 'iptables', source: 'default', clusterCIDR: '10.244.0.0/16' },
     nodes: labNodes(),
-    loadBalancers: [],
-    services: [],
-    ingresses: [],
-    ingressControllers: [],
     pods: [echoPod()],
-    cni: { name: 'calico', natOutgoing: true },
-    errors: [],
-    discoveredAt: '2026-01-01T00:00:00.000Z',
     durationMs: 0,
     ...parts,
-  };
+  });
 }
 
 /** An ingress controller Service in front of the lab's ingress pod, plus the controller and its Ingress to echo. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { hopInfo, nodeInfo, podInfo, SEES_CLIENT, serviceInfo } from '@/lib/testing/inventory';
 import type { ClusterInventory, NetPath, TraceRun } from '@/lib/types';
 import { newSnapshotId } from '../ids';
 import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../schema';
@@ -32,17 +33,8 @@ export const SAMPLE_ADDRESSES = [
 /** Node names of the sample; nodeB's name embeds its address the way AWS hostnames do. */
 export const SAMPLE_NODE_NAMES = ['cp-1', 'wk-a', 'ip-192-0-2-12.ec2.internal'] as const;
 
-const node = (name: string, internalIP: string, roles: string[]) => ({
-  name,
-  internalIP,
-  externalIP: null,
-  ready: true,
-  roles,
-  excludeFromExternalLB: roles.includes('control-plane'),
-  providerID: null,
-  podCIDRs: [],
-  labels: { 'kubernetes.io/hostname': name },
-});
+const node = (name: string, internalIP: string, roles: string[]) =>
+  nodeInfo({ name, internalIP, roles, excludeFromExternalLB: roles.includes('control-plane'), labels: { 'kubernetes.io/hostname': name } });
 
 const ingressController = {
   id: 'ingress-nginx/ingress-nginx/ingress-nginx-controller',
@@ -76,46 +68,29 @@ export const sampleInventory: ClusterInventory = {
     },
   ],
   services: [
-    {
+    serviceInfo({
       namespace: 'ingress-nginx',
       name: 'ingress-nginx-controller',
       type: 'LoadBalancer',
       clusterIP: '10.96.40.1',
       clusterIPs: ['10.96.40.1'],
       externalTrafficPolicy: 'Local',
-      internalTrafficPolicy: 'Cluster',
       healthCheckNodePort: 32001,
-      loadBalancerClass: null,
       loadBalancerIPs: ['198.51.100.50'],
       loadBalancerIngress: [{ ip: '198.51.100.50', ipMode: 'VIP' }],
       announcingNode: 'wk-a',
-      announcingNodes: [],
       loadBalancerProvider: 'metallb',
       loadBalancerPool: 'public',
       ports: [{ name: 'https', port: 443, nodePort: 31543, targetPort: 'https', protocol: 'TCP' }],
       endpoints: [{ ip: '10.244.1.20', nodeName: 'wk-a', ready: true }],
       selector: { 'app.kubernetes.io/name': 'ingress-nginx' },
       annotations: { 'metallb.io/ip-allocated-from-pool': 'public' },
-      labels: {},
-      externalIPs: [],
-      allocateLoadBalancerNodePorts: true,
-    },
-    {
+    }),
+    serviceInfo({
       namespace: 'shop',
       name: 'shop',
-      type: 'ClusterIP',
       clusterIP: '10.96.12.34',
       clusterIPs: ['10.96.12.34'],
-      externalTrafficPolicy: null,
-      internalTrafficPolicy: 'Cluster',
-      healthCheckNodePort: null,
-      loadBalancerClass: null,
-      loadBalancerIPs: [],
-      loadBalancerIngress: [],
-      announcingNode: null,
-      announcingNodes: [],
-      loadBalancerProvider: null,
-      loadBalancerPool: null,
       ports: [{ name: 'http', port: 80, nodePort: null, targetPort: 8080, protocol: 'TCP' }],
       endpoints: [
         { ip: '10.244.1.5', nodeName: 'wk-a', ready: true },
@@ -123,11 +98,7 @@ export const sampleInventory: ClusterInventory = {
         { ip: '2001:db8::6', nodeName: 'ip-192-0-2-12.ec2.internal', ready: true },
       ],
       selector: { app: 'shop' },
-      annotations: {},
-      labels: {},
-      externalIPs: [],
-      allocateLoadBalancerNodePorts: true,
-    },
+    }),
   ],
   ingresses: [
     {
@@ -144,21 +115,16 @@ export const sampleInventory: ClusterInventory = {
   ],
   ingressControllers: [ingressController],
   pods: [
-    {
+    podInfo({
       namespace: 'shop',
       name: 'shop-5d8f7-abcde',
       ip: '10.244.1.5',
       nodeName: 'wk-a',
-      ready: true,
       roles: ['echo'],
-      hostNetwork: false,
       hostIP: '192.0.2.11',
-      hostPorts: [],
       labels: { app: 'shop' },
-      args: [],
       images: ['ghcr.io/hopscope/echo:0.1.0'],
-      egressProxy: null,
-    },
+    }),
   ],
   cni: { name: 'flannel', natOutgoing: true },
   errors: [
@@ -178,62 +144,46 @@ export const samplePath: NetPath = {
   id: 'ingress:shop/shop:shop.example.com',
   entry: { kind: 'ingress', namespace: 'shop', name: 'shop', host: 'shop.example.com', address: '198.51.100.50', port: 443, scheme: 'https' },
   hops: [
-    {
+    hopInfo({
       id: 'client:client',
       kind: 'client',
       name: 'client',
       address: '203.0.113.7',
-      expectedPeer: null,
-      expectedPeerRole: 'none',
       clientAddressVia: 'source',
       believedClient: 'client',
       believedClientRole: 'client',
-      objects: [],
-      details: {},
-    },
-    {
+    }),
+    hopInfo({
       id: 'loadBalancer:198.51.100.50',
       kind: 'loadBalancer',
       name: 'MetalLB VIP 198.51.100.50',
       address: '198.51.100.50',
       port: 443,
-      expectedPeer: 'client',
-      expectedPeerRole: 'client',
-      clientAddressVia: 'source',
-      believedClient: 'client',
-      believedClientRole: 'client',
+      ...SEES_CLIENT,
       objects: [{ kind: 'IPAddressPool', namespace: 'metallb-system', name: 'public' }],
       details: { announcingNode: 'wk-a' },
-    },
-    {
+    }),
+    hopInfo({
       id: 'node:wk-a',
       kind: 'node',
       name: 'wk-a',
       address: '192.0.2.11',
       port: 31543,
-      expectedPeer: 'client',
-      expectedPeerRole: 'client',
-      clientAddressVia: 'source',
-      believedClient: 'client',
-      believedClientRole: 'client',
+      ...SEES_CLIENT,
       objects: [{ kind: 'Node', name: 'wk-a' }],
       details: { externalTrafficPolicy: 'Local', SNAT: 'no' },
-    },
-    {
+    }),
+    hopInfo({
       id: 'ingressController:ingress-nginx/ingress-nginx-controller-7c9f',
       kind: 'ingressController',
       name: 'ingress-nginx-controller-7c9f',
       address: '10.244.1.20',
       port: 443,
-      expectedPeer: 'client',
-      expectedPeerRole: 'client',
-      clientAddressVia: 'source',
-      believedClient: 'client',
-      believedClientRole: 'client',
+      ...SEES_CLIENT,
       objects: [{ kind: 'Pod', namespace: 'ingress-nginx', name: 'ingress-nginx-controller-7c9f' }],
       details: { 'proxy-real-ip-cidr': '10.244.0.0/16,0.0.0.0/0' },
-    },
-    {
+    }),
+    hopInfo({
       id: 'pod:shop/shop-5d8f7-abcde',
       kind: 'pod',
       name: 'shop-5d8f7-abcde',
@@ -245,8 +195,7 @@ export const samplePath: NetPath = {
       believedClient: 'client',
       believedClientRole: 'client',
       objects: [{ kind: 'Pod', namespace: 'shop', name: 'shop-5d8f7-abcde' }],
-      details: {},
-    },
+    }),
   ],
   verdict: 'header',
   findings: [
