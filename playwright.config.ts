@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
-// Browser tests run the BUILT app (`npm run build` first): once in demo mode, once against the fixture
-// Kubernetes API server. Debian's Chromium is used as is; no browser download.
+// Browser tests run the BUILT app (`npm run build` first): in demo mode, against the fixture Kubernetes API
+// server, and inside the real-packet lab (as root). Debian's Chromium is used as is; no browser download.
 const DEMO_PORT = Number(process.env.HOPSCOPE_E2E_DEMO_PORT ?? 3310);
 const FIXTURE_PORT = Number(process.env.HOPSCOPE_E2E_FIXTURE_PORT ?? 3311);
 
@@ -29,6 +29,8 @@ export default defineConfig({
     { name: 'fixture', testMatch: /fixture\.spec\.ts$/, use: { baseURL: `http://127.0.0.1:${FIXTURE_PORT}` } },
     // Runs (and restarts) its own server with a file snapshot store in a temporary directory.
     { name: 'snapshots', testMatch: /snapshots\.spec\.ts$/ },
+    // Needs root: brings the real-packet lab up, runs hopscope in its pod namespace and Chromium in its client namespace.
+    { name: 'lab', testMatch: /lab\.spec\.ts$/ },
   ],
   webServer: [
     {
