@@ -5,6 +5,7 @@ import { usePathname, useSearchParams } from 'next/navigation';
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type { PathsResponse } from '@/lib/types';
 import { buildHopGraph } from '@/lib/graph/elements';
+import { isProbeable } from '@/lib/probe/select';
 import { type EntryFilter, filterPaths, firstEntry } from '@/lib/graph/entries';
 import { type DashboardUrlState, readUrlState, sourceQuery, writeUrlState } from '@/lib/graph/url-state';
 import { DetailsPanel } from '@/components/details/DetailsPanel';
@@ -64,6 +65,7 @@ export function Dashboard({ scenarios }: { scenarios: ScenarioOption[] }) {
   const filter: EntryFilter = { query: url.query, namespace: url.namespace, kind: url.kind, verdict: url.verdict };
   const response = paths.status === 'ready' ? paths.data : null;
   const allPaths = response?.paths ?? [];
+  const probeablePaths = useMemo(() => allPaths.filter(isProbeable), [allPaths]);
   // A long entry list renders after the graph: the graph is what the page is for.
   const pickerPaths = useDeferredValue(allPaths, []);
   const requested = url.path ? allPaths.find((p) => p.id === url.path) : undefined;
@@ -124,7 +126,14 @@ export function Dashboard({ scenarios }: { scenarios: ScenarioOption[] }) {
             {shownPath && (
               <>
                 <PathHeader path={shownPath} trace={pathTrace} pathFindings={pathFindings} activeWhatIf={whatIf} onPreview={setWhatIf} />
-                <ProbeBar trace={trace} pathCount={allPaths.length} onRunPath={() => run([shownPath.id])} onRunAll={() => run(allPaths.map((p) => p.id))} onCancel={cancel} />
+                <ProbeBar
+                  trace={trace}
+                  pathCount={probeablePaths.length}
+                  canRunPath={isProbeable(shownPath)}
+                  onRunPath={() => run([shownPath.id])}
+                  onRunAll={() => run(probeablePaths.map((p) => p.id))}
+                  onCancel={cancel}
+                />
                 {whatIf && (
                   <div data-testid="preview-banner" role="status" className="flex flex-wrap items-center justify-between gap-2 rounded-md border-2 border-dashed border-amber-500 bg-amber-50 px-3 py-1.5 text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-100">
                     <span>

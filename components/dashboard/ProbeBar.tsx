@@ -4,7 +4,10 @@ import type { TraceProgress } from '@/lib/graph/trace-state';
 
 export interface ProbeBarProps {
   trace: TraceProgress;
+  /** Paths a probe can check (egress leads out of the cluster, where probes never go). */
   pathCount: number;
+  /** False for an egress path: nothing can be probed on it. */
+  canRunPath: boolean;
   onRunPath: () => void;
   onRunAll: () => void;
   onCancel: () => void;
@@ -13,12 +16,18 @@ export interface ProbeBarProps {
 const button =
   'rounded-md px-3 py-1.5 text-sm font-semibold shadow-sm focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500 disabled:cursor-not-allowed disabled:opacity-50';
 
-export function ProbeBar({ trace, pathCount, onRunPath, onRunAll, onCancel }: ProbeBarProps) {
+export function ProbeBar({ trace, pathCount, canRunPath, onRunPath, onRunAll, onCancel }: ProbeBarProps) {
   const running = trace.status === 'running';
   const percent = trace.total > 0 ? Math.round((trace.done / trace.total) * 100) : 0;
   return (
     <div className="flex flex-wrap items-center gap-2" data-testid="probe-bar">
-      <button type="button" onClick={onRunPath} disabled={running} className={`${button} bg-sky-600 text-white hover:bg-sky-700`}>
+      <button
+        type="button"
+        onClick={onRunPath}
+        disabled={running || !canRunPath}
+        title={canRunPath ? undefined : 'Egress leads out of the cluster; probes never leave it.'}
+        className={`${button} bg-sky-600 text-white hover:bg-sky-700`}
+      >
         ▶ Run probes
       </button>
       <button type="button" onClick={onRunAll} disabled={running} className={`${button} border border-slate-300 bg-white hover:bg-slate-100 dark:border-slate-600 dark:bg-slate-800 dark:hover:bg-slate-700`}>

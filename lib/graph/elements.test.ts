@@ -61,6 +61,13 @@ describe('buildHopGraph', () => {
     expect(intoController?.data).toMatchObject({ observedPeer: '192.0.2.11', observedRole: 'node', mismatch: true });
   });
 
+  it('keeps the predicted status where the observation confirms it, though the echo reports a proxy as its peer', () => {
+    // Behind an ingress controller the echo's TCP peer is the controller; the client arrives in a header (lab: ingress-a).
+    const graph = buildHopGraph(shopIngressPath, shopTraceWithMismatch);
+    const app = graph.nodes.find((n) => n.id === 'pod:10.244.1.10');
+    expect(app?.type === 'hop' && [app.data.predicted, app.data.observedStatus, app.data.mismatch]).toEqual(['header', 'header', false]);
+  });
+
   it('attaches findings to the hop they are about', () => {
     const graph = buildHopGraph(echoNodePortPath);
     const wkB = graph.nodes.find((n) => n.id === 'node:192.0.2.12');

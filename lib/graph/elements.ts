@@ -117,8 +117,14 @@ export function loadBalancerLook(hop: Hop, next: Hop | undefined): LoadBalancerL
   return { flavour: 'unknown', caption: provider || 'load balancer', announcingNode };
 }
 
-function observedStatusOf(observed: ObservedHop | null): HopStatus | null {
-  return observed ? statusOfBelief(observed.observedPeerRole, observed.via) : null;
+/**
+ * What the probe showed at a hop. The echo reports its TCP peer, which behind a proxy is the proxy, not the client the
+ * app takes; so a confirmed prediction keeps the predicted status, and a refuted one shows the observed verdict.
+ */
+function observedStatusOf(observed: ObservedHop | null, predicted: HopStatus, trace: PathTrace | null): HopStatus | null {
+  if (!observed) return null;
+  if (observed.matches) return predicted;
+  return trace?.observedVerdict ?? statusOfBelief(observed.observedPeerRole, observed.via);
 }
 
 /** Keeps the hops that matter most visible when a group is folded: mismatches first, then path order. */
@@ -156,15 +162,16 @@ export function buildHopGraph(path: NetPath, trace: PathTrace | null = null): Ho
     const nextStageFirst = stages[stageIndex + 1]?.[0]?.hop;
     const hopNodes = stage.map(({ hop, id }): GraphHopNode => {
       const observed = observedById.get(hop.id) ?? null;
+      const predicted = predictedHopStatus(hop, path);
       return {
         id,
         type: 'hop',
         data: {
           hop,
           stage: stageIndex,
-          predicted: predictedHopStatus(hop, path),
+          predicted,
           observed,
-          observedStatus: observedStatusOf(observed),
+          observedStatus: observedStatusOf(observed, predicted, trace),
           mismatch: observed !== null && !observed.matches,
           loadBalancer: hop.kind === 'loadBalancer' ? loadBalancerLook(hop, nextStageFirst) : null,
           findings: path.findings.filter((f) => f.hopId === hop.id),

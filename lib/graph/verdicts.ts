@@ -80,8 +80,16 @@ export function predictedHopStatus(hop: Hop, path: NetPath): HopStatus {
   if (hop.id === path.hops[0]?.id) return 'neutral';
   const failing = path.verdict === 'broken' || path.verdict === 'unreachable';
   if (failing && path.findings.some((f) => f.hopId === hop.id && f.severity === 'error')) return path.verdict;
+  if (hop.kind === 'node' && carriedInBand(hop.clientAddressVia)) return 'header';
   return statusOfBelief(hop.believedClientRole, hop.clientAddressVia);
 }
+
+/**
+ * kube-proxy on a node works on packets and reads no headers: behind a proxying load balancer its TCP peer is the
+ * LB, but the client address still travels past it in X-Forwarded-For or a PROXY preamble (netlab rows 15–17, and
+ * through SNAT in rows 22–23), so the node hop is "carried in a header", not "lost".
+ */
+const carriedInBand = (via: ClientAddressVia) => via !== 'source' && via !== 'none';
 
 /** The worse of two statuses, for summarising a group of hops. */
 export function worseStatus(a: HopStatus, b: HopStatus): HopStatus {

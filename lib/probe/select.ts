@@ -1,12 +1,15 @@
 import { badRequest } from '@/lib/errors';
 import type { NetPath } from '@/lib/types';
 
+/** Egress goes to the outside world, where probes never go; every other path can be probed inside the cluster. */
+export const isProbeable = (path: NetPath): boolean => path.entry.kind !== 'egress';
+
 /**
  * The paths a trace request names; without names, every path a probe can check — egress goes to the outside
  * world, where probes never go. An id the model does not know is refused.
  */
 export function selectPaths(paths: NetPath[], pathIds: string[] | undefined): NetPath[] {
-  if (!pathIds) return paths.filter((p) => p.entry.kind !== 'egress');
+  if (!pathIds) return paths.filter(isProbeable);
   const byId = new Map(paths.map((p) => [p.id, p]));
   const unknown = pathIds.filter((id) => !byId.has(id));
   if (unknown.length > 0) {
