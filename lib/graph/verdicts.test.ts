@@ -22,7 +22,7 @@ describe('predictedHopStatus', () => {
     ['x-forwarded-for', 'header', 'row 15: HAProxy option forwardfor'],
     ['proxy-protocol', 'header', 'rows 16–17: send-proxy(-v2)'],
     ['none', 'lost', 'row 13: plain TCP proxy'],
-  ] as const)('a node behind a proxy LB with the client %s is %s (%s)', (via, status) => {
+  ] as const)('a node behind a proxy LB with the client %s is %s (%s)', (via, status, _source) => {
     const node = nodeBehindProxy(via);
     expect(predictedHopStatus(node, pathOf([node]))).toBe(status);
   });
