@@ -3,7 +3,7 @@
 import { cpSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleEcho } from './bundle-echo.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const standalone = path.join(root, '.next', 'standalone');
@@ -13,15 +13,5 @@ cpSync(path.join(root, '.next', 'static'), path.join(standalone, '.next', 'stati
 cpSync(path.join(root, 'public'), path.join(standalone, 'public'), { recursive: true });
 cpSync(path.join(root, 'scenarios'), path.join(standalone, 'scenarios'), { recursive: true });
 
-if (existsSync(path.join(root, 'lib', 'echo', 'main.ts'))) {
-  await build({
-    entryPoints: [path.join(root, 'lib', 'echo', 'main.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: path.join(standalone, 'echo.mjs'),
-    logLevel: 'warning',
-  });
-}
+await bundleEcho(path.join(standalone, 'echo.mjs'));
 console.log('standalone server ready in .next/standalone');

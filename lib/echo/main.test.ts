@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { bundleEcho } from '../../scripts/bundle-echo.mjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseEchoResponse } from './parse';
 import { exchange } from './testing';
@@ -80,15 +80,7 @@ describe('echo CLI', () => {
     const outDir = mkdtempSync(path.join(os.tmpdir(), 'hopscope-echo-bundle-'));
     cleanup.push(() => rmSync(outDir, { recursive: true, force: true }));
     const outfile = path.join(outDir, 'echo.mjs');
-    await build({
-      entryPoints: [path.join(root, 'lib', 'echo', 'main.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outfile,
-      logLevel: 'silent',
-    });
+    await bundleEcho(outfile);
     const running = await startCli(process.execPath, [outfile, '--host', '127.0.0.1'], '0');
     cleanup.push(() => running.child.exitCode === null && process.kill(-running.child.pid!, 'SIGKILL'));
     const response = await exchange(running.port, { chunks: ['GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'] });

@@ -1,0 +1,1 @@
+export function bundleEcho(outfile: string): Promise<void>;
