@@ -12,6 +12,7 @@ import { DetailsPanel } from '@/components/details/DetailsPanel';
 import { ShareButton } from '@/components/snapshot/ShareButton';
 import { Legend } from '@/components/graph/Legend';
 import { preloadGraph } from '@/components/graph/preload';
+import { ContextSwitcher } from './ContextSwitcher';
 import { EntryPicker } from './EntryPicker';
 import { ErrorBanner } from './ErrorBanner';
 import { fetchJson } from './fetch-json';
@@ -91,7 +92,10 @@ export function Dashboard({ scenarios }: { scenarios: ScenarioOption[] }) {
   return (
     <div className="flex min-h-0 flex-1 flex-col">
       <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 px-4 py-2 dark:border-slate-800">
-        <SourceBar source={response?.source ?? null} scenarios={scenarios} selectedScenario={url.scenario} onScenarioChange={(id) => updateUrl({ scenario: id, path: null, hop: null }, 'push')} />
+        <div className="flex flex-wrap items-center gap-3">
+          <SourceBar source={response?.source ?? null} scenarios={scenarios} selectedScenario={url.scenario} onScenarioChange={(id) => updateUrl({ scenario: id, path: null, hop: null }, 'push')} />
+          <ContextSwitcher selected={url.context} onChange={(context) => updateUrl({ context, scenario: null, path: null, hop: null }, 'push')} />
+        </div>
         {response && <ShareButton context={url.context} scenario={url.scenario} entry={selected?.id ?? null} />}
       </div>
       {response && <ErrorBanner key={apiQuery} errors={response.errors} />}

@@ -2,11 +2,12 @@
 // scenario with one resource forbidden (so the discovery-error banner has something to name), then the built app
 // with KUBECONFIG pointing at it. No probe is ever sent by these tests: lab addresses are not routable here.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startFixtureApiServer } from '../fixture-apiserver/server';
-import { FIXTURE_FORBIDDEN } from './fixture-settings';
+import { parse, stringify } from 'yaml';
+import { FIXTURE_CONTEXT, FIXTURE_FORBIDDEN, UNREACHABLE_CONTEXT } from './fixture-settings';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'hopscope-e2e-'));
 const api = await startFixtureApiServer({
@@ -14,9 +15,16 @@ const api = await startFixtureApiServer({
   host: '127.0.0.1',
   port: 0,
   kubeconfigPath: path.join(dir, 'kubeconfig'),
-  contextName: 'e2e-fixture',
+  contextName: FIXTURE_CONTEXT,
   forbidden: [FIXTURE_FORBIDDEN],
 });
+
+// A second context, as people have for a stopped cluster: port 1 on loopback answers nothing.
+const kubeconfig = parse(readFileSync(api.kubeconfigPath, 'utf8'));
+kubeconfig.clusters.push({ name: UNREACHABLE_CONTEXT, cluster: { server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': true } });
+kubeconfig.users.push({ name: UNREACHABLE_CONTEXT, user: { token: 'unused' } });
+kubeconfig.contexts.push({ name: UNREACHABLE_CONTEXT, context: { cluster: UNREACHABLE_CONTEXT, user: UNREACHABLE_CONTEXT } });
+writeFileSync(api.kubeconfigPath, stringify(kubeconfig));
 
 const env = { ...process.env };
 delete env.HOPSCOPE_DEMO;
