@@ -1,10 +1,10 @@
 import Link from 'next/link';
 import { SourceQuery } from '@/lib/api';
-import { listScenarios } from '@/lib/demo/scenarios';
 import { HopscopeError } from '@/lib/errors';
 import { getInventory, listContexts } from '@/lib/k8s/inventory';
 import type { ClusterInventory } from '@/lib/types';
 import { SourcePicker } from '@/components/cluster/SourcePicker';
+import { listScenarioOptions } from '@/components/dashboard/scenarios';
 import { ClusterUnavailable, DiscoveryErrors, Ingresses, LoadBalancers, NodesTable, Services, SourceBanner } from '@/components/cluster/sections';
 
 export const dynamic = 'force-dynamic';
@@ -19,7 +19,7 @@ export default async function ClusterPage({ searchParams }: { searchParams: Sear
   });
   const query = parsed.success ? parsed.data : {};
   const contexts = listContexts();
-  const scenarios = listScenarios().map((s) => ({ id: s.id, title: s.title }));
+  const scenarios = listScenarioOptions();
 
   let inventory: ClusterInventory | null = null;
   let failure: { code: string; message: string; hint: string | null } | null = parsed.success

@@ -20,8 +20,11 @@ function rsaKeyPair() {
 function newCertificate(publicKey: forge.pki.PublicKey, subjectCN: string, days: number) {
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
-  // Positive serial: a leading 0x00 keeps the high bit clear.
-  cert.serialNumber = '00' + randomBytes(16).toString('hex');
+  // A positive serial in minimal DER: a first byte of 0x01–0x7f needs no 0x00 pad. ('00' + random bytes broke one
+  // run in ~250: node-forge drops only one redundant zero, and OpenSSL rejects "00 0x…" as illegal padding.)
+  const serial = randomBytes(16);
+  serial[0] = (serial[0]! % 0x7f) + 1;
+  cert.serialNumber = serial.toString('hex');
   const now = Date.now();
   cert.validity.notBefore = new Date(now - 60_000);
   cert.validity.notAfter = new Date(now + days * 86_400_000);

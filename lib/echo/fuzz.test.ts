@@ -2,7 +2,7 @@
 // must never throw, whatever arrives, and must agree with the encoders.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseForwarded, splitXForwardedFor } from './forwarded';
+import { splitXForwardedFor } from './forwarded';
 import { parseRequestHead } from './http-head';
 import { parseEchoResponse } from './parse';
 import { encodeProxyV1, encodeProxyV2, parseProxyHeader, PROXY_V2_SIGNATURE } from './proxy-protocol';
@@ -124,11 +124,10 @@ describe('echo response parser fuzz', () => {
     );
   });
 
-  it('the header helpers never throw', () => {
+  it('the X-Forwarded-For splitter never throws', () => {
     fc.assert(
       fc.property(fc.array(fc.string({ maxLength: 80 }), { maxLength: 4 }), (lines) => {
         splitXForwardedFor(lines);
-        parseForwarded(lines);
       }),
       RUNS,
     );

@@ -26,7 +26,9 @@ function startCli(command: string, args: string[], port: string): Promise<Runnin
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': npm may exit before the node process it started has written its last log lines to the
+  // shared stdout pipe; the pipe closes only when every process of the group holding it is gone.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const lines: Record<string, unknown>[] = [];
   let stderr = '';
   let buffered = '';

@@ -224,8 +224,3 @@ export function buildHopGraph(path: NetPath, trace: PathTrace | null = null): Ho
 
   return { nodes, edges };
 }
-
-/** Every hop node id that differs from its prediction, in path order — the UI jumps to these first. */
-export function mismatchedNodeIds(graph: HopGraph): string[] {
-  return graph.nodes.filter((n) => n.data.mismatch).map((n) => n.id);
-}

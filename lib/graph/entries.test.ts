@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_FILTER, entrySubtitle, entryTitle, filterPaths, firstEntry, groupEntries, kindsOf, namespacesOf, verdictCounts } from './entries';
+import { EMPTY_FILTER, entrySubtitle, entryTitle, filterPaths, firstEntry, groupEntries, kindsOf, namespacesOf } from './entries';
 import { echoNodePortPath, egressPath, proxyProtocolBrokenPath, samplePaths, shopIngressPath } from './testing/sample-paths';
 
 const paths = samplePaths.paths;
@@ -52,9 +52,5 @@ describe('entry picker data', () => {
       ['nodePort', 1],
       ['egress', 1],
     ]);
-  });
-
-  it('counts verdicts', () => {
-    expect(verdictCounts(paths)).toEqual({ header: 1, lost: 2, broken: 1 });
   });
 });

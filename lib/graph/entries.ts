@@ -89,9 +89,3 @@ export function groupEntries(paths: NetPath[]): EntryGroup[] {
     paths: paths.filter((p) => p.entry.kind === kind).sort((a, b) => entryTitle(a).localeCompare(entryTitle(b)) || a.id.localeCompare(b.id)),
   })).filter((g) => g.paths.length > 0);
 }
-
-export function verdictCounts(paths: NetPath[]): Partial<Record<Verdict, number>> {
-  const counts: Partial<Record<Verdict, number>> = {};
-  for (const p of paths) counts[p.verdict] = (counts[p.verdict] ?? 0) + 1;
-  return counts;
-}

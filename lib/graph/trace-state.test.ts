@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '@/lib/types';
-import { IDLE_TRACE, applyTraceEvent, beginTrace, cancelTrace, latestObservation, parseTraceLine, splitLines } from './trace-state';
+import { IDLE_TRACE, applyTraceEvent, beginTrace, cancelTrace, parseTraceLine, splitLines } from './trace-state';
 import { shopTraceWithMismatch } from './testing/sample-paths';
 
 const probe = shopTraceWithMismatch.probes[0]!;
@@ -70,14 +70,5 @@ describe('applyTraceEvent', () => {
     expect(cancelTrace(running)).toMatchObject({ status: 'cancelled', done: 1 });
     expect(cancelTrace(IDLE_TRACE)).toBe(IDLE_TRACE);
     expect(applyTraceEvent(running, { type: 'error', error: { code: 'x', message: 'boom' } })).toMatchObject({ status: 'failed', error: 'boom' });
-  });
-});
-
-describe('latestObservation', () => {
-  it('prefers the last probe that got an answer', () => {
-    const timeout = { ...probe, id: 'p2', observation: null };
-    expect(latestObservation([probe, timeout])?.id).toBe(probe.id);
-    expect(latestObservation([timeout])?.id).toBe('p2');
-    expect(latestObservation(undefined)).toBeNull();
   });
 });

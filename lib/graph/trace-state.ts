@@ -102,9 +102,3 @@ export function beginTrace(state: TraceProgress): TraceProgress {
 export function cancelTrace(state: TraceProgress): TraceProgress {
   return state.status === 'running' ? { ...state, status: 'cancelled' } : state;
 }
-
-/** The probe that best shows what the final hop saw: the last direct probe that got an answer. */
-export function latestObservation(probes: ProbeResult[] | undefined): ProbeResult | null {
-  if (!probes) return null;
-  return [...probes].reverse().find((p) => p.observation !== null) ?? probes.at(-1) ?? null;
-}

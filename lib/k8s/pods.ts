@@ -95,8 +95,8 @@ export function egressProxy(pod: V1Pod): PodInfo['egressProxy'] {
 
 /**
  * The pods that matter for client IP, with their roles; `null` for pods with none (they are left out of the
- * inventory: Services already carry their endpoints). `controllerArgs` are the ingress controller flags
- * when the pod is one.
+ * inventory: Services already carry their endpoints). `args` holds the ingress controller flags when the pod
+ * is one.
  */
 export function normalizePod(pod: V1Pod, isIngressController: boolean): PodInfo | null {
   if (!podIsLive(pod)) return null;

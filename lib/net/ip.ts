@@ -74,7 +74,6 @@ export function parseIp(text: string): ParsedIp | null {
 
 export const isIPv4 = (text: string): boolean => parseIPv4(text) !== null;
 export const isIPv6 = (text: string): boolean => parseIPv6(text) !== null;
-export const isIp = (text: string): boolean => parseIp(text) !== null;
 
 export function formatIPv4(bytes: Uint8Array): string {
   return Array.from(bytes.subarray(0, 4)).join('.');

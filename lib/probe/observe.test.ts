@@ -71,6 +71,7 @@ describe('appClientOf → verdict (netlab rows)', () => {
     ['PROXY header parsed by the app', obs({ peer: '192.0.2.1', proxyProtocol: { version: 2, command: 'PROXY', family: 'TCP4', src: PROBER, dst: '198.51.100.54', srcPort: 1, dstPort: 80 } }), null, 'header', 'proxy-protocol'],
     ['TCP LB passing the client header through: not vouched, ignored', obs({ peer: '192.0.2.1', xRealIp: SPOOF_ADDRESS, xForwardedFor: [SPOOF_ADDRESS] }), obs({}), 'lost', 'none'],
     ['HTTP LB appending to a forged XFF: right-most wins', obs({ peer: '192.0.2.1', xForwardedFor: [SPOOF_ADDRESS, PROBER] }), obs({ xForwardedFor: [PROBER] }), 'header', 'x-forwarded-for'],
+    ['HTTP LB appending the client with its port', obs({ peer: '192.0.2.1', xForwardedFor: [`${PROBER}:51234`] }), null, 'header', 'x-forwarded-for'],
   ] as const)('%s', (_name, observation, honest, verdict, via) => {
     const client = appClientOf(observation, ctx, honest);
     expect(verdictOfAppClient(client)).toBe(verdict);

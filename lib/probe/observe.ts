@@ -12,6 +12,7 @@ import type {
   ServiceInfo,
   Verdict,
 } from '@/lib/types';
+import { splitXForwardedFor } from '@/lib/echo/forwarded';
 import { isInfrastructure } from '@/lib/model/flow';
 import { predictedObservation } from '@/lib/model/observation';
 import type { ModelPath } from '@/lib/model/types';
@@ -57,10 +58,6 @@ export interface AppClient {
   value: string | null;
 }
 
-function xffEntries(lines: readonly string[]): string[] {
-  return lines.flatMap((line) => line.split(',')).map((entry) => entry.trim()).filter(Boolean);
-}
-
 /**
  * What an application that is not a proxy takes as the client, the same rule as the model's appBelief
  * (DOMAIN §9): the TCP source unless the peer is infrastructure; then a PROXY header, X-Real-IP, or the right-most
@@ -79,7 +76,9 @@ export function appClientOf(observation: EchoObservation, ctx: ObserveContext, h
   }
   const xffVouched = honest === null || honest.xForwardedFor.length > 0;
   if (xffVouched) {
-    const rightmost = [...xffEntries(observation.xForwardedFor)].reverse().find((a) => !isInfrastructure(role(a)));
+    // Entries may carry ports ("192.0.2.1:4711") or garbage (DOMAIN §9); garbage is classified as written.
+    const addresses = splitXForwardedFor(observation.xForwardedFor).map((entry) => entry.address ?? entry.raw);
+    const rightmost = addresses.reverse().find((a) => !isInfrastructure(role(a)));
     if (rightmost) return { role: role(rightmost), via: 'x-forwarded-for', value: rightmost };
   }
   return { role: peerRole, via: 'none', value: observation.peer };

@@ -344,11 +344,6 @@ export interface SnapshotSummary {
   entry: string | null;
 }
 
-export function summarize(snapshot: Snapshot): SnapshotSummary {
-  const { id, createdAt, storedAt, context, redacted, entry } = snapshot;
-  return { id, createdAt, storedAt, context, redacted, entry };
-}
-
 /** Turns zod issues into one readable line per problem, with the JSON path, for API errors and the import page. */
 export function describeIssues(error: z.ZodError, limit = 5): string {
   const lines = error.issues.slice(0, limit).map((issue) => {
