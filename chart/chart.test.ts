@@ -35,7 +35,7 @@ interface Container {
   command?: string[];
   env?: EnvVar[];
   ports?: { name: string; containerPort: number; hostPort?: number }[];
-  readinessProbe?: { httpGet?: { path: string; port: string } };
+  readinessProbe?: { httpGet?: { path: string; port: string }; timeoutSeconds?: number };
   livenessProbe?: { httpGet?: { path: string; port: string } };
   volumeMounts?: { name: string; mountPath: string }[];
   securityContext?: {
@@ -258,6 +258,12 @@ describe('dashboard Deployment', () => {
     expect(container.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(container.ports).toEqual([{ name: 'http', containerPort: 3000, protocol: 'TCP' }]);
     expect(container.image).toBe(`ghcr.io/hopscope/hopscope:${(parse(readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8')) as { appVersion: string }).appVersion}`);
+  });
+
+  it('gives /readyz longer than one Kubernetes API call to answer', () => {
+    expect(dashboard().containers[0]!.readinessProbe?.timeoutSeconds).toBe(6);
+    const slow = named(render({ config: { k8sTimeoutMs: 9000 } }), 'Deployment', RELEASE).spec!.template!.spec;
+    expect(slow.containers[0]!.readinessProbe?.timeoutSeconds).toBe(10);
   });
 
   it('writes only to emptyDirs at /tmp and /data', () => {

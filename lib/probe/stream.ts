@@ -3,9 +3,14 @@ import { errorBody } from '@/lib/errors';
 
 /**
  * Streams trace events as NDJSON (one JSON object per line) so the UI can show each probe as it lands.
- * `onDone` receives the finished run; a failure mid-stream becomes a final `error` line.
+ * `onDone` receives the finished run; a failure mid-stream becomes a final `error` line and goes to `onError`
+ * (the HTTP status is long sent by then, so the server log is the only other place it can show).
  */
-export function ndjsonResponse(events: AsyncIterable<TraceEvent>, onDone: (trace: TraceRun) => void): Response {
+export function ndjsonResponse(
+  events: AsyncIterable<TraceEvent>,
+  onDone: (trace: TraceRun) => void,
+  onError: (err: unknown) => void = () => {},
+): Response {
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
@@ -16,6 +21,7 @@ export function ndjsonResponse(events: AsyncIterable<TraceEvent>, onDone: (trace
           write(event);
         }
       } catch (err) {
+        onError(err);
         const message = err instanceof Error ? err.message : String(err);
         write({ type: 'error', error: errorBody('trace_failed', `the trace stopped: ${message}`).error });
       }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { config } from '@/lib/config';
 import { handler, parseBody, parseQuery, SourceQuery } from '@/lib/api';
 import { getInventory } from '@/lib/k8s/inventory';
+import { log } from '@/lib/log';
 import { countTraceEvents } from '@/lib/metrics';
 import { buildPaths } from '@/lib/model';
 import { runTrace, simulateTrace } from '@/lib/probe/engine';
@@ -41,7 +42,11 @@ export const POST = handler(async (request: Request) => {
           concurrency: config().probeConcurrency,
         });
   const key = sourceKey(inventory.source);
-  return ndjsonResponse(countTraceEvents(events), (trace) => rememberTrace(key, trace));
+  return ndjsonResponse(
+    countTraceEvents(events),
+    (trace) => rememberTrace(key, trace),
+    (err) => log().error({ err, source: key }, 'trace stopped'),
+  );
 });
 
 /** The last trace of this source, without probing: `{trace: TraceRun | null}`. */
