@@ -3,7 +3,8 @@ import { startEchoServer, type EchoServer } from '@/lib/echo/server';
 import type { TraceEvent } from '@/lib/types';
 import { runTrace, simulateTrace } from './engine';
 import { inventory, node, path, service } from './testing';
-import { socketTransport, type ProbeTransport } from './transport';
+import { loopbackOnlyTransport } from '@/lib/testing/net';
+import type { ProbeTransport } from './transport';
 import { parseNdjson, ndjsonResponse } from './stream';
 
 async function collect(events: AsyncIterable<TraceEvent>): Promise<TraceEvent[]> {
@@ -39,7 +40,7 @@ const nodePortPath = () =>
 describe('runTrace', () => {
   it('streams start, every probe, every path and done, over real sockets', async () => {
     const events = await collect(
-      runTrace({ paths: [nodePortPath()], inventory: loopbackInventory(), transport: socketTransport, timeoutMs: 1000, concurrency: 4 }),
+      runTrace({ paths: [nodePortPath()], inventory: loopbackInventory(), transport: loopbackOnlyTransport, timeoutMs: 1000, concurrency: 4 }),
     );
     expect(events.map((e) => e.type)).toEqual(['start', 'probe', 'probe', 'path', 'done']);
     const done = events.at(-1) as Extract<TraceEvent, { type: 'done' }>;

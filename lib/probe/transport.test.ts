@@ -4,7 +4,8 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEchoServer, type EchoServer } from '@/lib/echo/server';
 import { parseEchoResponse } from '@/lib/echo/parse';
-import { socketTransport, parseHttpResponse } from './transport';
+import { loopbackOnlyTransport } from '@/lib/testing/net';
+import { parseHttpResponse } from './transport';
 
 // Real sockets on loopback only: the hopscope echo server and small servers that misbehave on purpose.
 let echo: EchoServer;
@@ -42,7 +43,7 @@ const target = (port: number, extra = {}) => ({ address: '127.0.0.1', port, labe
 
 describe('socketTransport against the real echo server', () => {
   it('reports the echo observation and the prober address', async () => {
-    const response = await socketTransport({ target: target(echo.port), httpPath: '/', headers: [['X-Forwarded-For', '198.51.100.66']], timeoutMs: 2000 });
+    const response = await loopbackOnlyTransport({ target: target(echo.port), httpPath: '/', headers: [['X-Forwarded-For', '198.51.100.66']], timeoutMs: 2000 });
     expect(response.outcome).toBe('ok');
     expect(response.localAddress).toBe('127.0.0.1');
     const observation = parseEchoResponse(response.body!, response.contentType);
@@ -53,19 +54,19 @@ describe('socketTransport against the real echo server', () => {
   });
 
   it.each(['v1', 'v2'] as const)('sends its own PROXY %s header first when the target expects one', async (version) => {
-    const response = await socketTransport({ target: target(echo.port, { proxyProtocol: version }), httpPath: '/', headers: [], timeoutMs: 2000 });
+    const response = await loopbackOnlyTransport({ target: target(echo.port, { proxyProtocol: version }), httpPath: '/', headers: [], timeoutMs: 2000 });
     expect(response.outcome).toBe('ok');
     const observation = parseEchoResponse(response.body!, response.contentType);
     expect(observation?.proxyProtocol).toMatchObject({ version: version === 'v1' ? 1 : 2, src: '127.0.0.1', dst: '127.0.0.1', dstPort: echo.port });
   });
 
   it('sends the Host header of an Ingress target', async () => {
-    const response = await socketTransport({ target: target(echo.port, { host: 'shop.example.com' }), httpPath: '/', headers: [], timeoutMs: 2000 });
+    const response = await loopbackOnlyTransport({ target: target(echo.port, { host: 'shop.example.com' }), httpPath: '/', headers: [], timeoutMs: 2000 });
     expect(parseEchoResponse(response.body!, response.contentType)?.host).toBe('shop.example.com');
   });
 
   it('speaks TLS to an https Ingress target, with the host as SNI and as Host header', async () => {
-    const response = await socketTransport({ target: target(echo.tlsPort!, { host: 'shop.example.com', tls: true }), httpPath: '/', headers: [], timeoutMs: 2000 });
+    const response = await loopbackOnlyTransport({ target: target(echo.tlsPort!, { host: 'shop.example.com', tls: true }), httpPath: '/', headers: [], timeoutMs: 2000 });
     expect(response.outcome).toBe('ok');
     expect(parseEchoResponse(response.body!, response.contentType)?.host).toBe('shop.example.com');
     expect(JSON.parse(response.body!)).toMatchObject({ sni: 'shop.example.com', tls: expect.anything() });
@@ -92,7 +93,7 @@ describe('socketTransport failure outcomes', () => {
       { port: garbage, outcome: 'error' },
       { port: badRequest, outcome: 'http-error', status: 400 },
     ];
-    const results = await Promise.all(cases.map((c) => socketTransport({ target: target(c.port), httpPath: '/', headers: [], timeoutMs: 300 })));
+    const results = await Promise.all(cases.map((c) => loopbackOnlyTransport({ target: target(c.port), httpPath: '/', headers: [], timeoutMs: 300 })));
     results.forEach((r, i) => {
       expect(r.outcome, `port case ${i}`).toBe(cases[i]!.outcome);
       if (cases[i]!.status) expect(r.status).toBe(cases[i]!.status);
@@ -106,7 +107,7 @@ describe('socketTransport failure outcomes', () => {
       res.end('0}');
     });
     const port = await listen(server);
-    const response = await socketTransport({ target: target(port), httpPath: '/healthz', headers: [], timeoutMs: 2000 });
+    const response = await loopbackOnlyTransport({ target: target(port), httpPath: '/healthz', headers: [], timeoutMs: 2000 });
     expect(response).toMatchObject({ outcome: 'http-error', status: 503, body: '{"localEndpoints":0}' });
   });
 });
