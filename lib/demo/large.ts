@@ -1,4 +1,4 @@
-import type { ManifestObject, ScenarioManifest } from './manifest';
+import type { ManifestObject, ScenarioManifest, ScenarioMeta } from './manifest';
 
 // The `large` scenario, generated rather than stored: N nodes and M Services (70% ClusterIP, 20% NodePort,
 // 10% LoadBalancer from a MetalLB pool), each Service with an EndpointSlice of two ready pods on different
@@ -24,9 +24,21 @@ const podIP = (i: number) => ipFromIndex([10, 244], i + 2);
 const clusterIP = (i: number) => ipFromIndex([10, 96], i + 10);
 const nodeName = (i: number) => `node-${String(i).padStart(5, '0')}`;
 
+const nodeCountOf = (size: LargeScenarioSize) => Math.max(2, size.nodes);
+
+/** The scenario's header, without generating its objects (the picker lists it on every page). */
+export function largeScenarioMeta(size: LargeScenarioSize): ScenarioMeta {
+  return {
+    id: 'large',
+    title: `Large cluster (${nodeCountOf(size)} nodes, ${size.services} Services)`,
+    description: 'A generated cluster for the scale budget: many nodes and Services, MetalLB and ingress-nginx.',
+    origin: 'generated',
+  };
+}
+
 export function generateLargeScenario(size: LargeScenarioSize): ScenarioManifest {
   const objects: ManifestObject[] = [];
-  const nodeCount = Math.max(2, size.nodes);
+  const nodeCount = nodeCountOf(size);
 
   for (let i = 0; i < nodeCount; i++) {
     objects.push({
@@ -183,12 +195,7 @@ export function generateLargeScenario(size: LargeScenarioSize): ScenarioManifest
   );
 
   return {
-    meta: {
-      id: 'large',
-      title: `Large cluster (${nodeCount} nodes, ${size.services} Services)`,
-      description: 'A generated cluster for the scale budget: many nodes and Services, MetalLB and ingress-nginx.',
-      origin: 'generated',
-    },
+    meta: largeScenarioMeta(size),
     fixture: { forbidden: [], apiGroups: [] },
     objects,
   };

@@ -2,7 +2,7 @@ import 'server-only';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { HopscopeError } from '../errors';
-import { generateLargeScenario, LARGE_DEMO_SIZE } from './large';
+import { generateLargeScenario, LARGE_DEMO_SIZE, largeScenarioMeta } from './large';
 import { parseScenarioManifest, type ScenarioManifest, type ScenarioMeta } from './manifest';
 
 // Demo scenarios are the manifests in scenarios/ (next to the server: the build copies them into the
@@ -30,7 +30,7 @@ function loadFile(file: string): ScenarioManifest {
 /** Every demo scenario: the manifest files by id, then `large`. */
 export function listScenarios(dir: string = DEFAULT_DIR()): ScenarioMeta[] {
   const files = scenarioFiles(dir).map((f) => loadFile(f).meta).sort((a, b) => a.id.localeCompare(b.id));
-  return [...files, largeDemo().meta];
+  return [...files, largeScenarioMeta(LARGE_DEMO_SIZE)];
 }
 
 function largeDemo(): ScenarioManifest {
