@@ -1,6 +1,15 @@
 'use client';
 
-import { Background, Controls, type NodeMouseHandler, Panel, ReactFlow, ReactFlowProvider, useReactFlow, useStore } from '@xyflow/react';
+import {
+  Background,
+  Controls,
+  type NodeMouseHandler,
+  Panel,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  useStore,
+} from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { ELK } from 'elkjs/lib/elk-api';
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -80,6 +89,42 @@ function KeepInView({ layoutSource }: { layoutSource: string }) {
   return null;
 }
 
+/**
+ * Whether the graph is complete on screen. React Flow shows a node only once it has measured it, and draws edges
+ * only between measured nodes, so "nodes exist" is not enough for anyone reading the graph (tests, image export).
+ * Read from the DOM: React Flow's own `nodesInitialized` resets whenever a controlled graph passes new node objects.
+ */
+function useDrawn(
+  container: React.RefObject<HTMLDivElement | null>,
+  key: string,
+  expected: { nodes: number; edges: number; labels: number },
+): boolean {
+  const { nodes: nodeCount, edges: edgeCount, labels: labelCount } = expected;
+  const [drawnKey, setDrawnKey] = useState<string | null>(null);
+  useEffect(() => {
+    const element = container.current;
+    if (!element || nodeCount === 0) return;
+    const check = () => {
+      const nodes = [...element.querySelectorAll<HTMLElement>('.react-flow__node')];
+      const drawn =
+        nodes.length >= nodeCount &&
+        nodes.every((node) => node.style.visibility !== 'hidden') &&
+        element.querySelectorAll('.react-flow__edge').length >= edgeCount &&
+        // Labels go through a portal that React Flow creates after its first render, so they can trail the edges.
+        element.querySelectorAll('[data-testid="edge-label"]').length >= labelCount;
+      if (drawn) setDrawnKey(key);
+      return drawn;
+    };
+    if (check()) return;
+    const observer = new MutationObserver(() => {
+      if (check()) observer.disconnect();
+    });
+    observer.observe(element, { subtree: true, childList: true, attributes: true, attributeFilter: ['style'] });
+    return () => observer.disconnect();
+  }, [container, key, nodeCount, edgeCount, labelCount]);
+  return drawnKey === key;
+}
+
 /** Width of an element, following resizes. */
 function useWidth(ref: React.RefObject<HTMLElement | null>): number {
   const [width, setWidth] = useState(0);
@@ -137,12 +182,18 @@ function Graph({ graph, name, onOpenHop, preview }: HopGraphProps) {
   }, [graph, laid]);
 
   const onNodeClick: NodeMouseHandler<FlowNode> = (_, node) => onOpenHop(node.id);
+  // Keyed by structure so a new path is "not ready" until its own nodes and edges are drawn.
+  const drawn = useDrawn(container, key, {
+    nodes: nodes.length,
+    edges: edges.length,
+    labels: edges.filter((edge) => edge.data?.labelled).length,
+  });
 
   return (
     <div
       ref={container}
       data-testid="graph"
-      data-ready={nodes.length > 0 ? 'true' : 'false'}
+      data-ready={nodes.length > 0 && drawn ? 'true' : 'false'}
       data-layout={elkReady ? 'elk' : 'rows'}
       style={{ height: canvasHeight(laid, width) }}
       className={`w-full ${preview ? 'bg-amber-50/60 dark:bg-amber-950/20' : ''}`}

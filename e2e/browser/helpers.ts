@@ -31,6 +31,8 @@ export async function expectGraphShowsPath(page: Page, path: NetPath): Promise<v
   await expect
     .poll(() => hops.evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.hopId, (e as HTMLElement).dataset.kind])))
     .toEqual(hopNodes.map((n) => [n.data.hop.id, n.data.hop.kind]));
+  // Edges (and their address labels) are drawn only after React Flow has measured the nodes.
+  await expect(page.getByTestId('graph')).toHaveAttribute('data-ready', 'true');
   for (const node of hopNodes) {
     const { hop } = node.data;
     const shown = hopButton(page, hop.id);
