@@ -27,7 +27,7 @@ interface PolicyRule {
 interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { fieldRef?: { fieldPath: string } };
+  valueFrom?: { fieldRef?: { fieldPath: string }; secretKeyRef?: { name: string; key: string } };
 }
 interface Container {
   name: string;
@@ -59,6 +59,7 @@ interface K8sObject {
   metadata: ObjectMeta;
   rules?: PolicyRule[];
   roleRef?: { kind: string; name: string };
+  data?: Record<string, string>;
   subjects?: { kind: string; name: string; namespace: string }[];
   spec?: {
     type?: string;
@@ -291,6 +292,21 @@ describe('dashboard Deployment', () => {
     expect(envOf(container, 'HOPSCOPE_PUBLIC_URL')).toBeUndefined();
   });
 
+  it('takes the snapshot admin token from a random Secret the chart creates, or from the user\'s', () => {
+    const generated = render();
+    const secret = named(generated, 'Secret', `${RELEASE}-snapshot-admin`);
+    const token = Buffer.from(secret.data!.token!, 'base64').toString('utf8');
+    expect(token).toMatch(/^[A-Za-z0-9]{40}$/);
+    expect(Buffer.from(byKind(render(), 'Secret')[0]!.data!.token!, 'base64').toString('utf8')).not.toBe(token);
+    const container = named(generated, 'Deployment', RELEASE).spec!.template!.spec.containers[0]!;
+    expect(envOf(container, 'HOPSCOPE_SNAPSHOT_ADMIN_TOKEN')?.valueFrom?.secretKeyRef).toEqual({ name: `${RELEASE}-snapshot-admin`, key: 'token' });
+
+    const own = render({ snapshots: { adminToken: { existingSecret: 'team-hopscope', key: 'admin' } } });
+    expect(byKind(own, 'Secret')).toEqual([]);
+    const ownContainer = named(own, 'Deployment', RELEASE).spec!.template!.spec.containers[0]!;
+    expect(envOf(ownContainer, 'HOPSCOPE_SNAPSHOT_ADMIN_TOKEN')?.valueFrom?.secretKeyRef).toEqual({ name: 'team-hopscope', key: 'admin' });
+  });
+
   it('keeps a hardened default when securityContext values override one field', () => {
     const pod = named(render({ securityContext: { readOnlyRootFilesystem: true, runAsUser: 1000 } }), 'Deployment', RELEASE).spec!.template!.spec;
     expect(pod.containers[0]!.securityContext).toMatchObject({ runAsUser: 1000, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
@@ -446,6 +462,13 @@ describe('NOTES', () => {
     expect(readFileSync(path.join(chartDir, 'templates', 'NOTES.txt'), 'utf8').trim()).toBe('{{ include "hopscope.notes" . }}');
   });
 
+  it('tells how to read the snapshot admin token', () => {
+    expect(renderNotes()).toContain(`get secret ${RELEASE}-snapshot-admin -o jsonpath='{.data.token}' | base64 -d`);
+    expect(renderNotes({ snapshots: { adminToken: { existingSecret: 'team-hopscope', key: 'admin' } } })).toContain(
+      "get secret team-hopscope -o jsonpath='{.data.admin}'",
+    );
+  });
+
   it('prints the exact port-forward command', () => {
     expect(renderNotes()).toContain(`kubectl --namespace ${NAMESPACE} port-forward svc/${RELEASE} 3000:80`);
     expect(renderNotes({ service: { port: 8080 } })).toContain(`port-forward svc/${RELEASE} 3000:8080`);
@@ -470,6 +493,7 @@ describe('values.schema.json', () => {
     ['an unknown snapshot store', { snapshots: { store: 's3' } }, 'snapshots.store'],
     ['a misspelt key', { echo: { servics: {} } }, 'servics'],
     ['a public URL without scheme', { config: { publicUrl: 'hopscope.example.com' } }, 'config.publicUrl'],
+    ['an admin token key jsonpath cannot name', { snapshots: { adminToken: { key: 'a.b' } } }, 'snapshots.adminToken.key'],
   ])('rejects %s', (_, values, message) => {
     const result = runHelm(['template', RELEASE, chartDir, '-f', valuesFile(values)]);
     expect(result.status).not.toBe(0);

@@ -18,6 +18,11 @@ const Env = z.object({
   HOPSCOPE_SNAPSHOT_STORE: z.enum(['file', 'configmap']).default('file'),
   HOPSCOPE_SNAPSHOT_MAX_COUNT: z.coerce.number().int().min(1).default(500),
   HOPSCOPE_SNAPSHOT_MAX_AGE_DAYS: z.coerce.number().min(0).default(30),
+  /**
+   * When set, listing and deleting snapshots need `Authorization: Bearer <token>`: the list holds every share link,
+   * so whoever can read it can open every snapshot. Sharing and opening a link never need it.
+   */
+  HOPSCOPE_SNAPSHOT_ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   /** Namespace of the release (downward API); snapshots as ConfigMaps live here. */
   HOPSCOPE_NAMESPACE: z.string().default('hopscope'),
   /** Public base URL used in share links; derived from the request when unset. */
@@ -48,6 +53,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     snapshotStore: e.HOPSCOPE_SNAPSHOT_STORE,
     snapshotMaxCount: e.HOPSCOPE_SNAPSHOT_MAX_COUNT,
     snapshotMaxAgeDays: e.HOPSCOPE_SNAPSHOT_MAX_AGE_DAYS,
+    snapshotAdminToken: e.HOPSCOPE_SNAPSHOT_ADMIN_TOKEN ?? null,
     namespace: e.HOPSCOPE_NAMESPACE,
     publicUrl: e.HOPSCOPE_PUBLIC_URL ?? null,
     logLevel: e.HOPSCOPE_LOG_LEVEL,

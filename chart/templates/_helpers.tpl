@@ -95,3 +95,8 @@ app.kubernetes.io/component: echo-host-network
 {{- printf "%s://%s" (ternary "https" "http" .Values.ingress.tls.enabled) .Values.ingress.host }}
 {{- end }}
 {{- end }}
+
+{{/* The Secret holding the snapshot admin token: the user's, or the one the chart creates. */}}
+{{- define "hopscope.snapshotAdminSecret" -}}
+{{- .Values.snapshots.adminToken.existingSecret | default (printf "%s-snapshot-admin" (include "hopscope.fullname" .)) }}
+{{- end }}

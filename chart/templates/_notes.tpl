@@ -37,6 +37,11 @@ Probe targets: the echo {{ .Values.echo.kind }} "{{ include "hopscope.echo.fulln
 
 Probes are sent only when you ask for them (the "Run probes" button or POST /api/v1/traces).
 {{- end }}
+
+Listing and deleting snapshots needs the admin token (opening a shared link does not):
+
+  TOKEN=$(kubectl --namespace {{ $namespace }} get secret {{ include "hopscope.snapshotAdminSecret" . }} -o jsonpath='{.data.{{ .Values.snapshots.adminToken.key }}}' | base64 -d)
+  curl -H "Authorization: Bearer $TOKEN" http://localhost:3000/api/v1/snapshots
 {{- if eq .Values.snapshots.store "file" }}
 
 Snapshots are kept in an emptyDir and lost with the pod; set snapshots.store=configmap to keep them.

@@ -10,6 +10,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 const PORT = Number(process.env.HOPSCOPE_E2E_SNAPSHOT_PORT ?? 3320);
 const BASE = `http://127.0.0.1:${PORT}`;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'hopscope-e2e-snapshots-'));
+const ADMIN_TOKEN = 'e2e-snapshot-admin-token';
 let server: ChildProcess | null = null;
 
 async function startServer() {
@@ -22,6 +23,7 @@ async function startServer() {
       HOPSCOPE_DEMO_SCENARIO: 'lab',
       HOPSCOPE_DATA_DIR: dataDir,
       HOPSCOPE_SNAPSHOT_STORE: 'file',
+      HOPSCOPE_SNAPSHOT_ADMIN_TOKEN: ADMIN_TOKEN,
       HOPSCOPE_LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -190,4 +192,22 @@ test('Export JSON downloads the snapshot, and importing it shows the same view u
   await expect(page).toHaveURL(/\/s\/[A-Za-z0-9_-]{24}$/);
   expect(page.url()).not.toContain(shared.id);
   expect(await graphContent(page)).toEqual(original);
+});
+
+test('with an admin token, only its holder lists or deletes snapshots; links keep working for everyone', async ({ request }) => {
+  const shared = (await (await request.post('/api/v1/snapshots', { data: { scenario: 'lab' } })).json()) as Shared;
+
+  const anonymous = await request.get('/api/v1/snapshots');
+  expect(anonymous.status()).toBe(401);
+  expect(await anonymous.json()).toMatchObject({ error: { code: 'unauthorized', hint: expect.stringContaining('Authorization: Bearer') } });
+  const wrong = { Authorization: 'Bearer not-the-token' };
+  expect((await request.get('/api/v1/snapshots', { headers: wrong })).status()).toBe(403);
+  expect((await request.delete(`/api/v1/snapshots/${shared.id}`, { headers: wrong })).status()).toBe(403);
+  expect((await request.get(`/api/v1/snapshots/${shared.id}`)).status()).toBe(200);
+
+  const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+  const listed = (await (await request.get('/api/v1/snapshots', { headers: admin })).json()) as { snapshots: Shared[] };
+  expect(listed.snapshots.map((s) => s.id)).toContain(shared.id);
+  expect((await request.delete(`/api/v1/snapshots/${shared.id}`, { headers: admin })).status()).toBe(200);
+  expect((await request.get(`/api/v1/snapshots/${shared.id}`)).status()).toBe(404);
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { requestOrigin, snapshotUrl } from './service';
+import { HopscopeError } from '@/lib/errors';
+import { requestOrigin, requireSnapshotAdmin, snapshotUrl } from './service';
 
 const ID = 'AbCdEfGhIjKlMnOpQrStUvWx';
 const request = (headers: Record<string, string>) => new Request('http://localhost:3000/api/v1/snapshots', { headers });
@@ -24,5 +25,43 @@ describe('share link origin', () => {
     ['https://tools.example.com/hopscope/', {}, `https://tools.example.com/hopscope/s/${ID}`],
   ])('with public URL %s builds the link from it, keeping a path prefix', (publicUrl, headers, link) => {
     expect(snapshotUrl(ID, request(headers), publicUrl)).toBe(link);
+  });
+});
+
+describe('snapshot admin token (listing and deleting)', () => {
+  const TOKEN = 'a-long-enough-admin-token';
+  const rejection = (headers: Record<string, string>) => {
+    try {
+      requireSnapshotAdmin(request(headers), TOKEN);
+    } catch (err) {
+      if (err instanceof HopscopeError) return { status: err.status, code: err.code, hint: err.hint };
+      throw err;
+    }
+    return null;
+  };
+
+  it('is open when no token is configured', () => {
+    expect(() => requireSnapshotAdmin(request({}), null)).not.toThrow();
+  });
+
+  it('accepts the configured bearer token, whatever the scheme\'s case', () => {
+    expect(rejection({ authorization: `Bearer ${TOKEN}` })).toBeNull();
+    expect(rejection({ authorization: `bearer ${TOKEN}` })).toBeNull();
+  });
+
+  it.each([
+    ['no Authorization header', {}],
+    ['another scheme', { authorization: `Basic ${TOKEN}` }],
+    ['an empty bearer', { authorization: 'Bearer ' }],
+  ])('answers 401 with a hint for %s', (_label, headers) => {
+    expect(rejection(headers)).toEqual({ status: 401, code: 'unauthorized', hint: expect.stringContaining('HOPSCOPE_SNAPSHOT_ADMIN_TOKEN') });
+  });
+
+  it.each([
+    ['a wrong token', `Bearer wrong-token-of-any-length`],
+    ['a prefix of the token', `Bearer ${TOKEN.slice(0, -1)}`],
+    ['the token with a suffix', `Bearer ${TOKEN}x`],
+  ])('answers 403 for %s', (_label, authorization) => {
+    expect(rejection({ authorization })).toMatchObject({ status: 403, code: 'forbidden' });
   });
 });

@@ -1,4 +1,5 @@
 import 'server-only';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SourceQueryInput } from '@/lib/api';
 import { config } from '@/lib/config';
 import { HopscopeError, badRequest, notFound } from '@/lib/errors';
@@ -51,6 +52,23 @@ export async function getSnapshot(id: string): Promise<Snapshot> {
 /** For the page: null instead of an error, so it can render Next's not-found page. */
 export async function findSnapshot(id: string): Promise<Snapshot | null> {
   return snapshotStore().get(id);
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/**
+ * Listing and deleting are for whoever runs hopscope: the list holds every share link. With an admin token
+ * configured they need `Authorization: Bearer <token>`; without one they stay open (a local, single-user run).
+ */
+export function requireSnapshotAdmin(request: Request, token: string | null = config().snapshotAdminToken): void {
+  if (token === null) return;
+  const hint = 'send the token set in HOPSCOPE_SNAPSHOT_ADMIN_TOKEN as "Authorization: Bearer <token>"';
+  const presented = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')?.[1];
+  if (presented === undefined) throw new HopscopeError('unauthorized', 'listing and deleting snapshots needs the admin token', 401, hint);
+  // Digests have equal length, so the comparison takes the same time whatever was sent.
+  if (!timingSafeEqual(digest(presented), digest(token))) {
+    throw new HopscopeError('forbidden', 'the admin token does not match', 403, hint);
+  }
 }
 
 export async function listSnapshots(): Promise<SnapshotSummary[]> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SourceQuery, handler, parseBody } from '@/lib/api';
-import { listSnapshots, shareAnswer, shareCurrentState, snapshotUrl } from '@/lib/snapshot/service';
+import { listSnapshots, requireSnapshotAdmin, shareAnswer, shareCurrentState, snapshotUrl } from '@/lib/snapshot/service';
 
 export const dynamic = 'force-dynamic';
 
@@ -18,6 +18,7 @@ export const POST = handler(async (request: Request) => {
 });
 
 export const GET = handler(async (request: Request) => {
+  requireSnapshotAdmin(request);
   const snapshots = await listSnapshots();
   return Response.json({ snapshots: snapshots.map((s) => ({ ...s, url: snapshotUrl(s.id, request) })) });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { handler, parseQuery } from '@/lib/api';
-import { deleteSnapshot, getSnapshot } from '@/lib/snapshot/service';
+import { deleteSnapshot, getSnapshot, requireSnapshotAdmin } from '@/lib/snapshot/service';
 
 export const dynamic = 'force-dynamic';
 
@@ -18,7 +18,8 @@ export const GET = handler(async (request: Request, { params }: Params) => {
   return Response.json(snapshot, { headers });
 });
 
-export const DELETE = handler(async (_request: Request, { params }: Params) => {
+export const DELETE = handler(async (request: Request, { params }: Params) => {
+  requireSnapshotAdmin(request);
   const { id } = await params;
   await deleteSnapshot(id);
   return Response.json({ id, deleted: true });
