@@ -325,7 +325,10 @@ export interface NetPath {
 
 export interface PathsResponse {
   source: ClusterSource;
+  /** The paths matching the query's filters (all of them without filters). */
   paths: NetPath[];
+  /** How many paths the cluster has before filtering. */
+  total: number;
   whatIf: string[];
   errors: DiscoveryError[];
 }

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiErrorBody, ClusterInventory } from '@/lib/types';
+import type { ApiErrorBody, ClusterInventory, PathsResponse } from '@/lib/types';
 import { startFixtureApiServer, type FixtureApiServer } from './server';
 
-// The route handlers of /api/v1/cluster, /api/v1/contexts and /readyz, called with real Requests, reading
+// The route handlers of /api/v1/cluster, /api/v1/paths, /api/v1/contexts and /readyz, called with real Requests, reading
 // the configuration from the environment exactly as the server does, against the fixture API server.
 
 const scenario = path.join(import.meta.dirname, '..', '..', 'scenarios', 'bare-metal-metallb.yaml');
@@ -14,6 +14,7 @@ describe('cluster routes', () => {
   const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
   let routes: {
     cluster: (r: Request) => Promise<Response>;
+    paths: (r: Request) => Promise<Response>;
     contexts: (r: Request) => Promise<Response>;
     readyz: (r: Request) => Promise<Response>;
   };
@@ -25,12 +26,13 @@ describe('cluster routes', () => {
     delete process.env.HOPSCOPE_DEMO;
     delete process.env.KUBERNETES_SERVICE_HOST;
     // Imported after the environment is set: lib/config reads it once.
-    const [cluster, contexts, readyz] = await Promise.all([
+    const [cluster, paths, contexts, readyz] = await Promise.all([
       import('@/app/api/v1/cluster/route'),
+      import('@/app/api/v1/paths/route'),
       import('@/app/api/v1/contexts/route'),
       import('@/app/readyz/route'),
     ]);
-    routes = { cluster: cluster.GET, contexts: contexts.GET, readyz: readyz.GET };
+    routes = { cluster: cluster.GET, paths: paths.GET, contexts: contexts.GET, readyz: readyz.GET };
   });
   afterAll(async () => {
     await server.close();
@@ -74,6 +76,34 @@ describe('cluster routes', () => {
     expect(answer.status).toBe(status);
     if (code) expect((answer.body as ApiErrorBody).error.code).toBe(code);
     else expect((answer.body as ClusterInventory).source).toMatchObject({ mode: 'demo', scenario: 'gke-local' });
+  });
+
+  it('GET /api/v1/paths filters by namespace, entry kind, verdict and text, and says how many paths there are', async () => {
+    const all = (await call(routes.paths, '/api/v1/paths')).body as PathsResponse;
+    expect(all.paths.length).toBe(all.total);
+    const pick = all.paths.find((p) => p.entry.kind === 'nodePort' && p.entry.namespace)!;
+    const query = new URLSearchParams({ namespace: pick.entry.namespace!, kind: 'nodePort', verdict: pick.verdict, q: pick.entry.name });
+    const { status, body } = await call(routes.paths, `/api/v1/paths?${query}`);
+    expect(status).toBe(200);
+    const filtered = body as PathsResponse;
+    expect(filtered.total).toBe(all.total);
+    expect(filtered.paths.map((p) => p.id)).toContain(pick.id);
+    expect(filtered.paths.length).toBeLessThan(all.paths.length);
+    for (const path of filtered.paths) {
+      expect(path).toMatchObject({ entry: { namespace: pick.entry.namespace, kind: 'nodePort' }, verdict: pick.verdict });
+    }
+    // Same ids as unfiltered: a filtered answer is a subset, not a renumbering.
+    expect(filtered.paths).toEqual(all.paths.filter((p) => filtered.paths.some((f) => f.id === p.id)));
+  });
+
+  it.each([
+    ['?kind=router', 'kind'],
+    ['?verdict=fine', 'verdict'],
+    ['?namespace=', 'namespace'],
+  ])('GET /api/v1/paths%s is a 400 naming the parameter', async (query, parameter) => {
+    const { status, body } = await call(routes.paths, `/api/v1/paths${query}`);
+    expect(status).toBe(400);
+    expect((body as ApiErrorBody).error).toMatchObject({ code: 'bad_request', message: expect.stringContaining(parameter) });
   });
 
   it('GET /api/v1/contexts lists contexts and never credentials', async () => {

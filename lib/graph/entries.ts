@@ -12,7 +12,9 @@ export const ENTRY_KIND_TEXT: Record<EntryKind, string> = {
 };
 
 /** The order entries are listed in: outside-in first, in-cluster and egress last. */
-export const ENTRY_KIND_ORDER: EntryKind[] = ['ingress', 'loadBalancer', 'nodePort', 'hostPort', 'hostNetwork', 'clusterIP', 'egress'];
+export const ENTRY_KIND_ORDER = ['ingress', 'loadBalancer', 'nodePort', 'hostPort', 'hostNetwork', 'clusterIP', 'egress'] as const satisfies readonly EntryKind[];
+
+export const VERDICTS = ['preserved', 'header', 'lost', 'spoofable', 'broken', 'unreachable'] as const satisfies readonly Verdict[];
 
 export interface EntryFilter {
   query: string;

@@ -1,6 +1,6 @@
 // The dashboard's view state lives in the URL so a shared link restores exactly what the sender saw.
 import type { EntryKind, Verdict } from '@/lib/types';
-import { ENTRY_KIND_ORDER } from './entries';
+import { ENTRY_KIND_ORDER, VERDICTS } from './entries';
 
 export interface DashboardUrlState {
   path: string | null;
@@ -13,8 +13,6 @@ export interface DashboardUrlState {
   /** Open hop in the details panel. */
   hop: string | null;
 }
-
-const VERDICTS: Verdict[] = ['preserved', 'header', 'lost', 'spoofable', 'broken', 'unreachable'];
 
 type Params = { get(name: string): string | null };
 

@@ -241,6 +241,7 @@ export const egressPath: NetPath = {
 export const samplePaths: PathsResponse = {
   source: { mode: 'demo', context: 'demo/bare-metal-metallb', server: '', scenario: 'bare-metal-metallb' },
   paths: [shopIngressPath, echoNodePortPath, proxyProtocolBrokenPath, egressPath],
+  total: 4,
   whatIf: [],
   errors: [
     {
