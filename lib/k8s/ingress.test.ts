@@ -73,6 +73,63 @@ describe('traefik settings from CLI args', () => {
   });
 });
 
+describe('traefik settings from TRAEFIK_* environment variables', () => {
+  const env = {
+    TRAEFIK_ENTRYPOINTS_WEB_ADDRESS: ':8000',
+    TRAEFIK_ENTRYPOINTS_WEB_FORWARDEDHEADERS_TRUSTEDIPS: '198.51.100.10/32, 198.51.100.11/32',
+    TRAEFIK_ENTRYPOINTS_WEB_PROXYPROTOCOL_INSECURE: 'true',
+    TRAEFIK_LOG_LEVEL: 'DEBUG',
+  };
+
+  it('are read when no CLI flag configures an entry point', () => {
+    expect(traefikSettings(['traefik', '--providers.kubernetesingress'], env)).toMatchObject({
+      entryPoint: 'web',
+      useForwardedHeaders: true,
+      trustedCIDRs: ['198.51.100.10/32', '198.51.100.11/32'],
+      useProxyProtocol: true,
+      proxyProtocolInsecure: true,
+      origin: 'container env',
+    });
+  });
+
+  it('are ignored once CLI flags configure entry points (Traefik reads one source only)', () => {
+    expect(traefikSettings(['--entryPoints.web.address=:8000/tcp'], env)).toMatchObject({
+      useForwardedHeaders: false,
+      useProxyProtocol: false,
+      origin: 'container args',
+    });
+  });
+
+  it('come from the controller pod\'s containers during discovery (literal values only)', () => {
+    const pod: V1Pod = {
+      metadata: { name: 'traefik-5d9f7b6c4-abcde', namespace: 'kube-system', labels: { 'app.kubernetes.io/name': 'traefik' } },
+      spec: {
+        containers: [
+          {
+            name: 'traefik',
+            image: 'rancher/mirrored-library-traefik:3.3.6',
+            args: ['--providers.kubernetesingress'],
+            env: [
+              { name: 'TRAEFIK_ENTRYPOINTS_WEB_FORWARDEDHEADERS_TRUSTEDIPS', value: '10.42.0.0/16' },
+              { name: 'TRAEFIK_ENTRYPOINTS_WEB_PROXYPROTOCOL_TRUSTEDIPS', valueFrom: { configMapKeyRef: { name: 'x', key: 'y' } } },
+            ],
+          },
+        ],
+      },
+      status: { phase: 'Running' },
+    };
+    const [controller] = findIngressControllers([pod], [], [], new Map());
+    expect(controller!.info.settings).toMatchObject({ trustedCIDRs: ['10.42.0.0/16'], useProxyProtocol: false, origin: 'container env' });
+  });
+
+  it('are ignored, and the defaults named as a guess, when a static file is configured', () => {
+    expect(traefikSettings(['--configFile=/config/traefik.yaml'], env)).toMatchObject({
+      useForwardedHeaders: false,
+      origin: 'defaults (static file /config/traefik.yaml not read)',
+    });
+  });
+});
+
 const nginxPod = (name: string, namespace: string, args: string[]): V1Pod => ({
   metadata: {
     name,

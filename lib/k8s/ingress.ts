@@ -19,10 +19,20 @@ interface ControllerSpec {
   classControllers(args: string[]): string[];
   /** Names used by the legacy `kubernetes.io/ingress.class` annotation. */
   legacyClassNames(args: string[]): string[];
-  settings(args: string[], namespace: string, configMaps: Map<string, V1ConfigMap>): { settings: IngressControllerSettings; configMap: string | null };
+  settings(
+    args: string[],
+    namespace: string,
+    configMaps: Map<string, V1ConfigMap>,
+    env: Record<string, string>,
+  ): { settings: IngressControllerSettings; configMap: string | null };
 }
 
 const containerArgs = (pod: V1Pod) => (pod.spec?.containers ?? []).flatMap((c) => [...(c.command ?? []), ...(c.args ?? [])]);
+/** Literal env values of the pod's containers (valueFrom is resolved by the kubelet, out of our sight). */
+const containerEnv = (pod: V1Pod): Record<string, string> =>
+  Object.fromEntries(
+    (pod.spec?.containers ?? []).flatMap((c) => (c.env ?? []).flatMap((e) => (e.value === undefined ? [] : [[e.name, e.value] as const]))),
+  );
 const images = (pod: V1Pod) => (pod.spec?.containers ?? []).map((c) => c.image ?? '');
 
 /** Value of `--name=value` (or `--name value`) among args, exact flag name. */
@@ -101,9 +111,27 @@ export function traefikEntryPoints(args: string[]): TraefikEntryPoint[] {
   return [...points.values()];
 }
 
-/** The HTTP entry point ("web" in every stock Traefik install), else the first one configured. */
-export function traefikSettings(args: string[]): IngressControllerSettings {
-  const points = traefikEntryPoints(args);
+const TRAEFIK_ENV = /^TRAEFIK_ENTRYPOINTS_([A-Z0-9-]+)_(FORWARDEDHEADERS_TRUSTEDIPS|FORWARDEDHEADERS_INSECURE|PROXYPROTOCOL_TRUSTEDIPS|PROXYPROTOCOL_INSECURE)$/i;
+
+/** `TRAEFIK_ENTRYPOINTS_WEB_FORWARDEDHEADERS_TRUSTEDIPS=…` and friends, as the equivalent CLI flags. */
+export function traefikEnvAsArgs(env: Record<string, string>): string[] {
+  return Object.entries(env).flatMap(([name, value]) => {
+    const m = TRAEFIK_ENV.exec(name);
+    return m ? [`--entrypoints.${m[1]!.toLowerCase()}.${m[2]!.toLowerCase().replace('_', '.')}=${value}`] : [];
+  });
+}
+
+/**
+ * The HTTP entry point ("web" in every stock Traefik install), else the first one configured. Traefik takes its
+ * static configuration from exactly one source: a file, else CLI flags, else TRAEFIK_* environment variables.
+ */
+export function traefikSettings(args: string[], env: Record<string, string> = {}): IngressControllerSettings {
+  const configFile = args.map((a) => /^--configfile=(.+)$/i.exec(a)?.[1]).find((f) => f !== undefined);
+  const fromArgs = traefikEntryPoints(args);
+  const fromEnv = configFile || args.some((a) => /^--entrypoints\./i.test(a)) ? [] : traefikEntryPoints(traefikEnvAsArgs(env));
+  const points = fromArgs.length > 0 ? fromArgs : fromEnv;
+  const origin =
+    fromArgs.length > 0 ? 'container args' : fromEnv.length > 0 ? 'container env' : configFile ? `defaults (static file ${configFile} not read)` : 'defaults';
   const point = points.find((p) => p.name.toLowerCase() === 'web') ??
     points[0] ?? { name: 'web', forwardedTrusted: [], forwardedInsecure: false, proxyTrusted: [], proxyInsecure: false };
   const useForwardedHeaders = point.forwardedInsecure || point.forwardedTrusted.length > 0;
@@ -117,7 +145,7 @@ export function traefikSettings(args: string[]): IngressControllerSettings {
     forwardedHeadersInsecure: point.forwardedInsecure,
     proxyProtocolInsecure: point.proxyInsecure,
     entryPoint: point.name,
-    origin: points.length > 0 ? 'container args' : 'defaults',
+    origin,
   };
 }
 
@@ -147,7 +175,7 @@ const CONTROLLERS: ControllerSpec[] = [
       images(pod).some((i) => /(^|\/)(mirrored-library-)?traefik(:|@|$)/.test(i)),
     classControllers: () => ['traefik.io/ingress-controller'],
     legacyClassNames: () => ['traefik'],
-    settings: (args) => ({ settings: traefikSettings(args), configMap: null }),
+    settings: (args, _namespace, _configMaps, env) => ({ settings: traefikSettings(args, env), configMap: null }),
   },
 ];
 
@@ -214,7 +242,7 @@ export function findIngressControllers(
       const args = containerArgs(group.pods[0]!);
       const classControllers = group.spec.classControllers(args);
       const legacyClassNames = group.spec.legacyClassNames(args);
-      const { settings, configMap } = group.spec.settings(args, group.namespace, configMaps);
+      const { settings, configMap } = group.spec.settings(args, group.namespace, configMaps, containerEnv(group.pods[0]!));
       const classes = ingressClasses
         .filter((c) => classControllers.includes(c.spec?.controller ?? ''))
         .map((c) => c.metadata?.name ?? '');
