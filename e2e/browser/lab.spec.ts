@@ -4,7 +4,7 @@ import path from 'node:path';
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import type { NetPath, PathsResponse, PathTrace, TraceRun, Verdict } from '@/lib/types';
 import { buildHopGraph } from '@/lib/graph/elements';
-import { LAB, labDown, labUp, requireRoot, startHopscopeInLab, type HopscopeInLab } from '../lab/lab';
+import { LAB, LAB_TEST_ENV, labDown, labUp, requireRoot, startHopscopeInLab, type HopscopeInLab } from '../lab/lab';
 import { entry, hopButton, openDashboard, SCREENSHOTS } from './helpers';
 
 // The built dashboard inside the real-packet lab (e2e/lab/lab.sh): hopscope runs in the lab's hopscope pod
@@ -50,7 +50,7 @@ test.beforeAll(async () => {
   labStarted = true;
   const { ms } = labUp();
   console.info(`lab up: ${Math.round(ms)} ms`);
-  hopscope = await startHopscopeInLab();
+  hopscope = await startHopscopeInLab({ env: LAB_TEST_ENV });
   // Playwright drives Chromium over a pipe, which `ip netns exec` hands on: the browser lives in the client
   // namespace while the test runner stays outside.
   wrapperDir = mkdtempSync(path.join(tmpdir(), 'hopscope-lab-chromium-'));

@@ -91,6 +91,7 @@ function addressesIn(text: string): string[] {
 }
 
 test('a shared link opens in another browser with the same graph and addresses, also after a restart', async ({ page, browser }) => {
+  test.slow(); // three page loads and a server restart
   const pathId = await firstPathId(page);
   await page.goto(`/?scenario=lab&path=${encodeURIComponent(pathId)}`);
   const live = await graphContent(page);
@@ -115,6 +116,7 @@ test('a shared link opens in another browser with the same graph and addresses, 
 });
 
 test('the Share button on the dashboard creates a (redacted) link to the path on screen', async ({ page, browser }) => {
+  test.slow();
   const pathId = await firstPathId(page);
   await page.goto(`/?scenario=lab&path=${encodeURIComponent(pathId)}`);
   const live = await graphContent(page);

@@ -22,7 +22,8 @@ describe('cluster routes', () => {
   beforeAll(async () => {
     server = await startFixtureApiServer({ scenarioFile: scenario, contextName: 'fixture' });
     process.env.KUBECONFIG = server.kubeconfigPath;
-    process.env.HOPSCOPE_K8S_TIMEOUT_MS = '1500';
+    // Long enough for every answered call on a busy machine; the silent-apiserver tests delay well beyond it.
+    process.env.HOPSCOPE_K8S_TIMEOUT_MS = '3000';
     delete process.env.HOPSCOPE_DEMO;
     delete process.env.KUBERNETES_SERVICE_HOST;
     // Imported after the environment is set: lib/config reads it once.
@@ -118,7 +119,7 @@ describe('cluster routes', () => {
       status: 200,
       body: expect.objectContaining({ status: 'ok', mode: 'kubeconfig', context: 'fixture', version: expect.stringMatching(/^v1\./) }),
     });
-    server.setDelay(2_500);
+    server.setDelay(6_000);
     try {
       const answer = await call(routes.readyz, '/readyz');
       expect(answer.status).toBe(503);
@@ -130,7 +131,7 @@ describe('cluster routes', () => {
   });
 
   it('GET /api/v1/cluster while the apiserver is silent → 503 cluster_unreachable', async () => {
-    server.setDelay(2_500);
+    server.setDelay(6_000);
     try {
       const answer = await call(routes.cluster, '/api/v1/cluster');
       expect(answer.status).toBe(503);

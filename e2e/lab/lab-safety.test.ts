@@ -23,7 +23,7 @@ describe('lab.sh', () => {
     expect(first).toContain('hs-pod-hopscope');
     labDown();
     expect(labNamespaces()).toEqual([]);
-  });
+  }, 90_000);
 
   it('refuses to build over a namespace it did not create, and leaves that namespace alone', () => {
     const foreign = 'hs-node2';
@@ -35,5 +35,5 @@ describe('lab.sh', () => {
     } finally {
       spawnSync('ip', ['netns', 'del', foreign]);
     }
-  });
+  }, 60_000);
 });

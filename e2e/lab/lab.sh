@@ -264,6 +264,9 @@ defaults
     timeout connect 1s
     timeout client  10s
     timeout server  10s
+    # Without it a whole check must finish within "inter" (300ms): one slow /healthz answer on a busy machine
+    # would take a node with endpoints out of rotation.
+    timeout check   2s
 frontend stats
     bind 127.0.0.1:8404
     mode http

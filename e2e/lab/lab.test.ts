@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiErrorBody, NetPath, TraceEvent, TraceRun } from '@/lib/types';
 import type { ObservedPathTrace } from '@/lib/probe/observe';
 import { parseNdjson } from '@/lib/probe/stream';
-import { curlInNamespace, LAB, labDown, labUp, requireRoot, startHopscopeInLab, type HopscopeInLab } from './lab';
+import { curlInNamespace, LAB, LAB_TEST_ENV, labDown, labUp, requireRoot, startHopscopeInLab, type HopscopeInLab } from './lab';
 
 let hopscope: HopscopeInLab | null = null;
 
@@ -15,7 +15,7 @@ beforeAll(async () => {
   requireRoot();
   const { ms } = labUp();
   console.info(`lab up: ${Math.round(ms)} ms`);
-  hopscope = await startHopscopeInLab();
+  hopscope = await startHopscopeInLab({ env: LAB_TEST_ENV });
 }, 120_000);
 
 afterAll(async () => {

@@ -127,6 +127,12 @@ export interface HopscopeInLab {
  * Starts the fixture API server (serving `scenarioFile` on the hopscope pod's loopback) and the built standalone
  * hopscope server in the hopscope pod namespace, the way hopscope runs in a cluster.
  */
+/**
+ * Probe timeout for tests in the lab: answered probes must never be mistaken for drops on a loaded machine.
+ * Benchmarks keep the product default.
+ */
+export const LAB_TEST_ENV = { HOPSCOPE_PROBE_TIMEOUT_MS: '4000' };
+
 export async function startHopscopeInLab(
   options: { scenarioFile?: string; env?: Record<string, string> } = {},
 ): Promise<HopscopeInLab> {

@@ -310,7 +310,8 @@ describe('partial results and failures', () => {
       expect(error).toMatchObject({ code: 'cluster_unreachable', status: 503 });
       expect((error as HopscopeError).message).toContain('no answer within 500 ms');
       expect(elapsed).toBeGreaterThanOrEqual(450);
-      expect(elapsed).toBeLessThan(1_500);
+      // Bounded by the timeout, not by the 3 s delay (with room for a busy machine).
+      expect(elapsed).toBeLessThan(2_500);
     } finally {
       server.setDelay(0);
     }

@@ -86,14 +86,18 @@ describe('socketTransport failure outcomes', () => {
     const refusedPort = (server.address() as net.AddressInfo).port;
     await new Promise((resolve) => server.close(resolve));
 
+    // Only the silent server needs to run into the timeout; the others get a long one so that a stalled event loop
+    // on a busy machine cannot turn their answer into a timeout.
     const cases = [
-      { port: refusedPort, outcome: 'refused' },
-      { port: silent, outcome: 'timeout' },
-      { port: hangUp, outcome: 'empty-reply' },
-      { port: garbage, outcome: 'error' },
-      { port: badRequest, outcome: 'http-error', status: 400 },
+      { port: refusedPort, outcome: 'refused', timeoutMs: 5_000 },
+      { port: silent, outcome: 'timeout', timeoutMs: 300 },
+      { port: hangUp, outcome: 'empty-reply', timeoutMs: 5_000 },
+      { port: garbage, outcome: 'error', timeoutMs: 5_000 },
+      { port: badRequest, outcome: 'http-error', status: 400, timeoutMs: 5_000 },
     ];
-    const results = await Promise.all(cases.map((c) => loopbackOnlyTransport({ target: target(c.port), httpPath: '/', headers: [], timeoutMs: 300 })));
+    const results = await Promise.all(
+      cases.map((c) => loopbackOnlyTransport({ target: target(c.port), httpPath: '/', headers: [], timeoutMs: c.timeoutMs })),
+    );
     results.forEach((r, i) => {
       expect(r.outcome, `port case ${i}`).toBe(cases[i]!.outcome);
       if (cases[i]!.status) expect(r.status).toBe(cases[i]!.status);
