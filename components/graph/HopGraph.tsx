@@ -3,6 +3,7 @@
 import {
   Background,
   Controls,
+  type NodeChange,
   type NodeMouseHandler,
   Panel,
   ReactFlow,
@@ -12,7 +13,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { ELK } from 'elkjs/lib/elk-api';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { HopGraph as HopGraphData } from '@/lib/graph/elements';
 import { type PositionedGraph, layoutHopGraph, stageLayout } from '@/lib/graph/layout';
 import { exportGraphImage, type ImageFormat } from './export-image';
@@ -170,11 +171,33 @@ function Graph({ graph, name, onOpenHop, preview }: HopGraphProps) {
   const elkReady = elkLayout !== null && elkLayout.key === key;
   const laid = useMemo(() => (elkReady ? elkLayout.laid : stageLayout(graph)), [elkReady, elkLayout, graph]);
 
+  // What React Flow measured, per structure. The graph is controlled and rebuilt whenever data changes (probe
+  // results, what-if, layout); a node object without `measured` makes React Flow drop its handle positions, and its
+  // edges vanish until the node happens to be measured again.
+  const measured = useRef<{ key: string; sizes: Map<string, { width?: number; height?: number }> }>({ key, sizes: new Map() });
+  if (measured.current.key !== key) measured.current = { key, sizes: new Map() };
+  const onNodesChange = useCallback(
+    (changes: NodeChange<FlowNode>[]) => {
+      for (const change of changes) {
+        if (change.type === 'dimensions' && change.dimensions && measured.current.key === key) {
+          measured.current.sizes.set(change.id, change.dimensions);
+        }
+      }
+    },
+    [key],
+  );
+
   const { nodes, edges } = useMemo(() => {
     const placed = new Map(laid.nodes.map((n) => [n.id, n]));
     const flowNodes = graph.nodes.map((n): FlowNode => {
       const at = placed.get(n.id);
-      const base = { id: n.id, position: at?.position ?? { x: 0, y: 0 }, width: at?.width, height: at?.height };
+      const base = {
+        id: n.id,
+        position: at?.position ?? { x: 0, y: 0 },
+        width: at?.width,
+        height: at?.height,
+        measured: measured.current.sizes.get(n.id),
+      };
       return n.type === 'hop' ? { ...base, type: 'hop', data: n.data } : { ...base, type: 'summary', data: n.data };
     });
     const flowEdges: HopFlowEdge[] = graph.edges;
@@ -206,6 +229,7 @@ function Graph({ graph, name, onOpenHop, preview }: HopGraphProps) {
           nodeTypes={nodeTypes}
           edgeTypes={edgeTypes}
           onNodeClick={onNodeClick}
+          onNodesChange={onNodesChange}
           nodesDraggable={false}
           nodesConnectable={false}
           nodesFocusable={false}
