@@ -101,7 +101,9 @@ function useDrawn(
   expected: { nodes: number; edges: number; labels: number },
 ): boolean {
   const { nodes: nodeCount, edges: edgeCount, labels: labelCount } = expected;
-  const [drawnKey, setDrawnKey] = useState<string | null>(null);
+  // What "drawn" was last confirmed for: a new structure, or a data change that adds edges or labels, asks again.
+  const wanted = `${key}|${nodeCount}|${edgeCount}|${labelCount}`;
+  const [confirmed, setConfirmed] = useState<string | null>(null);
   useEffect(() => {
     const element = container.current;
     if (!element || nodeCount === 0) return;
@@ -113,7 +115,7 @@ function useDrawn(
         element.querySelectorAll('.react-flow__edge').length >= edgeCount &&
         // Labels go through a portal that React Flow creates after its first render, so they can trail the edges.
         element.querySelectorAll('[data-testid="edge-label"]').length >= labelCount;
-      if (drawn) setDrawnKey(key);
+      if (drawn) setConfirmed(wanted);
       return drawn;
     };
     if (check()) return;
@@ -122,8 +124,8 @@ function useDrawn(
     });
     observer.observe(element, { subtree: true, childList: true, attributes: true, attributeFilter: ['style'] });
     return () => observer.disconnect();
-  }, [container, key, nodeCount, edgeCount, labelCount]);
-  return drawnKey === key;
+  }, [container, wanted, nodeCount, edgeCount, labelCount]);
+  return confirmed === wanted;
 }
 
 /** Width of an element, following resizes. */
