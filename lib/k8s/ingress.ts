@@ -114,7 +114,7 @@ export function traefikEntryPoints(args: string[]): TraefikEntryPoint[] {
 const TRAEFIK_ENV = /^TRAEFIK_ENTRYPOINTS_([A-Z0-9-]+)_(FORWARDEDHEADERS_TRUSTEDIPS|FORWARDEDHEADERS_INSECURE|PROXYPROTOCOL_TRUSTEDIPS|PROXYPROTOCOL_INSECURE)$/i;
 
 /** `TRAEFIK_ENTRYPOINTS_WEB_FORWARDEDHEADERS_TRUSTEDIPS=…` and friends, as the equivalent CLI flags. */
-export function traefikEnvAsArgs(env: Record<string, string>): string[] {
+function traefikEnvAsArgs(env: Record<string, string>): string[] {
   return Object.entries(env).flatMap(([name, value]) => {
     const m = TRAEFIK_ENV.exec(name);
     return m ? [`--entrypoints.${m[1]!.toLowerCase()}.${m[2]!.toLowerCase().replace('_', '.')}=${value}`] : [];

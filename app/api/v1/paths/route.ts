@@ -25,7 +25,7 @@ export const GET = handler(async (request: Request) => {
   const raw = WhatIfParams.safeParse(new URL(request.url).searchParams.getAll('whatIf'));
   if (!raw.success) throw badRequest('whatIf: at most 32 values of up to 2000 characters');
   const whatIf = raw.data.flatMap(parseWhatIfList);
-  const inventory = await getInventory({ context: query.context, scenario: query.scenario });
+  const inventory = await getInventory(query);
   const all = buildPaths(inventory, whatIf);
   const paths = filterPaths(all, { namespace: namespace ?? null, kind: kind ?? null, verdict: verdict ?? null, query: q ?? '' });
   const body: PathsResponse = {
