@@ -218,7 +218,7 @@ function Graph({ graph, name, onOpenHop, preview }: HopGraphProps) {
     <div
       ref={container}
       data-testid="graph"
-      data-ready={nodes.length > 0 && drawn ? 'true' : 'false'}
+      data-ready={drawn ? 'true' : 'false'}
       data-layout={elkReady ? 'elk' : 'rows'}
       style={{ height: canvasHeight(laid, width) }}
       className={`w-full ${preview ? 'bg-amber-50/60 dark:bg-amber-950/20' : ''}`}
