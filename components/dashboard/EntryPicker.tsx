@@ -2,10 +2,11 @@
 
 import { useMemo } from 'react';
 import type { EntryKind, NetPath, PathTrace, Verdict } from '@/lib/types';
-import { ENTRY_KIND_TEXT, type EntryFilter, entrySubtitle, entryTitle, filterPaths, groupEntries, kindsOf, namespacesOf } from '@/lib/graph/entries';
+import { VERDICTS } from '@/lib/contract/enums';
+import { ENTRY_KIND_TEXT, entrySubtitle, entryTitle, groupEntries, kindsOf, namespacesOf } from '@/lib/graph/entries';
+import { type EntryFilter, filterPaths } from '@/lib/model/filter';
 import { StatusBadge } from '@/components/ui/StatusBadge';
 
-const VERDICTS: Verdict[] = ['preserved', 'header', 'lost', 'spoofable', 'broken', 'unreachable'];
 
 export interface EntryPickerProps {
   paths: NetPath[];

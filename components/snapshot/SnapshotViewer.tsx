@@ -4,7 +4,7 @@ import dynamic from 'next/dynamic';
 import { useCallback, useMemo, useState } from 'react';
 import type { NetPath, TraceRun } from '@/lib/types';
 import { buildHopGraph } from '@/lib/graph/elements';
-import { EMPTY_FILTER, type EntryFilter } from '@/lib/graph/entries';
+import { EMPTY_FILTER, type EntryFilter } from '@/lib/model/filter';
 import { EntryPicker } from '@/components/dashboard/EntryPicker';
 import { PathHeader } from '@/components/dashboard/PathHeader';
 import { DetailsPanel } from '@/components/details/DetailsPanel';

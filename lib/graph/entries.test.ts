@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_FILTER, entrySubtitle, entryTitle, filterPaths, firstEntry, groupEntries, kindsOf, namespacesOf } from './entries';
+import { EMPTY_FILTER, filterPaths } from '@/lib/model/filter';
+import { entrySubtitle, entryTitle, firstEntry, groupEntries, kindsOf, namespacesOf } from './entries';
 import { echoNodePortPath, egressPath, proxyProtocolBrokenPath, samplePaths, shopIngressPath } from './testing/sample-paths';
 
 const paths = samplePaths.paths;

@@ -1,5 +1,6 @@
-// The entry picker's data: every way in, labelled, filtered and grouped without any UI code.
-import type { EntryKind, NetPath, Verdict } from '@/lib/types';
+// The entry picker's data: every way in, labelled and grouped without any UI code (filtering: lib/model/filter.ts).
+import { ENTRY_KINDS } from '@/lib/contract/enums';
+import type { EntryKind, NetPath } from '@/lib/types';
 
 export const ENTRY_KIND_TEXT: Record<EntryKind, string> = {
   ingress: 'Ingress host',
@@ -12,18 +13,7 @@ export const ENTRY_KIND_TEXT: Record<EntryKind, string> = {
 };
 
 /** The order entries are listed in: outside-in first, in-cluster and egress last. */
-export const ENTRY_KIND_ORDER = ['ingress', 'loadBalancer', 'nodePort', 'hostPort', 'hostNetwork', 'clusterIP', 'egress'] as const satisfies readonly EntryKind[];
-
-export const VERDICTS = ['preserved', 'header', 'lost', 'spoofable', 'broken', 'unreachable'] as const satisfies readonly Verdict[];
-
-export interface EntryFilter {
-  query: string;
-  namespace: string | null;
-  kind: EntryKind | null;
-  verdict: Verdict | null;
-}
-
-export const EMPTY_FILTER: EntryFilter = { query: '', namespace: null, kind: null, verdict: null };
+export const ENTRY_KIND_ORDER = ENTRY_KINDS;
 
 /** What a person recognises the entry by: the host for an Ingress, address:port otherwise. */
 export function entryTitle(path: NetPath): string {
@@ -46,26 +36,6 @@ export function entrySubtitle(path: NetPath): string {
 /** The entry shown when the URL names none: the first one in picker order. */
 export function firstEntry(paths: NetPath[]): NetPath | null {
   return groupEntries(paths)[0]?.paths[0] ?? null;
-}
-
-function searchableText(path: NetPath): string {
-  const { entry } = path;
-  return [entry.host, entry.address, entry.port, entry.namespace, entry.name, entry.kind, path.verdict, ...path.hops.map((h) => h.name)]
-    .filter((v) => v !== null && v !== undefined)
-    .join(' ')
-    .toLowerCase();
-}
-
-export function filterPaths(paths: NetPath[], filter: EntryFilter): NetPath[] {
-  const words = filter.query.toLowerCase().split(/\s+/).filter(Boolean);
-  return paths.filter((path) => {
-    if (filter.namespace && path.entry.namespace !== filter.namespace) return false;
-    if (filter.kind && path.entry.kind !== filter.kind) return false;
-    if (filter.verdict && path.verdict !== filter.verdict) return false;
-    if (words.length === 0) return true;
-    const text = searchableText(path);
-    return words.every((w) => text.includes(w));
-  });
 }
 
 export function namespacesOf(paths: NetPath[]): string[] {

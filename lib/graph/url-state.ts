@@ -1,6 +1,7 @@
 // The dashboard's view state lives in the URL so a shared link restores exactly what the sender saw.
 import type { EntryKind, Verdict } from '@/lib/types';
-import { ENTRY_KIND_ORDER, VERDICTS } from './entries';
+import { VERDICTS } from '@/lib/contract/enums';
+import { ENTRY_KIND_ORDER } from './entries';
 
 export interface DashboardUrlState {
   path: string | null;

@@ -1,8 +1,6 @@
 import { badRequest } from '@/lib/errors';
 import type { NetPath } from '@/lib/types';
-
-/** Egress goes to the outside world, where probes never go; every other path can be probed inside the cluster. */
-export const isProbeable = (path: NetPath): boolean => path.entry.kind !== 'egress';
+import { isProbeable } from './probeable';
 
 /**
  * The paths a trace request names; without names, every path a probe can check — egress goes to the outside

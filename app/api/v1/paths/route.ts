@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { handler, parseQuery, SourceQuery } from '@/lib/api';
 import { badRequest } from '@/lib/errors';
-import { ENTRY_KIND_ORDER, filterPaths, VERDICTS } from '@/lib/graph/entries';
+import { ENTRY_KINDS, VERDICTS } from '@/lib/contract/enums';
+import { filterPaths } from '@/lib/model/filter';
 import { getInventory } from '@/lib/k8s/inventory';
 import { buildPaths, formatWhatIf, parseWhatIfList } from '@/lib/model';
 import type { PathsResponse } from '@/lib/types';
@@ -14,7 +15,7 @@ const WhatIfParams = z.array(z.string().min(1).max(2000)).max(32);
 // The same filters as the dashboard's entry picker, so scripts can ask for, say, every spoofable path of a namespace.
 const PathsQuery = SourceQuery.extend({
   namespace: z.string().min(1).max(253).optional(),
-  kind: z.enum(ENTRY_KIND_ORDER).optional(),
+  kind: z.enum(ENTRY_KINDS).optional(),
   verdict: z.enum(VERDICTS).optional(),
   q: z.string().max(200).optional(),
 });

@@ -1,0 +1,73 @@
+// Every closed list of the public API, declared once as `as const` arrays. The zod schemas (schemas.ts), the
+// TypeScript types (z.infer of those) and the UI's pickers all read these; scripts/check-contract.mjs fails the
+// build when a second literal copy of one of them appears anywhere else.
+
+export const SOURCE_MODES = ['kubeconfig', 'in-cluster', 'demo'] as const;
+export type SourceMode = (typeof SOURCE_MODES)[number];
+
+export const KUBE_PROXY_MODES = ['iptables', 'ipvs', 'nftables', 'kernelspace', 'none', 'unknown'] as const;
+export type KubeProxyMode = (typeof KUBE_PROXY_MODES)[number];
+
+export const KUBE_PROXY_SOURCES = ['configmap', 'default', 'unknown'] as const;
+
+export const LOAD_BALANCER_PROVIDER_KINDS = ['metallb', 'servicelb', 'cloud', 'unknown'] as const;
+export type LoadBalancerProviderKind = (typeof LOAD_BALANCER_PROVIDER_KINDS)[number];
+
+export const POOL_MODES = ['layer2', 'bgp', 'layer2+bgp', 'none', 'cloud', 'servicelb'] as const;
+export type PoolMode = (typeof POOL_MODES)[number];
+
+export const POOL_ORIGINS = ['crd', 'configmap'] as const;
+
+export const IP_MODES = ['VIP', 'Proxy'] as const;
+
+export const SERVICE_TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'] as const;
+export type ServiceType = (typeof SERVICE_TYPES)[number];
+
+export const TRAFFIC_POLICIES = ['Cluster', 'Local'] as const;
+export type TrafficPolicy = (typeof TRAFFIC_POLICIES)[number];
+
+export const INGRESS_CONTROLLER_KINDS = ['ingress-nginx', 'traefik', 'haproxy', 'contour', 'unknown'] as const;
+export type IngressControllerKind = (typeof INGRESS_CONTROLLER_KINDS)[number];
+
+export const POD_ROLES = ['ingress-controller', 'svclb', 'echo', 'host-network', 'host-port', 'app'] as const;
+export type PodRole = (typeof POD_ROLES)[number];
+
+/** Why a resource is missing from discovery (DiscoveryError.reason). */
+export const DISCOVERY_REASONS = ['forbidden', 'unauthorized', 'timeout', 'unreachable', 'server-error', 'invalid'] as const;
+export type DiscoveryReason = (typeof DISCOVERY_REASONS)[number];
+
+/** Entry kinds in the order the dashboard lists them. */
+export const ENTRY_KINDS = ['ingress', 'loadBalancer', 'nodePort', 'hostPort', 'hostNetwork', 'clusterIP', 'egress'] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
+
+export const ENTRY_SCHEMES = ['http', 'https', 'tcp'] as const;
+
+export const HOP_KINDS = ['client', 'loadBalancer', 'node', 'ingressController', 'service', 'pod', 'egressProxy', 'external'] as const;
+export type HopKind = (typeof HOP_KINDS)[number];
+
+export const CLIENT_ADDRESS_VIAS = ['source', 'x-forwarded-for', 'x-real-ip', 'forwarded', 'proxy-protocol', 'none'] as const;
+export type ClientAddressVia = (typeof CLIENT_ADDRESS_VIAS)[number];
+
+/** From best to worst for the client address: the order verdict pickers and summaries use. */
+export const VERDICTS = ['preserved', 'header', 'lost', 'spoofable', 'broken', 'unreachable'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** From least to most severe. */
+export const SEVERITIES = ['info', 'warning', 'error'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Who an address belongs to, so predictions can be compared with observations without knowing the client's IP. */
+export const ADDRESS_ROLES = ['client', 'loadBalancer', 'node', 'pod', 'ingressController', 'svclb', 'attacker', 'none'] as const;
+export type AddressRole = (typeof ADDRESS_ROLES)[number];
+
+export const ECHO_FORMATS = ['hopscope', 'echoserver', 'whoami', 'whoami-json', 'ealen', 'mendhak'] as const;
+
+export const PROXY_COMMANDS = ['PROXY', 'LOCAL', 'UNKNOWN'] as const;
+
+export const PROBE_OUTCOMES = ['ok', 'http-error', 'timeout', 'refused', 'reset', 'empty-reply', 'error'] as const;
+export type ProbeOutcome = (typeof PROBE_OUTCOMES)[number];
+
+export const PROBE_KINDS = ['direct', 'spoof', 'health-check'] as const;
+export type ProbeKind = (typeof PROBE_KINDS)[number];
+
+export const PROXY_VERSIONS = ['v1', 'v2'] as const;

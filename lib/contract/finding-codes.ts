@@ -1,0 +1,97 @@
+// Every finding code the path model emits, with its default severity and what it means. Part of the public API:
+// `Finding.code` is this closed union, and nothing else may name a code.
+import type { Severity } from './enums';
+
+export const FINDING_CODES = {
+  'snat-cluster-policy': {
+    severity: 'warning',
+    meaning: 'externalTrafficPolicy: Cluster masquerades outside traffic to the receiving node IP (DOMAIN §2.5, netlab rows 6, 7, 11).',
+  },
+  'local-no-endpoint': {
+    severity: 'error',
+    meaning: 'externalTrafficPolicy: Local on a node without a ready local endpoint drops the packets (netlab rows 9, 12).',
+  },
+  'lb-skips-nodes-without-endpoints': {
+    severity: 'info',
+    meaning: 'With Local, the LB health check on healthCheckNodePort keeps nodes without endpoints out (DOMAIN §2.1).',
+  },
+  'lb-address-not-announced': {
+    severity: 'error',
+    meaning: 'MetalLB allocated the address from a pool that no L2Advertisement / BGPAdvertisement covers: nothing answers for it.',
+  },
+  'no-ready-endpoints': { severity: 'error', meaning: 'The Service has no ready endpoint: nothing answers.' },
+  'proxy-lb-hides-client': {
+    severity: 'warning',
+    meaning: 'A proxying LB opens its own connection: without PROXY or X-Forwarded-For the client is gone (netlab rows 13–14).',
+  },
+  'proxy-protocol-not-expected': {
+    severity: 'error',
+    meaning: 'The LB sends a PROXY preamble the receiver does not expect: requests fail with 400 (netlab row 21).',
+  },
+  'proxy-protocol-not-sent': {
+    severity: 'error',
+    meaning: 'The receiver expects PROXY protocol but nothing on this path sends it: connections are closed (netlab row 29).',
+  },
+  'in-cluster-proxy-protocol-short-circuit': {
+    severity: 'warning',
+    meaning: 'In-cluster clients of a VIP skip the LB, so they send no PROXY preamble and fail (DOMAIN §2.6, §7; cert-manager HTTP-01).',
+  },
+  'proxy-protocol-app-must-parse': {
+    severity: 'warning',
+    meaning: 'A PROXY preamble reaches an application pod directly: it must parse it, or requests fail.',
+  },
+  'forwarded-headers-trust-all': {
+    severity: 'error',
+    meaning: 'The controller trusts X-Forwarded-For from every address, so any client can choose its address (DOMAIN §6.1 gotcha, netlab rows 25, 27).',
+  },
+  'forwarded-headers-trust-nodes': {
+    severity: 'error',
+    meaning: 'Forwarded headers are trusted from node addresses while Cluster policy makes every NodePort client arrive from a node: anyone reaching a NodePort can forge its address.',
+  },
+  'forged-header-passed': {
+    severity: 'error',
+    meaning: 'A client-supplied header passes a trusted hop unchanged and is taken as the client.',
+  },
+  'xff-ignored-by-controller': {
+    severity: 'warning',
+    meaning: 'The LB writes X-Forwarded-For but the controller replaces it with its TCP peer (seed 000, DOMAIN §6.1).',
+  },
+  'trusted-proxy-snat-mismatch': {
+    severity: 'warning',
+    meaning: 'Cluster policy behind a proxying LB makes the controller\'s TCP peer a node, so trusting only the LB drops XFF/PROXY (netlab rows 22–23).',
+  },
+  'servicelb-masquerade': {
+    severity: 'warning',
+    meaning: 'k3s ServiceLB (svclb) always masquerades: the backend sees the svclb pod or node (DOMAIN §5, seed 003).',
+  },
+  'lb-annotation-misspelled': {
+    severity: 'warning',
+    meaning: 'An annotation looks like a client-IP setting but the cloud controller does not read it (seed 000 "x-forward-for").',
+  },
+  'lb-provider-unknown': {
+    severity: 'info',
+    meaning: 'No LB provider was identified; the LB is assumed to pass packets through unchanged.',
+  },
+  'client-address-lost': { severity: 'warning', meaning: 'Only an infrastructure address reaches the last hop.' },
+  'hairpin-snat': {
+    severity: 'info',
+    meaning: 'A pod calling its own Service is masqueraded to its node IP (kube-proxy hairpin rule, netlab row 4).',
+  },
+  'egress-snat': {
+    severity: 'info',
+    meaning: 'Pod traffic leaving the cluster is masqueraded to the node IP (seed 004, CNI natOutgoing).',
+  },
+  'egress-proxy-header': {
+    severity: 'info',
+    meaning: 'A transparent egress proxy sidecar writes the pod address into request headers (seed 004).',
+  },
+  'ingress-no-controller': { severity: 'warning', meaning: 'No ingress controller claims this Ingress: it has no way in.' },
+  'controller-not-modelled': {
+    severity: 'info',
+    meaning: 'This ingress controller kind has no dedicated model; generic proxy behaviour is assumed.',
+  },
+} as const satisfies Record<string, { severity: Severity; meaning: string }>;
+
+export type FindingCode = keyof typeof FINDING_CODES;
+
+export const FINDING_CODE_LIST = Object.keys(FINDING_CODES) as [FindingCode, ...FindingCode[]];
