@@ -1,17 +1,10 @@
 import 'server-only';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { PathsQuery, WhatIfParams, type PathsQueryInput } from './contract/requests';
+import { config } from './config';
 import { badRequest, HopscopeError, toErrorResponse } from './errors';
 import { log } from './log';
-
-/** Query parameters every cluster-reading route accepts: which kubeconfig context, or which demo scenario. */
-export const SourceQuery = z.object({
-  context: z.string().min(1).max(253).optional(),
-  scenario: z
-    .string()
-    .regex(/^[a-z0-9-]{1,63}$/, 'scenario ids are lowercase letters, digits and dashes')
-    .optional(),
-});
-export type SourceQueryInput = z.infer<typeof SourceQuery>;
 
 /** Parses URL search params with a zod schema; failures become a 400 in the error envelope. */
 export function parseQuery<T extends z.ZodType>(request: Request, schema: T): z.infer<T> {
@@ -39,6 +32,48 @@ export async function parseBody<T extends z.ZodType>(request: Request, schema: T
     throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '), hint);
   }
   return parsed.data;
+}
+
+/** The paths query: filters and source from the query string, plus every ?whatIf= value (each may be a comma list). */
+export function parsePathsQuery(request: Request): PathsQueryInput {
+  const query = parseQuery(request, PathsQuery);
+  const whatIf = WhatIfParams.safeParse(new URL(request.url).searchParams.getAll('whatIf'));
+  if (!whatIf.success) throw badRequest('whatIf: at most 32 values of up to 2000 characters');
+  return { ...query, whatIf: whatIf.data };
+}
+
+const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+
+/** First value of a possibly comma-joined proxy header. */
+const firstValue = (value: string | null) => value?.split(',')[0]?.trim() || null;
+
+/**
+ * The origin the browser used: the (forwarded) Host header, since Next's standalone server reports its own listen
+ * address in request.url. Only a well-formed host is taken; the link goes back to the same requester only.
+ */
+export function requestOrigin(request: Request): string {
+  const url = new URL(request.url);
+  const host = firstValue(request.headers.get('x-forwarded-host')) ?? request.headers.get('host');
+  const forwardedProto = firstValue(request.headers.get('x-forwarded-proto'));
+  const protocol = forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : url.protocol.slice(0, -1);
+  return host && HOST.test(host) ? `${protocol}://${host}` : url.origin;
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/**
+ * Listing and deleting are for whoever runs hopscope: the list holds every share link. With an admin token
+ * configured they need `Authorization: Bearer <token>`; without one they stay open (a local, single-user run).
+ */
+export function requireSnapshotAdmin(request: Request, token: string | null = config().snapshotAdminToken): void {
+  if (token === null) return;
+  const hint = 'send the token set in HOPSCOPE_SNAPSHOT_ADMIN_TOKEN as "Authorization: Bearer <token>"';
+  const presented = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')?.[1];
+  if (presented === undefined) throw new HopscopeError('unauthorized', 'listing and deleting snapshots needs the admin token', hint);
+  // Digests have equal length, so the comparison takes the same time whatever was sent.
+  if (!timingSafeEqual(digest(presented), digest(token))) {
+    throw new HopscopeError('forbidden', 'the admin token does not match', hint);
+  }
 }
 
 /** Wraps a route handler so that every failure leaves through the one error envelope. */

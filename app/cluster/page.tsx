@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { SourceQuery } from '@/lib/api';
+import { SourceQuery } from '@/lib/contract/requests';
 import { HopscopeError } from '@/lib/errors';
 import { getInventory, listContexts } from '@/lib/k8s/inventory';
 import type { ClusterInventory } from '@/lib/types';

@@ -1,4 +1,5 @@
-import { handler, parseQuery, SourceQuery } from '@/lib/api';
+import { handler, parseQuery } from '@/lib/api';
+import { SourceQuery } from '@/lib/contract/requests';
 import { checkReadiness } from '@/lib/k8s/inventory';
 
 export const dynamic = 'force-dynamic';

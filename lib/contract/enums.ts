@@ -33,7 +33,7 @@ export const POD_ROLES = ['ingress-controller', 'svclb', 'echo', 'host-network',
 export type PodRole = (typeof POD_ROLES)[number];
 
 /** Why a resource is missing from discovery (DiscoveryError.reason). */
-export const DISCOVERY_REASONS = ['forbidden', 'unauthorized', 'timeout', 'unreachable', 'server-error', 'invalid'] as const;
+export const DISCOVERY_REASONS = ['forbidden', 'unauthorized', 'not-found', 'timeout', 'unreachable', 'server-error', 'invalid'] as const;
 export type DiscoveryReason = (typeof DISCOVERY_REASONS)[number];
 
 /** Entry kinds in the order the dashboard lists them. */

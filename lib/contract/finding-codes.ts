@@ -85,6 +85,10 @@ export const FINDING_CODES = {
     severity: 'info',
     meaning: 'A transparent egress proxy sidecar writes the pod address into request headers (seed 004).',
   },
+  'announcing-node-without-endpoint': {
+    severity: 'error',
+    meaning: 'Probes show that every node announcing a Local LB address has no ready local endpoint (healthCheckNodePort answers 503): outside clients are dropped.',
+  },
   'ingress-no-controller': { severity: 'warning', meaning: 'No ingress controller claims this Ingress: it has no way in.' },
   'controller-not-modelled': {
     severity: 'info',

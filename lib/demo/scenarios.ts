@@ -48,7 +48,7 @@ export function loadScenario(id: string, dir: string = DEFAULT_DIR()): ScenarioM
   const file = scenarioFiles(dir).find((f) => loadFile(f).meta.id === id);
   if (!file) {
     const known = listScenarios(dir).map((s) => s.id);
-    throw new HopscopeError('unknown_scenario', `there is no demo scenario "${id}"`, 404, `known scenarios: ${known.join(', ')}`);
+    throw new HopscopeError('unknown_scenario', `there is no demo scenario "${id}"`, `known scenarios: ${known.join(', ')}`);
   }
   return loadFile(file);
 }

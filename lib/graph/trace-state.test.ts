@@ -69,6 +69,6 @@ describe('applyTraceEvent', () => {
     const running = applyTraceEvent(applyTraceEvent(IDLE_TRACE, events[0]!), events[1]!);
     expect(cancelTrace(running)).toMatchObject({ status: 'cancelled', done: 1 });
     expect(cancelTrace(IDLE_TRACE)).toBe(IDLE_TRACE);
-    expect(applyTraceEvent(running, { type: 'error', error: { code: 'x', message: 'boom' } })).toMatchObject({ status: 'failed', error: 'boom' });
+    expect(applyTraceEvent(running, { type: 'error', error: { code: 'trace_failed', message: 'boom' } })).toMatchObject({ status: 'failed', error: 'boom' });
   });
 });

@@ -6,6 +6,7 @@ import { ApiException, HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, Reque
 import { config } from '../config';
 import { HopscopeError } from '../errors';
 import { DeadlineExceeded } from './errors';
+import type { ContextsResponse, ContextSummary } from '../types';
 
 // The one way hopscope talks to Kubernetes: load credentials like kubectl does, pick a context, and bound
 // every call in time. Credentials never leave this module's KubeConfig.
@@ -26,18 +27,6 @@ export interface KubeTarget {
   mode: 'kubeconfig' | 'in-cluster';
   context: string;
   server: string;
-}
-
-export interface ContextSummary {
-  name: string;
-  cluster: string;
-  server: string;
-}
-
-export interface ContextsResponse {
-  mode: 'kubeconfig' | 'in-cluster' | 'demo';
-  current: string | null;
-  contexts: ContextSummary[];
 }
 
 /** kubectl's lookup order: $KUBECONFIG, then ~/.kube/config. */
@@ -75,7 +64,7 @@ export function resolveKubeTarget(opts: KubeSourceOptions = {}): KubeTarget | nu
   const loaded = loadKubeConfig(opts);
   if (!loaded) {
     if (opts.context) {
-      throw new HopscopeError('unknown_context', `context "${opts.context}" does not exist: no kubeconfig is configured`, 404, 'set KUBECONFIG or mount a kubeconfig');
+      throw new HopscopeError('unknown_context', `context "${opts.context}" does not exist: no kubeconfig is configured`, 'set KUBECONFIG or mount a kubeconfig');
     }
     return null;
   }
@@ -87,7 +76,6 @@ export function resolveKubeTarget(opts: KubeSourceOptions = {}): KubeTarget | nu
       throw new HopscopeError(
         'unknown_context',
         `context "${opts.context}" does not exist in the kubeconfig`,
-        404,
         names.length > 0 ? `known contexts: ${names.join(', ')}` : 'the kubeconfig has no contexts',
       );
     }
@@ -95,7 +83,7 @@ export function resolveKubeTarget(opts: KubeSourceOptions = {}): KubeTarget | nu
   }
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) {
-    throw new HopscopeError('invalid_kubeconfig', `context "${currentName()}" names no cluster`, 500, 'fix the kubeconfig');
+    throw new HopscopeError('invalid_kubeconfig', `context "${currentName()}" names no cluster`, 'fix the kubeconfig');
   }
   return { kubeConfig, mode, context: currentName(), server: cluster.server };
 }

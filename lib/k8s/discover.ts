@@ -48,7 +48,6 @@ function unreachable(target: KubeTarget, error: DiscoveryError): HopscopeError {
   return new HopscopeError(
     'cluster_unreachable',
     `cannot reach the Kubernetes API server at ${target.server}: ${error.message}`,
-    503,
     `check that ${target.server} (context ${target.context}) is up and reachable from hopscope, or pick another context`,
   );
 }
@@ -144,7 +143,6 @@ export async function checkApiServer(target: KubeTarget, timeoutMs: number): Pro
     throw new HopscopeError(
       'cluster_unavailable',
       `the Kubernetes API server at ${target.server} answered ${error.status}: ${error.message}`,
-      503,
       error.hint,
     );
   }

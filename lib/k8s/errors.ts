@@ -1,4 +1,4 @@
-import type { DiscoveryError } from '../types';
+import type { DiscoveryError, DiscoveryReason } from '../types';
 
 // Failed Kubernetes calls become named, partial errors (Backstage KubernetesFetcher style): the inventory
 // still carries everything that did answer, and each failure says what is missing and what to do.
@@ -87,7 +87,7 @@ export function describeFailure(err: unknown, call: ResourceCall, ctx: CallConte
   const where = `${ctx.server} (context ${ctx.context})`;
   if (status !== null) {
     const message = statusMessage(err) ?? `HTTP ${status}`;
-    const error = (reason: string, hint: string): DiscoveryError => ({ resource: call.resource, status, message, hint, reason });
+    const error = (reason: DiscoveryReason, hint: string): DiscoveryError => ({ resource: call.resource, status, message, hint, reason });
     if (status === 401) return error('unauthorized', `the credentials of context ${ctx.context} were rejected by ${ctx.server}: refresh the token or kubeconfig`);
     if (status === 403) return error('forbidden', rbacRule(call));
     if (status === 404) return error('not-found', `${call.resource} is not served by ${where}`);

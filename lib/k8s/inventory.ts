@@ -8,7 +8,7 @@ import { checkApiServer, discoverRawObjects } from './discover';
 import { normalizeInventory } from './normalize';
 import { rawObjectsFromManifest } from './raw';
 
-export { listContexts, type ContextsResponse, type ContextSummary } from './client';
+export { listContexts } from './client';
 
 export interface InventoryOptions extends KubeSourceOptions {
   /** Demo scenario id: forces demo mode. */

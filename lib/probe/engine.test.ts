@@ -108,12 +108,15 @@ describe('simulateTrace (demo mode)', () => {
 });
 
 describe('ndjsonResponse', () => {
-  it('writes one JSON event per line and hands the finished run over', async () => {
-    let remembered: string | null = null;
-    const response = ndjsonResponse(simulateTrace([nodePortPath()], loopbackInventory()), (trace) => (remembered = trace.id));
+  it('writes one JSON event per line, the finished run last', async () => {
+    const response = ndjsonResponse(simulateTrace([nodePortPath()], loopbackInventory()));
     expect(response.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
-    const events = parseNdjson(await response.text());
-    expect(events.at(-1)).toMatchObject({ type: 'done', trace: { id: remembered } });
+    const text = await response.text();
+    const events = parseNdjson(text);
+    expect(text.trim().split('\n')).toHaveLength(events.length);
+    const start = events[0];
+    expect(start?.type).toBe('start');
+    expect(events.at(-1)).toMatchObject({ type: 'done', trace: { id: start?.type === 'start' ? start.traceId : null } });
   });
 
   it('ends with an error line when the trace fails midway', async () => {
@@ -121,7 +124,7 @@ describe('ndjsonResponse', () => {
       yield { type: 'start', traceId: 't', simulated: false, pathIds: [], probeCount: 0 };
       throw new Error('inventory vanished');
     }
-    const events = parseNdjson(await ndjsonResponse(failing(), () => undefined).text());
+    const events = parseNdjson(await ndjsonResponse(failing()).text());
     expect(events.at(-1)).toMatchObject({ type: 'error', error: { code: 'trace_failed' } });
   });
 });

@@ -1,27 +1,18 @@
-import type { TraceEvent, TraceRun } from '@/lib/types';
+import type { TraceEvent } from '@/lib/types';
 import { errorBody } from '@/lib/errors';
 
 /**
- * Streams trace events as NDJSON (one JSON object per line) so the UI can show each probe as it lands.
- * `onDone` receives the finished run; a failure mid-stream becomes a final `error` line and goes to `onError`
- * (the HTTP status is long sent by then, so the server log is the only other place it can show).
+ * Streams trace events as NDJSON (one JSON object per line) so the UI can show each probe as it lands. A failure
+ * mid-stream becomes a final `error` line: the HTTP status is long sent by then.
  */
-export function ndjsonResponse(
-  events: AsyncIterable<TraceEvent>,
-  onDone: (trace: TraceRun) => void,
-  onError: (err: unknown) => void = () => {},
-): Response {
+export function ndjsonResponse(events: AsyncIterable<TraceEvent>): Response {
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
       const write = (event: TraceEvent) => controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
       try {
-        for await (const event of events) {
-          if (event.type === 'done') onDone(event.trace);
-          write(event);
-        }
+        for await (const event of events) write(event);
       } catch (err) {
-        onError(err);
         const message = err instanceof Error ? err.message : String(err);
         write({ type: 'error', error: errorBody('trace_failed', `the trace stopped: ${message}`).error });
       }

@@ -107,12 +107,12 @@ export class ConfigMapSnapshotStore implements SnapshotStore {
     });
     if (configMap === null) return null;
     const payload = configMap.binaryData?.[PAYLOAD_KEY];
-    if (!payload) throw new HopscopeError('snapshot_corrupt', `ConfigMap ${name} has no ${PAYLOAD_KEY}`, 500);
+    if (!payload) throw new HopscopeError('snapshot_corrupt', `ConfigMap ${name} has no ${PAYLOAD_KEY}`);
     let text: string;
     try {
       text = gunzipSync(Buffer.from(payload, 'base64')).toString('utf8');
     } catch {
-      throw new HopscopeError('snapshot_corrupt', `ConfigMap ${name}: ${PAYLOAD_KEY} is not gzip data`, 500);
+      throw new HopscopeError('snapshot_corrupt', `ConfigMap ${name}: ${PAYLOAD_KEY} is not gzip data`);
     }
     return parseStoredSnapshot(text, `ConfigMap ${name}`);
   }
@@ -159,7 +159,6 @@ export class ConfigMapSnapshotStore implements SnapshotStore {
       return new HopscopeError(
         'snapshot_store_unreachable',
         `cannot ${verb} ${where}: ${detail}`,
-        503,
         'check that the Kubernetes API server is reachable from hopscope',
       );
     }
@@ -168,7 +167,6 @@ export class ConfigMapSnapshotStore implements SnapshotStore {
       return new HopscopeError(
         'snapshot_store_forbidden',
         `the Kubernetes API refused to ${verb} ${where} (HTTP ${code})`,
-        503,
         `grant ${verb} on configmaps in namespace ${this.namespace} to the hopscope ServiceAccount`,
       );
     }
@@ -179,14 +177,12 @@ export class ConfigMapSnapshotStore implements SnapshotStore {
       return new HopscopeError(
         'snapshot_store_unavailable',
         `cannot ${verb} ${where}: namespace not found`,
-        503,
         'set HOPSCOPE_NAMESPACE to the namespace hopscope is installed in',
       );
     }
     return new HopscopeError(
       'snapshot_store_unavailable',
       `cannot ${verb} ${where}: Kubernetes API answered HTTP ${code}`,
-      503,
       'see the hopscope log and the API server status',
     );
   }

@@ -16,7 +16,7 @@ export function formatBytes(bytes: number): string {
 }
 
 export function snapshotTooLarge(message: string, hint: string): HopscopeError {
-  return new HopscopeError('snapshot_too_large', message, 413, hint);
+  return new HopscopeError('snapshot_too_large', message, hint);
 }
 
 /** Refuses a snapshot whose JSON is larger than any store accepts. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HopscopeError } from '@/lib/errors';
-import { requestOrigin, requireSnapshotAdmin, snapshotUrl } from './service';
+import { requestOrigin, requireSnapshotAdmin } from '@/lib/api';
+import { snapshotUrl } from './service';
 
 const ID = 'AbCdEfGhIjKlMnOpQrStUvWx';
 const request = (headers: Record<string, string>) => new Request('http://localhost:3000/api/v1/snapshots', { headers });
@@ -24,7 +25,7 @@ describe('share link origin', () => {
     ['https://tools.example.com/hopscope', {}, `https://tools.example.com/hopscope/s/${ID}`],
     ['https://tools.example.com/hopscope/', {}, `https://tools.example.com/hopscope/s/${ID}`],
   ])('with public URL %s builds the link from it, keeping a path prefix', (publicUrl, headers, link) => {
-    expect(snapshotUrl(ID, request(headers), publicUrl)).toBe(link);
+    expect(snapshotUrl(ID, requestOrigin(request(headers)), publicUrl)).toBe(link);
   });
 });
 

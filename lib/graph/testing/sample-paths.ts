@@ -95,7 +95,7 @@ export const shopIngressPath: NetPath = {
   findings: [
     {
       severity: 'info',
-      code: 'client-in-xff',
+      code: 'proxy-lb-hides-client',
       message: 'The app sees the ingress controller as TCP peer; the client address arrives in X-Forwarded-For and X-Real-IP set by ingress-nginx.',
       fix: null,
       hopId: 'pod:10.244.1.10',
@@ -195,7 +195,7 @@ export const proxyProtocolBrokenPath: NetPath = {
   findings: [
     {
       severity: 'error',
-      code: 'proxy-protocol-unexpected',
+      code: 'proxy-protocol-not-expected',
       message: 'The load balancer sends a PROXY protocol header but the pod does not expect one: every request fails.',
       fix: 'kubectl -n web annotate service api load-balancer.hetzner.cloud/uses-proxyprotocol-',
       tradeOff: 'Without PROXY protocol the pod sees the load balancer as client.',

@@ -201,7 +201,7 @@ export const samplePath: NetPath = {
   findings: [
     {
       severity: 'info',
-      code: 'xff-from-ingress',
+      code: 'proxy-lb-hides-client',
       message: 'the pod sees 10.244.1.20 (ingress-nginx on wk-a) and the client 203.0.113.7 in X-Forwarded-For',
       fix: null,
       hopId: 'pod:shop/shop-5d8f7-abcde',

@@ -1,6 +1,6 @@
-import { z } from 'zod';
-import { handler, parseQuery } from '@/lib/api';
-import { deleteSnapshot, getSnapshot, requireSnapshotAdmin } from '@/lib/snapshot/service';
+import { handler, parseQuery, requireSnapshotAdmin } from '@/lib/api';
+import { DownloadQuery } from '@/lib/contract/requests';
+import { deleteSnapshot, getSnapshot } from '@/lib/snapshot/service';
 
 export const dynamic = 'force-dynamic';
 
@@ -8,19 +8,16 @@ interface Params {
   params: Promise<{ id: string }>;
 }
 
-const DownloadQuery = z.object({ download: z.enum(['0', '1']).optional() });
+const attachment = (id: string): HeadersInit => ({ 'Content-Disposition': `attachment; filename="hopscope-snapshot-${id}.json"` });
 
 export const GET = handler(async (request: Request, { params }: Params) => {
   const { download } = parseQuery(request, DownloadQuery);
-  const snapshot = await getSnapshot((await params).id);
-  const headers: HeadersInit =
-    download === '1' ? { 'Content-Disposition': `attachment; filename="hopscope-snapshot-${snapshot.id}.json"` } : {};
-  return Response.json(snapshot, { headers });
+  const { id } = await params;
+  return Response.json(await getSnapshot(id), { headers: download === '1' ? attachment(id) : {} });
 });
 
 export const DELETE = handler(async (request: Request, { params }: Params) => {
   requireSnapshotAdmin(request);
   const { id } = await params;
-  await deleteSnapshot(id);
-  return Response.json({ id, deleted: true });
+  return Response.json(await deleteSnapshot(id));
 });

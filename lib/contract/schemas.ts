@@ -1,0 +1,531 @@
+// The public JSON API v1, declared once. Every shape the API answers, a snapshot stores or the UI reads is a zod
+// schema here; lib/types.ts is only `z.infer` of these, so a field added here exists everywhere and a field not
+// added here cannot exist anywhere (zod strips unknown keys on parse, which is why nothing may be declared twice).
+// Fields marked "fixed" are named in the README's API reference and must not change.
+import { z } from 'zod';
+import { FINDING_CODE_LIST } from './finding-codes';
+import {
+  ADDRESS_ROLES,
+  CLIENT_ADDRESS_VIAS,
+  DISCOVERY_REASONS,
+  ECHO_FORMATS,
+  ENTRY_KINDS,
+  ENTRY_SCHEMES,
+  HOP_KINDS,
+  INGRESS_CONTROLLER_KINDS,
+  IP_MODES,
+  KUBE_PROXY_MODES,
+  KUBE_PROXY_SOURCES,
+  LOAD_BALANCER_PROVIDER_KINDS,
+  POD_ROLES,
+  POOL_MODES,
+  POOL_ORIGINS,
+  PROBE_KINDS,
+  PROBE_OUTCOMES,
+  PROXY_COMMANDS,
+  PROXY_VERSIONS,
+  SERVICE_TYPES,
+  SEVERITIES,
+  SOURCE_MODES,
+  TRAFFIC_POLICIES,
+  VERDICTS,
+} from './enums';
+import { ERROR_CODE_LIST } from './errors';
+
+const str = z.string();
+const nullableStr = z.string().nullable();
+const stringMap = z.record(z.string(), z.string());
+
+// ───────────────────────────── /api/v1/cluster ─────────────────────────────
+
+export const ClusterSourceSchema = z.object({
+  mode: z.enum(SOURCE_MODES), // fixed
+  /** fixed — kubeconfig context, "in-cluster", or "demo/<scenario>" */
+  context: str,
+  /** fixed — API server URL, or "" in demo mode */
+  server: str,
+  /** Demo scenario id when mode is "demo". */
+  scenario: str.optional(),
+  /** Why we fell back to the demo (no kubeconfig, apiserver unreachable, …). */
+  fallbackReason: str.optional(),
+});
+
+export const KubeProxyInfoSchema = z.object({
+  mode: z.enum(KUBE_PROXY_MODES), // fixed
+  /** Where the mode came from: the kube-system/kube-proxy ConfigMap, a default, or nothing readable. */
+  source: z.enum(KUBE_PROXY_SOURCES),
+  clusterCIDR: nullableStr.optional(),
+});
+
+export const NodeInfoSchema = z.object({
+  name: str, // fixed
+  internalIP: nullableStr, // fixed
+  externalIP: nullableStr, // fixed
+  ready: z.boolean(), // fixed
+  roles: z.array(str), // fixed
+  /** node.kubernetes.io/exclude-from-external-load-balancers is present. */
+  excludeFromExternalLB: z.boolean(),
+  providerID: nullableStr,
+  podCIDRs: z.array(str),
+  labels: stringMap,
+});
+
+export const LoadBalancerPoolSchema = z.object({
+  name: str, // fixed
+  addresses: z.array(str), // fixed
+  /** fixed — which advertisement announces the pool (none = allocated but not announced) */
+  mode: z.enum(POOL_MODES),
+  autoAssign: z.boolean().optional(),
+  /** MetalLB: CRD (v0.13+) or the legacy metallb-system/config ConfigMap. */
+  origin: z.enum(POOL_ORIGINS).optional(),
+  /** Node names the advertisement is limited to (empty = all nodes). */
+  nodeSelectorNodes: z.array(str).optional(),
+});
+
+export const LoadBalancerProviderInfoSchema = z.object({
+  provider: z.enum(LOAD_BALANCER_PROVIDER_KINDS), // fixed
+  /** Cloud name for provider "cloud" (openstack, aws, digitalocean, hetzner, linode, scaleway, ovh, azure, gce). */
+  name: str.optional(),
+  pools: z.array(LoadBalancerPoolSchema), // fixed
+});
+
+export const ServicePortInfoSchema = z.object({
+  name: str, // fixed
+  port: z.number(), // fixed
+  nodePort: z.number().nullable(), // fixed
+  targetPort: z.union([z.number(), str]), // fixed
+  protocol: str, // fixed
+});
+
+export const ObjectRefSchema = z.object({ kind: str, namespace: nullableStr.optional(), name: str });
+
+export const EndpointInfoSchema = z.object({
+  ip: str, // fixed
+  nodeName: nullableStr, // fixed
+  /** fixed — nil `ready` counts as ready (EndpointSlice API) */
+  ready: z.boolean(),
+  serving: z.boolean().optional(),
+  terminating: z.boolean().optional(),
+  targetRef: ObjectRefSchema.nullable().optional(),
+});
+
+export const LoadBalancerIngressInfoSchema = z.object({
+  ip: str.optional(),
+  hostname: str.optional(),
+  /** nil is treated as VIP by kube-proxy. */
+  ipMode: z.enum(IP_MODES).optional(),
+});
+
+export const ServiceInfoSchema = z.object({
+  namespace: str, // fixed
+  name: str, // fixed
+  uid: str.optional(),
+  type: z.enum(SERVICE_TYPES), // fixed
+  /** fixed — null for headless ("None") */
+  clusterIP: nullableStr,
+  clusterIPs: z.array(str),
+  /** fixed — null where it does not apply */
+  externalTrafficPolicy: z.enum(TRAFFIC_POLICIES).nullable(),
+  internalTrafficPolicy: z.enum(TRAFFIC_POLICIES).nullable(),
+  healthCheckNodePort: z.number().nullable(), // fixed
+  loadBalancerClass: nullableStr,
+  /** fixed — from status.loadBalancer.ingress[].ip */
+  loadBalancerIPs: z.array(str),
+  loadBalancerIngress: z.array(LoadBalancerIngressInfoSchema),
+  /** fixed — MetalLB L2: the node announcing the VIP (ServiceL2Status); null when unknown or not L2. */
+  announcingNode: nullableStr,
+  /** MetalLB BGP: nodes announcing (ServiceBGPStatus); k3s ServiceLB: nodes running a ready svclb pod. */
+  announcingNodes: z.array(str),
+  /** Which LB implementation serves this Service, when it is type LoadBalancer. */
+  loadBalancerProvider: z.enum(LOAD_BALANCER_PROVIDER_KINDS).nullable(),
+  /** MetalLB pool the address came from (metallb.io/ip-allocated-from-pool). */
+  loadBalancerPool: nullableStr,
+  ports: z.array(ServicePortInfoSchema), // fixed
+  endpoints: z.array(EndpointInfoSchema), // fixed
+  selector: stringMap,
+  /** Only annotations relevant to client IP (cloud LB PROXY/XFF/hostname, MetalLB, …). */
+  annotations: stringMap,
+  labels: stringMap,
+  externalIPs: z.array(str),
+  allocateLoadBalancerNodePorts: z.boolean(),
+});
+
+export const IngressControllerSettingsSchema = z.object({
+  /** fixed — nginx use-forwarded-headers; traefik: forwardedHeaders trusted from anyone listed/insecure */
+  useForwardedHeaders: z.boolean(),
+  useProxyProtocol: z.boolean(), // fixed
+  computeFullForwardedFor: z.boolean(), // fixed
+  /** fixed — nginx proxy-real-ip-cidr; traefik forwardedHeaders.trustedIPs */
+  trustedCIDRs: z.array(str),
+  enableRealIp: z.boolean().optional(),
+  forwardedForHeader: str.optional(),
+  /** traefik: proxyProtocol.trustedIPs (nginx uses trustedCIDRs for both). */
+  proxyProtocolTrustedCIDRs: z.array(str).optional(),
+  /** traefik: forwardedHeaders.insecure / proxyProtocol.insecure. */
+  forwardedHeadersInsecure: z.boolean().optional(),
+  proxyProtocolInsecure: z.boolean().optional(),
+  /** Which traefik entry point these settings came from. */
+  entryPoint: str.optional(),
+  /** Where each setting was read: "ConfigMap ingress-nginx/ingress-nginx-controller", "container args", "defaults". */
+  origin: str,
+});
+
+export const PodRefSchema = z.object({
+  namespace: str,
+  name: str,
+  ip: nullableStr,
+  nodeName: nullableStr,
+  ready: z.boolean(),
+});
+
+export const IngressControllerInfoSchema = z.object({
+  /** Stable id: "<kind>/<namespace>/<workload name>". */
+  id: str,
+  kind: z.enum(INGRESS_CONTROLLER_KINDS), // fixed
+  namespace: str, // fixed
+  /** fixed — the controller's Service name (in `namespace`), null when none selects its pods. */
+  service: nullableStr,
+  settings: IngressControllerSettingsSchema, // fixed
+  /** IngressClass names this controller serves. */
+  ingressClasses: z.array(str),
+  pods: z.array(PodRefSchema),
+  /** ingress-nginx `--configmap=<ns>/<name>` target, when found. */
+  configMap: nullableStr.optional(),
+});
+
+export const IngressRuleBackendSchema = z.object({
+  host: nullableStr,
+  path: str,
+  serviceName: str,
+  servicePort: z.union([z.number(), str]).nullable(),
+});
+
+export const IngressInfoSchema = z.object({
+  namespace: str, // fixed
+  name: str, // fixed
+  className: nullableStr, // fixed
+  hosts: z.array(str), // fixed
+  tls: z.boolean(), // fixed
+  tlsHosts: z.array(str),
+  /** fixed — status.loadBalancer.ingress ip/hostname */
+  addresses: z.array(str),
+  backends: z.array(IngressRuleBackendSchema),
+  /** fixed — the controller serving this Ingress (null when no controller claims its class) */
+  controller: IngressControllerInfoSchema.nullable(),
+});
+
+export const HostPortInfoSchema = z.object({
+  containerName: str,
+  containerPort: z.number(),
+  hostPort: z.number(),
+  protocol: str,
+});
+
+export const PodInfoSchema = PodRefSchema.extend({
+  roles: z.array(z.enum(POD_ROLES)),
+  hostNetwork: z.boolean(),
+  hostIP: nullableStr,
+  hostPorts: z.array(HostPortInfoSchema),
+  labels: stringMap,
+  /** Container args of interest (ingress controller flags). */
+  args: z.array(str),
+  images: z.array(str),
+  /** A transparent egress proxy sidecar that injects headers (seed 004), if detected. */
+  egressProxy: z.object({ container: str, image: str, injectsHeaders: z.array(str) }).nullable(),
+  ownerKind: nullableStr.optional(),
+  ownerName: nullableStr.optional(),
+});
+
+export const CniInfoSchema = z.object({
+  /** calico, cilium, flannel, canal, weave, kindnet, unknown. */
+  name: str,
+  /** Pods' egress is masqueraded to the node IP (Calico natOutgoing, flannel ip-masq, …); null = unknown (assume true). */
+  natOutgoing: z.boolean().nullable(),
+});
+
+export const DiscoveryErrorSchema = z.object({
+  /** fixed — e.g. "ipaddresspools.metallb.io", "configmaps kube-system/kube-proxy" */
+  resource: str,
+  /** fixed — HTTP status, or 0 for timeouts / connection failures */
+  status: z.number(),
+  message: str, // fixed
+  /** What to do about it: "grant list on ipaddresspools.metallb.io to the hopscope ServiceAccount". */
+  hint: str,
+  reason: z.enum(DISCOVERY_REASONS),
+});
+
+export const ClusterInventorySchema = z.object({
+  source: ClusterSourceSchema, // fixed
+  kubeProxy: KubeProxyInfoSchema, // fixed
+  nodes: z.array(NodeInfoSchema), // fixed
+  loadBalancers: z.array(LoadBalancerProviderInfoSchema), // fixed
+  services: z.array(ServiceInfoSchema), // fixed
+  ingresses: z.array(IngressInfoSchema), // fixed
+  ingressControllers: z.array(IngressControllerInfoSchema),
+  pods: z.array(PodInfoSchema),
+  cni: CniInfoSchema,
+  errors: z.array(DiscoveryErrorSchema), // fixed
+  discoveredAt: str,
+  /** Server-side discovery time, for the scale budget. */
+  durationMs: z.number(),
+});
+
+// ───────────────────────────── /api/v1/contexts ─────────────────────────────
+
+export const ContextSummarySchema = z.object({ name: str, cluster: str, server: str });
+
+export const ContextsResponseSchema = z.object({
+  mode: z.enum(SOURCE_MODES),
+  current: nullableStr,
+  contexts: z.array(ContextSummarySchema),
+});
+
+// ───────────────────────────── /api/v1/paths ─────────────────────────────
+
+export const PathEntrySchema = z.object({
+  kind: z.enum(ENTRY_KINDS), // fixed
+  namespace: nullableStr, // fixed
+  name: str, // fixed
+  host: nullableStr, // fixed
+  address: nullableStr, // fixed
+  port: z.number().nullable(), // fixed
+  /** http, https or tcp. */
+  scheme: z.enum(ENTRY_SCHEMES).optional(),
+});
+
+/** An address as the model knows it: who it belongs to, and the concrete IP when the inventory has one. */
+export const PredictedAddressSchema = z.object({
+  role: z.enum(ADDRESS_ROLES),
+  /** Concrete IP, or null when unknown (the client, a forged value, a cloud LB's member-port address). */
+  address: nullableStr,
+});
+
+export const PredictedProxyHeaderSchema = z.object({
+  /** 1 or 2; null when the provider does not document the version (receivers accept both). */
+  version: z.union([z.literal(1), z.literal(2)]).nullable(),
+  src: PredictedAddressSchema,
+});
+
+/** What one hop receives on the wire and what it then takes as the client. */
+export const ArrivalSchema = z.object({
+  peer: PredictedAddressSchema,
+  proxyProtocol: PredictedProxyHeaderSchema.nullable(),
+  /** One entry per address, left to right, as the hop receives the combined header. */
+  xForwardedFor: z.array(PredictedAddressSchema),
+  xRealIp: PredictedAddressSchema.nullable(),
+  believed: PredictedAddressSchema,
+  via: z.enum(CLIENT_ADDRESS_VIAS),
+  /** The hop's own status, in the path verdict vocabulary. */
+  verdict: z.enum(VERDICTS),
+});
+
+export const HopSchema = z.object({
+  /** Stable within the path: "<kind>:<namespace/name or address>". */
+  id: str,
+  kind: z.enum(HOP_KINDS), // fixed
+  name: str, // fixed
+  /** fixed — the hop's own address (node IP, VIP, pod IP, ClusterIP) */
+  address: nullableStr,
+  port: z.number().nullable().optional(),
+  /** fixed — the TCP peer this hop sees: a concrete IP, or "client" when it is the original client's address */
+  expectedPeer: nullableStr,
+  expectedPeerRole: z.enum(ADDRESS_ROLES),
+  /** fixed — how the original client address reaches this hop */
+  clientAddressVia: z.enum(CLIENT_ADDRESS_VIAS),
+  /** What this hop would take as the client (after its own trust rules): address or "client". */
+  believedClient: nullableStr,
+  believedClientRole: z.enum(ADDRESS_ROLES),
+  /** Kubernetes objects behind the hop, for the details panel. */
+  objects: z.array(ObjectRefSchema),
+  /** Relevant settings shown in the details panel (key → value as text). */
+  details: stringMap,
+  /** What an honest client's request looks like here; null when it never arrives (dropped or refused before). */
+  arrival: ArrivalSchema.nullable().optional(),
+  /** The same for a client that forges X-Forwarded-For / X-Real-IP (and a PROXY header where one is expected). */
+  forgedArrival: ArrivalSchema.nullable().optional(),
+});
+
+export const FindingSchema = z.object({
+  severity: z.enum(SEVERITIES), // fixed
+  /** fixed — stable machine-readable code (lib/contract/finding-codes.ts) */
+  code: z.enum(FINDING_CODE_LIST),
+  message: str, // fixed
+  /** fixed — the concrete change: a YAML patch, a `kubectl patch` / annotate command, or a ConfigMap line */
+  fix: nullableStr,
+  /** What the fix costs (uneven spread, health checks, …). */
+  tradeOff: nullableStr.optional(),
+  /** A what-if expression that previews this fix (see lib/model/whatif.ts). */
+  whatIf: nullableStr.optional(),
+  hopId: nullableStr.optional(),
+});
+
+export const NetPathSchema = z.object({
+  /** fixed — stable across calls: derived from entry kind, object and address, never from list order */
+  id: str,
+  entry: PathEntrySchema, // fixed
+  hops: z.array(HopSchema), // fixed
+  verdict: z.enum(VERDICTS), // fixed
+  findings: z.array(FindingSchema), // fixed
+  /** What the final pod can truthfully learn of the client address, and how. */
+  appClient: z.object({ via: z.enum(CLIENT_ADDRESS_VIAS), role: z.enum(ADDRESS_ROLES), value: nullableStr }),
+  /** Prediction for an in-cluster prober (the dashboard) where it differs from an outside client. */
+  inClusterNote: nullableStr.optional(),
+  /** How a probe of this path ends: ok, or the failure the model predicts (timeout for a drop, …). */
+  expectedOutcome: z.enum(PROBE_OUTCOMES).optional(),
+  /** The verdict for an in-cluster client (such as hopscope itself) where it differs from an outside client. */
+  inClusterVerdict: z.enum(VERDICTS).nullable().optional(),
+});
+
+export const PathsResponseSchema = z.object({
+  source: ClusterSourceSchema,
+  /** The paths matching the query's filters (all of them without filters). */
+  paths: z.array(NetPathSchema),
+  /** How many paths the cluster has before filtering. */
+  total: z.number(),
+  whatIf: z.array(str),
+  errors: z.array(DiscoveryErrorSchema),
+});
+
+// ───────────────────────────── /api/v1/traces ─────────────────────────────
+
+export const ProxyHeaderInfoSchema = z.object({
+  version: z.union([z.literal(1), z.literal(2)]),
+  command: z.enum(PROXY_COMMANDS),
+  family: str,
+  src: nullableStr,
+  dst: nullableStr,
+  srcPort: z.number().nullable(),
+  dstPort: z.number().nullable(),
+  tlvs: z.array(z.object({ type: z.number(), name: str, value: str })).optional(),
+});
+
+/** What an echo server reported, normalised from any supported format. */
+export const EchoObservationSchema = z.object({
+  format: z.enum(ECHO_FORMATS),
+  peer: nullableStr,
+  peerPort: z.number().nullable().optional(),
+  local: nullableStr.optional(),
+  /** One entry per header line, in order. */
+  xForwardedFor: z.array(str),
+  xRealIp: nullableStr,
+  forwarded: z.array(str),
+  proxyProtocol: ProxyHeaderInfoSchema.nullable(),
+  echoPod: nullableStr,
+  echoNode: nullableStr,
+  host: nullableStr,
+  headers: z.array(z.tuple([str, str])),
+});
+
+export const ProbeTargetSchema = z.object({
+  address: str,
+  port: z.number(),
+  host: nullableStr.optional(),
+  tls: z.boolean().optional(),
+  /** Send our own PROXY header first (when the path expects one at this target). */
+  proxyProtocol: z.enum(PROXY_VERSIONS).nullable().optional(),
+  /** What this target is in the inventory ("node wk-a NodePort 31543", "VIP 198.51.100.50"). */
+  label: str,
+});
+
+export const ProbeResultSchema = z.object({
+  id: str,
+  pathId: str,
+  kind: z.enum(PROBE_KINDS),
+  target: ProbeTargetSchema,
+  startedAt: str,
+  durationMs: z.number(),
+  outcome: z.enum(PROBE_OUTCOMES),
+  status: z.number().nullable(),
+  observation: EchoObservationSchema.nullable(),
+  /** The echo's reply, trimmed to a few KiB, as text. */
+  raw: nullableStr,
+  error: nullableStr,
+  /** Set for outcomes the model predicted (e.g. a Local node without endpoints times out). */
+  expected: z.boolean().optional(),
+});
+
+export const ObservedHopSchema = z.object({
+  hopId: str,
+  observedPeer: nullableStr,
+  observedPeerRole: z.enum(ADDRESS_ROLES),
+  via: z.enum(CLIENT_ADDRESS_VIAS),
+  matches: z.boolean(),
+});
+
+export const PathTraceSchema = z.object({
+  pathId: str,
+  probes: z.array(ProbeResultSchema),
+  observed: z.array(ObservedHopSchema),
+  observedVerdict: z.enum(VERDICTS).nullable(),
+  matchesPrediction: z.boolean(),
+  differences: z.array(str),
+  /** Where an outside client would see something else than the in-cluster prober. */
+  inClusterNote: nullableStr.optional(),
+});
+
+export const TraceRunSchema = z.object({
+  id: str,
+  startedAt: str,
+  finishedAt: nullableStr,
+  /** Demo traces are simulated and labelled so; no packet is sent. */
+  simulated: z.boolean(),
+  prober: z.object({ inCluster: z.boolean(), address: nullableStr, note: str }),
+  paths: z.array(PathTraceSchema),
+});
+
+// ───────────────────────────── errors ─────────────────────────────
+
+export const ApiErrorSchema = z.object({
+  code: z.enum(ERROR_CODE_LIST),
+  message: str,
+  hint: nullableStr.optional(),
+});
+
+export const ApiErrorBodySchema = z.object({ error: ApiErrorSchema });
+
+/** One line of the streamed (NDJSON) answer of POST /api/v1/traces. */
+export const TraceEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start'), traceId: str, simulated: z.boolean(), pathIds: z.array(str), probeCount: z.number() }),
+  z.object({ type: z.literal('probe'), probe: ProbeResultSchema, done: z.number(), total: z.number() }),
+  z.object({ type: z.literal('path'), path: PathTraceSchema }),
+  z.object({ type: z.literal('done'), trace: TraceRunSchema }),
+  z.object({ type: z.literal('error'), error: ApiErrorSchema }),
+]);
+
+// ───────────────────────────── /api/v1/snapshots ─────────────────────────────
+
+export const SNAPSHOT_SCHEMA_VERSION = 1;
+
+/** Snapshot ids: 18 random bytes as base64url (144 bits), see lib/snapshot/ids.ts. */
+export const SnapshotIdSchema = z.string().regex(/^[A-Za-z0-9_-]{24}$/, 'not a snapshot id');
+
+export const SnapshotSchema = z.object({
+  schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
+  id: SnapshotIdSchema,
+  /** When the cluster state was frozen. */
+  createdAt: z.iso.datetime(),
+  /** When this copy entered the store (differs from createdAt for imported snapshots); retention counts from here. */
+  storedAt: z.iso.datetime(),
+  appVersion: str,
+  context: str,
+  sourceMode: z.enum(SOURCE_MODES),
+  redacted: z.boolean(),
+  /** The path selected when the link was shared. */
+  entry: nullableStr,
+  inventory: ClusterInventorySchema,
+  paths: z.array(NetPathSchema),
+  whatIf: z.array(str),
+  trace: TraceRunSchema.nullable(),
+});
+
+/** One row of the snapshot list (GET /api/v1/snapshots), without its URL. */
+export const SnapshotSummarySchema = SnapshotSchema.pick({
+  id: true,
+  createdAt: true,
+  storedAt: true,
+  context: true,
+  redacted: true,
+  entry: true,
+});
+
+export const ShareAnswerSchema = z.object({ id: str, url: str, createdAt: str, redacted: z.boolean() });

@@ -1,0 +1,52 @@
+import 'server-only';
+import { config } from '@/lib/config';
+import type { SourceQueryInput, TraceBodyInput } from '@/lib/contract/requests';
+import { getInventory } from '@/lib/k8s/inventory';
+import { log } from '@/lib/log';
+import { countTraceEvents } from '@/lib/metrics';
+import { runTrace, simulateTrace } from '@/lib/probe/engine';
+import { selectPaths } from '@/lib/probe/select';
+import { getLastTrace, rememberTrace, sourceKey } from '@/lib/probe/store';
+import { socketTransport } from '@/lib/probe/transport';
+import type { TraceEvent, TraceRun } from '@/lib/types';
+import { currentPaths } from './paths';
+
+/**
+ * POST /api/v1/traces: everything that can be refused (unknown context, unknown path id) is checked before the
+ * first event, so it still answers with an HTTP error; then real probes run (simulated in demo mode) and the
+ * events stream out. The finished run is remembered for GET /api/v1/traces and snapshots.
+ */
+export async function startTrace(source: SourceQueryInput, body: TraceBodyInput): Promise<AsyncIterable<TraceEvent>> {
+  const { inventory, paths: all } = await currentPaths(source);
+  const paths = selectPaths(all, body.pathIds);
+  const events =
+    inventory.source.mode === 'demo'
+      ? simulateTrace(paths, inventory)
+      : runTrace({
+          paths,
+          inventory,
+          transport: socketTransport,
+          timeoutMs: config().probeTimeoutMs,
+          concurrency: config().probeConcurrency,
+        });
+  return remembered(sourceKey(inventory.source), countTraceEvents(events));
+}
+
+async function* remembered(key: string, events: AsyncIterable<TraceEvent>): AsyncGenerator<TraceEvent> {
+  try {
+    for await (const event of events) {
+      if (event.type === 'done') rememberTrace(key, event.trace);
+      yield event;
+    }
+  } catch (err) {
+    // The HTTP status is long sent by then: the log is the only other place a mid-stream failure can show.
+    log().error({ err, source: key }, 'trace stopped');
+    throw err;
+  }
+}
+
+/** GET /api/v1/traces: the last trace of this source, without probing. */
+export async function lastTrace(source: SourceQueryInput): Promise<{ trace: TraceRun | null }> {
+  const inventory = await getInventory(source);
+  return { trace: getLastTrace(sourceKey(inventory.source)) };
+}
