@@ -2,6 +2,7 @@
 // servers people already run (DOMAIN §1): registry.k8s.io/echoserver 1.10 and 1.4, traefik/whoami (text and
 // /api JSON), ealen/echo-server and mendhak/http-https-echo.
 import { z } from 'zod';
+import { ProxyHeaderInfoSchema } from '../contract/schemas';
 import type { EchoObservation, ProxyHeaderInfo } from '../types';
 import { normalizeIp, parseAddressWithPort } from '../net/ip';
 import { headerValues } from './http-head';
@@ -65,17 +66,6 @@ function headerPairs(headers: Record<string, string | string[]>): [string, strin
 }
 
 // ───────────────────────────── JSON formats ─────────────────────────────
-
-const ProxyHeaderInfoSchema = z.object({
-  version: z.union([z.literal(1), z.literal(2)]),
-  command: z.enum(['PROXY', 'LOCAL', 'UNKNOWN']),
-  family: z.string(),
-  src: z.string().nullable(),
-  dst: z.string().nullable(),
-  srcPort: z.number().nullable(),
-  dstPort: z.number().nullable(),
-  tlvs: z.array(z.object({ type: z.number(), name: z.string(), value: z.string() })).optional(),
-});
 
 const SocketAddressSchema = z.object({ address: z.string(), port: z.number() });
 

@@ -21,7 +21,7 @@ export interface ProxyTlv {
 export interface ProxyHeader {
   version: 1 | 2;
   /** LOCAL (v2 health checks) and v1 UNKNOWN mean: use the real connection endpoints. */
-  command: 'PROXY' | 'LOCAL' | 'UNKNOWN';
+  command: ProxyHeaderInfo['command'];
   family: ProxyFamily;
   /** Canonical IP text, or a UNIX socket path; null when the header carries no address. */
   src: string | null;
