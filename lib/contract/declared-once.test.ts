@@ -45,7 +45,7 @@ function copiesOf(list: readonly string[], min: number): string[] {
 }
 
 const LISTS: [string, readonly string[]][] = [
-  ...Object.entries(enums).filter((e): e is [string, readonly string[]] => Array.isArray(e[1])),
+  ...(Object.entries(enums) as [string, readonly string[]][]),
   ['ERROR_CODE_LIST', ERROR_CODE_LIST],
   ['FINDING_CODE_LIST', FINDING_CODE_LIST],
 ];

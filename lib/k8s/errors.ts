@@ -31,14 +31,14 @@ export class DeadlineExceeded extends Error {
 }
 
 /** ApiException from @kubernetes/client-node, recognised by shape so this module stays free of the client. */
-function httpStatus(err: unknown): number | null {
+export function httpStatus(err: unknown): number | null {
   if (typeof err !== 'object' || err === null) return null;
   const code = (err as { code?: unknown }).code;
   return typeof code === 'number' && 'body' in err ? code : null;
 }
 
 /** The Status message the apiserver sent with an error, if any. */
-function statusMessage(err: unknown): string | null {
+export function statusMessage(err: unknown): string | null {
   const body = (err as { body?: unknown }).body;
   const parsed = typeof body === 'string' ? safeJson(body) : body;
   const message = (parsed as { message?: unknown } | null)?.message;

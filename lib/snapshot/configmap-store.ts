@@ -1,6 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { ApiException, CoreV1Api, KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
+import type { KubeConfig, V1ConfigMap } from '@kubernetes/client-node';
 import { HopscopeError } from '@/lib/errors';
+import { ConfigMapCallError, ConfigMaps } from '@/lib/k8s/configmaps';
 import { isSnapshotId } from './ids';
 import { MAX_CONFIGMAP_PAYLOAD_BYTES, assertSnapshotSize, formatBytes, snapshotTooLarge } from './limits';
 import { SnapshotSchema, parseStoredSnapshot, type Snapshot, type SnapshotSummary } from './schema';
@@ -50,23 +51,20 @@ function summaryOf(configMap: V1ConfigMap): SnapshotSummary | null {
   };
 }
 
-/** The Kubernetes verb behind each store operation, for error messages that say which RBAC rule is missing. */
-type Verb = 'create' | 'get' | 'list' | 'delete';
-
 /**
  * Snapshots as ConfigMaps in hopscope's own namespace (gzip + base64 in binaryData), for installs without a volume.
  * Needs create/get/list/delete on configmaps in that namespace (the chart's Role grants exactly that).
  */
 export class ConfigMapSnapshotStore implements SnapshotStore {
   readonly kind = 'configmap';
-  private readonly api: CoreV1Api;
+  private readonly configMaps: ConfigMaps;
 
   constructor(
     kubeConfig: KubeConfig,
     readonly namespace: string,
     private readonly retention: RetentionPolicy,
   ) {
-    this.api = kubeConfig.makeApiClient(CoreV1Api);
+    this.configMaps = new ConfigMaps(kubeConfig, namespace);
   }
 
   async put(snapshot: Snapshot): Promise<void> {
@@ -95,16 +93,14 @@ export class ConfigMapSnapshotStore implements SnapshotStore {
       },
       binaryData: { [PAYLOAD_KEY]: payload.toString('base64') },
     };
-    await this.call('create', () => this.api.createNamespacedConfigMap({ namespace: this.namespace, body }));
+    await this.call(() => this.configMaps.create(body));
     await this.prune();
   }
 
   async get(id: string): Promise<Snapshot | null> {
     if (!isSnapshotId(id)) return null;
     const name = configMapNameOf(id);
-    const configMap = await this.call('get', () => this.api.readNamespacedConfigMap({ name, namespace: this.namespace }), {
-      notFound: null,
-    });
+    const configMap = await this.call(() => this.configMaps.read(name));
     if (configMap === null) return null;
     const payload = configMap.binaryData?.[PAYLOAD_KEY];
     if (!payload) throw new HopscopeError('snapshot_corrupt', `ConfigMap ${name} has no ${PAYLOAD_KEY}`);
@@ -118,51 +114,38 @@ export class ConfigMapSnapshotStore implements SnapshotStore {
   }
 
   async list(): Promise<SnapshotSummary[]> {
-    const list = await this.call('list', () =>
-      this.api.listNamespacedConfigMap({ namespace: this.namespace, labelSelector: LABEL_SELECTOR }),
-    );
-    return list.items.flatMap((item) => summaryOf(item) ?? []).sort(newestFirst);
+    const items = await this.call(() => this.configMaps.list(LABEL_SELECTOR));
+    return items.flatMap((item) => summaryOf(item) ?? []).sort(newestFirst);
   }
 
   async delete(id: string): Promise<boolean> {
     if (!isSnapshotId(id)) return false;
     const name = configMapNameOf(id);
-    const deleted = await this.call(
-      'delete',
-      async () => {
-        await this.api.deleteNamespacedConfigMap({ name, namespace: this.namespace });
-        return true;
-      },
-      { notFound: false },
-    );
-    return deleted;
+    return this.call(() => this.configMaps.delete(name));
   }
 
   async prune(now: Date = new Date()): Promise<string[]> {
     return pruneByPolicy(this, this.retention, now);
   }
 
-  /** Runs one API call and maps Kubernetes failures to errors that name the missing permission or the cause. */
-  private async call<T, F = never>(verb: Verb, run: () => Promise<T>, options?: { notFound: F }): Promise<T | F> {
+  /** Runs one ConfigMap call and turns its failure into an error that names the missing permission or the cause. */
+  private async call<T>(run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (err) {
-      if (err instanceof ApiException && err.code === 404 && options) return options.notFound;
-      throw this.storeError(verb, err);
+      throw err instanceof ConfigMapCallError ? this.storeError(err) : err;
     }
   }
 
-  private storeError(verb: Verb, err: unknown): HopscopeError {
+  private storeError({ verb, status: code, message: detail }: ConfigMapCallError): HopscopeError {
     const where = `configmaps in namespace ${this.namespace}`;
-    if (!(err instanceof ApiException)) {
-      const detail = err instanceof Error ? err.message : String(err);
+    if (code === null) {
       return new HopscopeError(
         'snapshot_store_unreachable',
         `cannot ${verb} ${where}: ${detail}`,
         'check that the Kubernetes API server is reachable from hopscope',
       );
     }
-    const code = err.code as number;
     if (code === 401 || code === 403) {
       return new HopscopeError(
         'snapshot_store_forbidden',

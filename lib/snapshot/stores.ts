@@ -1,6 +1,7 @@
 import 'server-only';
-import { KubeConfig } from '@kubernetes/client-node';
 import { config, type Config } from '@/lib/config';
+import { HopscopeError } from '@/lib/errors';
+import { resolveKubeTarget } from '@/lib/k8s/client';
 import { ConfigMapSnapshotStore } from './configmap-store';
 import { FileSnapshotStore } from './file-store';
 import type { SnapshotStore } from './store';
@@ -9,10 +10,16 @@ import type { SnapshotStore } from './store';
 export function createSnapshotStore(cfg: Config): SnapshotStore {
   const retention = { maxCount: cfg.snapshotMaxCount, maxAgeDays: cfg.snapshotMaxAgeDays };
   if (cfg.snapshotStore === 'file') return new FileSnapshotStore(cfg.dataDir, retention);
-  const kubeConfig = new KubeConfig();
-  // KUBECONFIG (possibly a list of files), then ~/.kube/config, then the in-cluster ServiceAccount.
-  kubeConfig.loadFromDefault();
-  return new ConfigMapSnapshotStore(kubeConfig, cfg.namespace, retention);
+  // The same credentials discovery uses: KUBECONFIG (possibly a list of files), ~/.kube/config, or the ServiceAccount.
+  const target = resolveKubeTarget();
+  if (!target) {
+    throw new HopscopeError(
+      'snapshot_store_unavailable',
+      'the ConfigMap snapshot store needs a cluster, and none is configured',
+      'run hopscope in its cluster or with a kubeconfig, or set HOPSCOPE_SNAPSHOT_STORE=file',
+    );
+  }
+  return new ConfigMapSnapshotStore(target.kubeConfig, cfg.namespace, retention);
 }
 
 let store: SnapshotStore | null = null;
