@@ -102,3 +102,13 @@ describe('the browser bundle', () => {
     expect(withZod).toEqual([]);
   });
 });
+
+describe('Kubernetes types stop at lib/k8s', () => {
+  it('no product code outside lib/k8s imports @kubernetes/client-node', () => {
+    const product = ['app', 'components', 'lib']
+      .flatMap((dir) => files(dir, /\.tsx?$/))
+      .filter((f) => !f.startsWith('lib/k8s/') && !/\.test\.tsx?$/.test(f) && !f.endsWith('.contract.ts'));
+    const importers = product.filter((f) => /from '@kubernetes\/client-node'/.test(readFileSync(path.join(ROOT, f), 'utf8')));
+    expect(importers).toEqual([]);
+  });
+});

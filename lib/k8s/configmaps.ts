@@ -18,6 +18,22 @@ export class ConfigMapCallError extends Error {
   }
 }
 
+/** A ConfigMap as the snapshot store needs it: plain data, so no `V1*` type leaves lib/k8s. */
+export interface StoredConfigMap {
+  name: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** base64 values, as Kubernetes keeps them. */
+  binaryData: Record<string, string>;
+}
+
+const plain = (c: V1ConfigMap): StoredConfigMap => ({
+  name: c.metadata?.name ?? '',
+  labels: c.metadata?.labels ?? {},
+  annotations: c.metadata?.annotations ?? {},
+  binaryData: c.binaryData ?? {},
+});
+
 export class ConfigMaps {
   private readonly api: CoreV1Api;
 
@@ -28,18 +44,20 @@ export class ConfigMaps {
     this.api = kubeConfig.makeApiClient(CoreV1Api);
   }
 
-  async create(body: V1ConfigMap): Promise<void> {
+  async create({ name, labels, annotations, binaryData }: StoredConfigMap): Promise<void> {
+    const body: V1ConfigMap = { metadata: { name, namespace: this.namespace, labels, annotations }, binaryData };
     await this.call('create', () => this.api.createNamespacedConfigMap({ namespace: this.namespace, body }));
   }
 
   /** null when there is no ConfigMap of that name. */
-  async read(name: string): Promise<V1ConfigMap | null> {
-    return this.call('get', () => this.api.readNamespacedConfigMap({ name, namespace: this.namespace }), null);
+  async read(name: string): Promise<StoredConfigMap | null> {
+    const found = await this.call('get', () => this.api.readNamespacedConfigMap({ name, namespace: this.namespace }), null);
+    return found && plain(found);
   }
 
-  async list(labelSelector: string): Promise<V1ConfigMap[]> {
+  async list(labelSelector: string): Promise<StoredConfigMap[]> {
     const list = await this.call('list', () => this.api.listNamespacedConfigMap({ namespace: this.namespace, labelSelector }));
-    return list.items;
+    return list.items.map(plain);
   }
 
   /** false when there was nothing to delete. */

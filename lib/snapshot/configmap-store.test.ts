@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureApiServer, type FixtureApiServer } from '@/e2e/fixture-apiserver/server';
+import { ConfigMaps } from '@/lib/k8s/configmaps';
 import { ConfigMapSnapshotStore, configMapNameOf, SNAPSHOT_LABELS } from './configmap-store';
 import { newSnapshotId } from './ids';
 import { describeSnapshotStoreContract } from './store.contract';
@@ -25,7 +26,7 @@ afterAll(async () => {
 
 /** Each store gets its own namespace, so tests never see each other's snapshots. */
 const freshStore = (retention = { maxCount: 1000, maxAgeDays: 0 }) =>
-  new ConfigMapSnapshotStore(kubeConfig, `snapshots-${++namespaces}`, retention);
+  new ConfigMapSnapshotStore(new ConfigMaps(kubeConfig, `snapshots-${++namespaces}`), retention);
 
 describeSnapshotStoreContract('ConfigMap store', (retention) => freshStore(retention));
 
@@ -80,7 +81,7 @@ describe('ConfigMap store objects', () => {
   it('reports an unreachable API server as snapshot_store_unreachable', async () => {
     const unreachable = new KubeConfig();
     unreachable.loadFromString(apiServer.kubeconfig({ server: 'https://127.0.0.1:9' }));
-    const store = new ConfigMapSnapshotStore(unreachable, 'snapshots', { maxCount: 10, maxAgeDays: 0 });
+    const store = new ConfigMapSnapshotStore(new ConfigMaps(unreachable, 'snapshots'), { maxCount: 10, maxAgeDays: 0 });
     await expect(store.list()).rejects.toMatchObject({ status: 503, code: 'snapshot_store_unreachable' });
   });
 });

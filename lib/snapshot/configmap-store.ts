@@ -1,7 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { KubeConfig, V1ConfigMap } from '@kubernetes/client-node';
 import { HopscopeError } from '@/lib/errors';
-import { ConfigMapCallError, ConfigMaps } from '@/lib/k8s/configmaps';
+import { ConfigMapCallError, ConfigMaps, type StoredConfigMap } from '@/lib/k8s/configmaps';
 import { isSnapshotId } from './ids';
 import { MAX_CONFIGMAP_PAYLOAD_BYTES, assertSnapshotSize, formatBytes, snapshotTooLarge } from './limits';
 import { SnapshotSchema, parseStoredSnapshot, type Snapshot, type SnapshotSummary } from './schema';
@@ -35,8 +34,8 @@ export function configMapNameOf(id: string): string {
 }
 
 /** Summary fields live in annotations so that listing does not decompress every snapshot. */
-function summaryOf(configMap: V1ConfigMap): SnapshotSummary | null {
-  const a = configMap.metadata?.annotations ?? {};
+function summaryOf(configMap: StoredConfigMap): SnapshotSummary | null {
+  const a = configMap.annotations;
   const id = a[ANNOTATION.id];
   const createdAt = a[ANNOTATION.createdAt];
   const storedAt = a[ANNOTATION.storedAt];
@@ -57,14 +56,13 @@ function summaryOf(configMap: V1ConfigMap): SnapshotSummary | null {
  */
 export class ConfigMapSnapshotStore implements SnapshotStore {
   readonly kind = 'configmap';
-  private readonly configMaps: ConfigMaps;
+  readonly namespace: string;
 
   constructor(
-    kubeConfig: KubeConfig,
-    readonly namespace: string,
+    private readonly configMaps: ConfigMaps,
     private readonly retention: RetentionPolicy,
   ) {
-    this.configMaps = new ConfigMaps(kubeConfig, namespace);
+    this.namespace = configMaps.namespace;
   }
 
   async put(snapshot: Snapshot): Promise<void> {
@@ -77,19 +75,16 @@ export class ConfigMapSnapshotStore implements SnapshotStore {
         'share a narrower view (one context, fewer paths), or switch to the file store (HOPSCOPE_SNAPSHOT_STORE=file with a volume)',
       );
     }
-    const body: V1ConfigMap = {
-      metadata: {
-        name: configMapNameOf(snapshot.id),
-        namespace: this.namespace,
-        labels: { ...SNAPSHOT_LABELS },
-        annotations: {
-          [ANNOTATION.id]: snapshot.id,
-          [ANNOTATION.createdAt]: snapshot.createdAt,
-          [ANNOTATION.storedAt]: snapshot.storedAt,
-          [ANNOTATION.context]: snapshot.context,
-          [ANNOTATION.redacted]: String(snapshot.redacted),
-          [ANNOTATION.entry]: snapshot.entry ?? '',
-        },
+    const body: StoredConfigMap = {
+      name: configMapNameOf(snapshot.id),
+      labels: { ...SNAPSHOT_LABELS },
+      annotations: {
+        [ANNOTATION.id]: snapshot.id,
+        [ANNOTATION.createdAt]: snapshot.createdAt,
+        [ANNOTATION.storedAt]: snapshot.storedAt,
+        [ANNOTATION.context]: snapshot.context,
+        [ANNOTATION.redacted]: String(snapshot.redacted),
+        [ANNOTATION.entry]: snapshot.entry ?? '',
       },
       binaryData: { [PAYLOAD_KEY]: payload.toString('base64') },
     };
@@ -102,7 +97,7 @@ export class ConfigMapSnapshotStore implements SnapshotStore {
     const name = configMapNameOf(id);
     const configMap = await this.call(() => this.configMaps.read(name));
     if (configMap === null) return null;
-    const payload = configMap.binaryData?.[PAYLOAD_KEY];
+    const payload = configMap.binaryData[PAYLOAD_KEY];
     if (!payload) throw new HopscopeError('snapshot_corrupt', `ConfigMap ${name} has no ${PAYLOAD_KEY}`);
     let text: string;
     try {

@@ -2,6 +2,7 @@ import 'server-only';
 import { config, type Config } from '@/lib/config';
 import { HopscopeError } from '@/lib/errors';
 import { resolveKubeTarget } from '@/lib/k8s/client';
+import { ConfigMaps } from '@/lib/k8s/configmaps';
 import { ConfigMapSnapshotStore } from './configmap-store';
 import { FileSnapshotStore } from './file-store';
 import type { SnapshotStore } from './store';
@@ -19,7 +20,7 @@ export function createSnapshotStore(cfg: Config): SnapshotStore {
       'run hopscope in its cluster or with a kubeconfig, or set HOPSCOPE_SNAPSHOT_STORE=file',
     );
   }
-  return new ConfigMapSnapshotStore(target.kubeConfig, cfg.namespace, retention);
+  return new ConfigMapSnapshotStore(new ConfigMaps(target.kubeConfig, cfg.namespace), retention);
 }
 
 let store: SnapshotStore | null = null;
