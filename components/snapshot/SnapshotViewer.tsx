@@ -1,6 +1,5 @@
 'use client';
 
-import dynamic from 'next/dynamic';
 import { useCallback, useMemo, useState } from 'react';
 import type { NetPath, TraceRun } from '@/lib/types';
 import { buildHopGraph } from '@/lib/graph/elements';
@@ -8,11 +7,7 @@ import { EMPTY_FILTER, type EntryFilter } from '@/lib/model/filter';
 import { EntryPicker } from '@/components/dashboard/EntryPicker';
 import { PathHeader } from '@/components/dashboard/PathHeader';
 import { DetailsPanel } from '@/components/details/DetailsPanel';
-
-const HopGraph = dynamic(() => import('@/components/graph/HopGraph'), {
-  ssr: false,
-  loading: () => <p className="p-4 text-sm text-slate-500">Drawing the graph…</p>,
-});
+import { LazyHopGraph } from '@/components/graph/LazyHopGraph';
 
 export interface SnapshotViewerProps {
   paths: NetPath[];
@@ -65,7 +60,7 @@ export function SnapshotViewer({ paths: frozenPaths, trace, initialPathId }: Sna
           <PathHeader path={path} trace={pathTrace} pathFindings={pathFindings} activeWhatIf={null} onPreview={noPreview} />
           <div className="flex min-h-[28rem] flex-1 overflow-hidden rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
             <div className="min-w-0 flex-1">
-              <HopGraph graph={graph} name={`hopscope-${path.id}`} onOpenHop={setOpenNodeId} preview={false} />
+              <LazyHopGraph graph={graph} name={`hopscope-${path.id}`} onOpenHop={setOpenNodeId} preview={false} />
             </div>
             {openNode && (
               <div className="w-96 shrink-0">

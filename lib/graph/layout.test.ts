@@ -2,8 +2,8 @@ import ELK from 'elkjs/lib/elk.bundled.js';
 import { describe, expect, it } from 'vitest';
 import type { Hop, NetPath } from '@/lib/types';
 import { NODE_HEIGHT, NODE_WIDTH, buildHopGraph } from './elements';
-import { LAYER_GAP, layoutHopGraph, stageLayout } from './layout';
-import { echoNodePortPath, shopIngressPath } from './testing/sample-paths';
+import { LAYER_GAP, MAX_CANVAS_HEIGHT, MIN_CANVAS_HEIGHT, canvasHeight, layoutHopGraph, layoutKey, stageLayout } from './layout';
+import { echoNodePortPath, shopIngressPath, shopTraceWithMismatch } from './testing/sample-paths';
 
 const elk = new ELK();
 
@@ -59,5 +59,31 @@ describe('stageLayout', () => {
     const [quick, elkLaid] = [stageLayout(graph), await layoutHopGraph(graph, elk)];
     expect(quick.nodes.map((n) => n.position.y)).toEqual(elkLaid.nodes.map((n) => n.position.y));
     expect(quick.height).toBe(elkLaid.height);
+  });
+});
+
+describe('layoutKey', () => {
+  it('changes with the structure, not with what is known about the hops', () => {
+    const graph = buildHopGraph(shopIngressPath);
+    const probed = buildHopGraph(shopIngressPath, shopTraceWithMismatch);
+    expect(probed.nodes.some((n, i) => n.data !== graph.nodes[i]!.data)).toBe(true);
+    expect(layoutKey(probed)).toBe(layoutKey(graph));
+    expect(layoutKey(buildHopGraph(echoNodePortPath))).not.toBe(layoutKey(graph));
+  });
+});
+
+describe('canvasHeight', () => {
+  const laid = (width: number, height: number) => ({ nodes: [], edges: [], width, height });
+
+  it('is the graph height at the zoom that fits the width, never zoomed in', () => {
+    expect(canvasHeight(laid(800, 1000), 400)).toBe(524);
+    expect(canvasHeight(laid(400, 1000), 800)).toBe(1024);
+  });
+
+  it('stays within its bounds, and takes the minimum before anything is measured', () => {
+    expect(canvasHeight(laid(400, 100), 400)).toBe(MIN_CANVAS_HEIGHT);
+    expect(canvasHeight(laid(400, 10_000), 400)).toBe(MAX_CANVAS_HEIGHT);
+    expect(canvasHeight(undefined, 400)).toBe(MIN_CANVAS_HEIGHT);
+    expect(canvasHeight(laid(400, 1000), 0)).toBe(MIN_CANVAS_HEIGHT);
   });
 });

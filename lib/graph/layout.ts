@@ -72,6 +72,21 @@ export function stageLayout(graph: HopGraph): PositionedGraph {
   return { nodes, edges: graph.edges, width: widest + 2 * PADDING, height };
 }
 
+/** Layout depends only on which nodes and edges exist, so probe results re-colour the graph without moving it. */
+export function layoutKey(graph: HopGraph): string {
+  return `${graph.nodes.map((n) => n.id).join('|')}#${graph.edges.map((e) => e.id).join('|')}`;
+}
+
+export const MIN_CANVAS_HEIGHT = 360;
+export const MAX_CANVAS_HEIGHT = 2400;
+
+/** The canvas is as tall as the graph at the zoom that fits its width, so hops stay readable and the page scrolls. */
+export function canvasHeight(laid: PositionedGraph | undefined, width: number): number {
+  if (!laid || width === 0) return MIN_CANVAS_HEIGHT;
+  const zoom = Math.min(1, width / Math.max(1, laid.width));
+  return Math.round(Math.min(MAX_CANVAS_HEIGHT, Math.max(MIN_CANVAS_HEIGHT, laid.height * zoom + 24)));
+}
+
 export async function layoutHopGraph(graph: HopGraph, elk: Pick<ELK, 'layout'>): Promise<PositionedGraph> {
   const laidOut = await elk.layout(toElkGraph(graph));
   const placed = new Map((laidOut.children ?? []).map((c) => [c.id, c]));
