@@ -3,7 +3,7 @@ import { SourceQuery } from '@/lib/contract/requests';
 import { HopscopeError } from '@/lib/errors';
 import { getInventory, listContexts } from '@/lib/k8s/inventory';
 import type { ClusterInventory } from '@/lib/types';
-import { SourcePicker } from '@/components/cluster/SourcePicker';
+import { ClusterSourcePicker } from '@/components/cluster/ClusterSourcePicker';
 import { listScenarioOptions } from '@/components/dashboard/scenarios';
 import { ClusterUnavailable, DiscoveryErrors, Ingresses, LoadBalancers, NodesTable, Services, SourceBanner } from '@/components/cluster/sections';
 
@@ -43,11 +43,11 @@ export default async function ClusterPage({ searchParams }: { searchParams: Sear
           </Link>
           <h1 className="text-sm text-slate-500 dark:text-slate-400">Cluster overview</h1>
         </div>
-        <SourcePicker
-          contexts={contexts.contexts.map((c) => ({ name: c.name, server: c.server }))}
-          currentContext={query.context ?? contexts.current}
+        <ClusterSourcePicker
+          contexts={contexts}
+          context={query.context ?? null}
           scenarios={scenarios}
-          currentScenario={inventory?.source.scenario ?? query.scenario ?? null}
+          scenario={inventory?.source.scenario ?? query.scenario ?? null}
         />
       </header>
       <main className="mx-auto flex max-w-7xl flex-col gap-4 p-4">

@@ -2,20 +2,8 @@
 
 import type { ClusterSource } from '@/lib/types';
 
-export interface ScenarioOption {
-  id: string;
-  title: string;
-}
-
-export interface SourceBarProps {
-  source: ClusterSource | null;
-  scenarios: ScenarioOption[];
-  selectedScenario: string | null;
-  onScenarioChange: (id: string) => void;
-}
-
 /** Where the data comes from; demo mode is labelled so that nobody mistakes simulated observations for real ones. */
-export function SourceBar({ source, scenarios, selectedScenario, onScenarioChange }: SourceBarProps) {
+export function SourceBar({ source }: { source: ClusterSource | null }) {
   if (!source) return null;
   if (source.mode !== 'demo') {
     return (
@@ -26,28 +14,9 @@ export function SourceBar({ source, scenarios, selectedScenario, onScenarioChang
       </div>
     );
   }
-  const current = selectedScenario ?? source.scenario ?? '';
   return (
     <div data-testid="demo-banner" className="flex flex-wrap items-center gap-2 rounded-md bg-violet-100 px-2 py-1 text-sm text-violet-950 dark:bg-violet-950 dark:text-violet-100">
       <span className="font-bold">demo — simulated observations</span>
-      {scenarios.length > 0 && (
-        <label className="flex items-center gap-1">
-          <span className="text-xs">scenario</span>
-          <select
-            aria-label="Demo scenario"
-            value={current}
-            onChange={(e) => onScenarioChange(e.target.value)}
-            className="rounded border border-violet-300 bg-white px-1 py-0.5 text-sm dark:border-violet-700 dark:bg-slate-900"
-          >
-            {!scenarios.some((s) => s.id === current) && current && <option value={current}>{current}</option>}
-            {scenarios.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.title}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
       {source.fallbackReason && <span className="text-xs">({source.fallbackReason})</span>}
     </div>
   );

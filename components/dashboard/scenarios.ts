@@ -1,6 +1,6 @@
 import 'server-only';
 import { listScenarios } from '@/lib/demo/scenarios';
-import type { ScenarioOption } from './SourceBar';
+import type { ScenarioOption } from '@/components/ui/SourcePicker';
 
 let options: ScenarioOption[] | null = null;
 

@@ -1,4 +1,4 @@
-import type { Snapshot } from '@/lib/snapshot/schema';
+import type { Snapshot } from '@/lib/types';
 
 /** UTC with seconds: the same text on the server and in every viewer's browser, wherever they are. */
 export function formatSnapshotTime(iso: string): string {

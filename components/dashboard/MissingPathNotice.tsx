@@ -1,0 +1,8 @@
+/** A shared link can outlive the path it names; say so rather than silently showing another one. */
+export function MissingPathNotice({ pathId, showingAnother }: { pathId: string; showingAnother: boolean }) {
+  return (
+    <p role="status" className="rounded-md bg-amber-50 p-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
+      The linked path “{pathId}” does not exist in this cluster (any more); showing {showingAnother ? 'the first entry' : 'nothing'} instead.
+    </p>
+  );
+}
