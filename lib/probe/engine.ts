@@ -3,7 +3,6 @@
 // probes, simulated demo traces (no transport at all) and tests that count connections.
 import { randomUUID } from 'node:crypto';
 import { parseEchoResponse } from '@/lib/echo/parse';
-import type { ModelPath } from '@/lib/model/types';
 import type { ClusterInventory, NetPath, ProbeResult, TraceEvent, TraceRun } from '@/lib/types';
 import { classifyAddress, markExpected, tracePath, type ObserveContext } from './observe';
 import { SPOOF_ADDRESS, planProbes, type PlannedProbe } from './plan';
@@ -68,7 +67,7 @@ const requestKey = (p: PlannedProbe) => JSON.stringify([p.kind, p.target, p.http
  * so their waiting overlaps with everything else and the trace takes about one timeout.
  */
 function slowFirst(requests: PlannedProbe[], paths: NetPath[]): PlannedProbe[] {
-  const slow = new Set(paths.filter((p) => ((p as Partial<ModelPath>).expectedOutcome ?? 'ok') !== 'ok').map((p) => p.id));
+  const slow = new Set(paths.filter((p) => (p.expectedOutcome ?? 'ok') !== 'ok').map((p) => p.id));
   return [...requests].sort((a, b) => Number(slow.has(b.pathId)) - Number(slow.has(a.pathId)));
 }
 
@@ -135,7 +134,7 @@ export async function* simulateTrace(paths: NetPath[], inventory: ClusterInvento
   for (const probe of planned) {
     const path = byPath.get(probe.pathId)!;
     const outcome =
-      (path as Partial<ModelPath>).expectedOutcome ??
+      path.expectedOutcome ??
       (path.verdict === 'unreachable' ? 'timeout' : path.verdict === 'broken' ? 'http-error' : 'ok');
     const result: ProbeResult = {
       id: probe.id,

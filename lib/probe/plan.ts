@@ -1,7 +1,6 @@
 // Which probes a trace sends, as pure data: from the paths and the inventory to a list of PlannedProbe.
 // Every target comes from a TargetSet built from the inventory (targets.ts).
 import type { ClusterInventory, NetPath, ProbeKind, ProbeTarget, ServiceInfo } from '@/lib/types';
-import type { ModelPath } from '@/lib/model/types';
 import { TargetSet, targetFromInventory } from './targets';
 
 /** The forged client address of the spoof test: a documentation address no cluster object uses (RFC 5737). */
@@ -46,8 +45,8 @@ function ownProxyHeader(path: NetPath, service: ServiceInfo | null): ProbeTarget
   const ingress = service.loadBalancerIngress.find((i) => i.ip === path.entry.address);
   if (!ingress || ingress.ipMode === 'Proxy') return null;
   const lbIndex = path.hops.findIndex((h) => h.kind === 'loadBalancer');
-  const afterLb = (path as Partial<ModelPath>).hops?.[lbIndex + 1];
-  const predicted = afterLb && 'arrival' in afterLb ? afterLb.arrival?.proxyProtocol : null;
+  const afterLb = path.hops[lbIndex + 1];
+  const predicted = afterLb?.arrival?.proxyProtocol ?? null;
   if (predicted) return predicted.version === 1 ? 'v1' : 'v2';
   return afterLb?.clientAddressVia === 'proxy-protocol' ? 'v2' : null;
 }
@@ -122,7 +121,7 @@ export function planProbes(paths: NetPath[], inventory: ClusterInventory, set = 
     // The spoof test goes to the first target an outside client would use (the LB / Ingress / first node), unless
     // the model already says the request does not get through there.
     const first = direct[0];
-    const predictedOutcome = (path as Partial<ModelPath>).expectedOutcome ?? 'ok';
+    const predictedOutcome = path.expectedOutcome ?? 'ok';
     if (first && predictedOutcome === 'ok') {
       planned.push({
         id: id('spoof', first.target),
