@@ -21,10 +21,32 @@ export interface SourcePickerProps {
   onPick: (pick: SourcePick) => void;
 }
 
-const LABEL = 'flex items-center gap-1 text-sm';
-const CAPTION = 'text-xs text-slate-600 dark:text-slate-400';
 const SELECT =
   'rounded border border-slate-300 bg-white px-1 py-0.5 text-sm dark:border-slate-600 dark:bg-slate-900 focus-visible:outline-2 focus-visible:outline-sky-500';
+
+interface Option {
+  value: string;
+  text: string;
+  title?: string;
+}
+
+/** "—" stands for nothing chosen here (the data comes from the other kind of source). */
+const NONE: Option = { value: '', text: '—' };
+
+function Choice(props: { caption: string; label: string; testId: string; value: string; options: Option[]; onChange: (value: string) => void }) {
+  return (
+    <label className="flex items-center gap-1 text-sm">
+      <span className="text-xs text-slate-600 dark:text-slate-400">{props.caption}</span>
+      <select data-testid={props.testId} aria-label={props.label} value={props.value} onChange={(e) => props.onChange(e.target.value)} className={SELECT}>
+        {props.options.map((o) => (
+          <option key={o.value} value={o.value} title={o.title}>
+            {o.text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
 /**
  * Where the data comes from: a kubeconfig context (like `kubectl config use-context`, but per view) or a demo
@@ -34,46 +56,31 @@ const SELECT =
 export function SourcePicker({ contexts, context, scenarios, scenario, onPick }: SourcePickerProps) {
   const switchable = contexts?.mode === 'kubeconfig' ? contexts.contexts : [];
   const shownContext = scenario ? '' : (context ?? contexts?.current ?? '');
+  const contextOptions = switchable.map((c): Option => ({ value: c.name, text: c.name, title: c.server }));
+  const scenarioOptions = scenarios.map((s): Option => ({ value: s.id, text: s.title }));
+  // A scenario named in a link but not in the list is still the one on screen.
+  const unlisted = scenario && !scenarios.some((s) => s.id === scenario) ? [{ value: scenario, text: scenario }] : [];
   return (
     <div className="flex flex-wrap items-center gap-3">
       {switchable.length > 0 && (
-        <label className={LABEL}>
-          <span className={CAPTION}>context</span>
-          <select
-            data-testid="context-switcher"
-            aria-label="Kubernetes context"
-            value={shownContext}
-            onChange={(e) => onPick({ context: e.target.value })}
-            className={SELECT}
-          >
-            {shownContext === '' && <option value="">—</option>}
-            {switchable.map((c) => (
-              <option key={c.name} value={c.name} title={c.server}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice
+          caption="context"
+          label="Kubernetes context"
+          testId="context-switcher"
+          value={shownContext}
+          options={[...(shownContext === '' ? [NONE] : []), ...contextOptions]}
+          onChange={(name) => onPick({ context: name })}
+        />
       )}
       {scenarios.length > 0 && (
-        <label className={LABEL}>
-          <span className={CAPTION}>scenario</span>
-          <select
-            data-testid="scenario-picker"
-            aria-label="Demo scenario"
-            value={scenario ?? ''}
-            onChange={(e) => onPick({ scenario: e.target.value })}
-            className={SELECT}
-          >
-            {!scenario && <option value="">—</option>}
-            {scenario && !scenarios.some((s) => s.id === scenario) && <option value={scenario}>{scenario}</option>}
-            {scenarios.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.title}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice
+          caption="scenario"
+          label="Demo scenario"
+          testId="scenario-picker"
+          value={scenario ?? ''}
+          options={[...(scenario ? unlisted : [NONE]), ...scenarioOptions]}
+          onChange={(id) => onPick({ scenario: id })}
+        />
       )}
     </div>
   );
