@@ -6,10 +6,10 @@ import { HOP_KIND_TEXT, ROLE_TEXT, VIA_TEXT } from '@/lib/graph/verdicts';
 import { StatusBadge } from '@/components/ui/StatusBadge';
 import { STATUS_ACCENT } from '@/components/ui/status-style';
 import { Address } from './Address';
+import { HANDLE_CLASS } from './handles';
 import type { HopFlowNode } from './flow-types';
 import { HopIcon } from './HopIcon';
 
-const hiddenHandle = '!h-1 !w-1 !min-h-0 !min-w-0 !border-0 !bg-transparent';
 
 /** "via X-Forwarded-For" when the real client arrives; otherwise say whose address it really is. */
 function beliefNote(hop: HopFlowNode['data']['hop']): string {
@@ -23,7 +23,7 @@ function HopNodeView({ data, width, height }: NodeProps<HopFlowNode>) {
   const isOrigin = predicted === 'neutral';
   return (
     <div style={{ width, height }} className="relative">
-      <Handle type="target" position={Position.Top} isConnectable={false} className={hiddenHandle} />
+      <Handle type="target" position={Position.Top} isConnectable={false} className={HANDLE_CLASS} />
       {mismatch && (
         <div
           data-testid="mismatch"
@@ -74,7 +74,7 @@ function HopNodeView({ data, width, height }: NodeProps<HopFlowNode>) {
           </span>
         )}
       </button>
-      <Handle type="source" position={Position.Bottom} isConnectable={false} className={hiddenHandle} />
+      <Handle type="source" position={Position.Bottom} isConnectable={false} className={HANDLE_CLASS} />
     </div>
   );
 }

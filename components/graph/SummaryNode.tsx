@@ -5,17 +5,17 @@ import { memo } from 'react';
 import { HOP_KIND_TEXT } from '@/lib/graph/verdicts';
 import { StatusBadge } from '@/components/ui/StatusBadge';
 import { STATUS_ACCENT } from '@/components/ui/status-style';
+import { HANDLE_CLASS } from './handles';
 import type { SummaryFlowNode } from './flow-types';
 import { HopIcon } from './HopIcon';
 
-const hiddenHandle = '!h-1 !w-1 !min-h-0 !min-w-0 !border-0 !bg-transparent';
 
 function SummaryNodeView({ data, width, height }: NodeProps<SummaryFlowNode>) {
   const kind = HOP_KIND_TEXT[data.kind].toLowerCase();
   const names = data.hops.slice(0, 3).map((h) => h.name).join(', ');
   return (
     <div style={{ width, height }}>
-      <Handle type="target" position={Position.Top} isConnectable={false} className={hiddenHandle} />
+      <Handle type="target" position={Position.Top} isConnectable={false} className={HANDLE_CLASS} />
       <button
         type="button"
         data-testid="hop-summary"
@@ -32,7 +32,7 @@ function SummaryNodeView({ data, width, height }: NodeProps<SummaryFlowNode>) {
         <span className="truncate text-xs text-slate-600 dark:text-slate-300">{names}…</span>
         <span className="text-xs text-slate-500 dark:text-slate-400">same role as the hops beside it</span>
       </button>
-      <Handle type="source" position={Position.Bottom} isConnectable={false} className={hiddenHandle} />
+      <Handle type="source" position={Position.Bottom} isConnectable={false} className={HANDLE_CLASS} />
     </div>
   );
 }

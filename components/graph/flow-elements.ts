@@ -1,6 +1,7 @@
 import type { HopGraph } from '@/lib/graph/elements';
 import type { PositionedGraph } from '@/lib/graph/layout';
 import type { FlowNode, HopFlowEdge } from './flow-types';
+import { declaredHandles } from './handles';
 import type { MeasuredSizes } from './use-measured-sizes';
 
 export interface FlowElements {
@@ -21,6 +22,7 @@ export function toFlowElements(graph: HopGraph, laid: PositionedGraph, measured:
       width: at?.width,
       height: at?.height,
       measured: measured.get(n.id),
+      handles: at ? declaredHandles(at.width, at.height) : undefined,
     };
     return n.type === 'hop' ? { ...base, type: 'hop', data: n.data } : { ...base, type: 'summary', data: n.data };
   });
