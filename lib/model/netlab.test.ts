@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { AddressRole, ClusterInventory, IngressControllerSettings, ProbeOutcome, TrafficPolicy, Verdict } from '@/lib/types';
 import { clusterIPFromPod, routedToPod } from './kubeproxy';
 import { predictedObservation } from './observation';
-import { buildPaths } from './paths';
+import { buildPaths } from '@/lib/model';
 import { LAB, endpoint, ingressSetup, inventory, labNodes, nginxSettings, pod, port, service } from './testing/lab';
 import type { ModelPath } from './types';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NetPath } from '@/lib/types';
 import { predictedObservation } from './observation';
-import { buildPaths } from './paths';
+import { buildPaths } from '@/lib/model';
 import { LAB, ingressSetup, inventory, nginxSettings, port } from './testing/lab';
 
 const inv = () =>

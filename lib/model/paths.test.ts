@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HopscopeError } from '@/lib/errors';
 import type { ClusterInventory, Verdict } from '@/lib/types';
 import { FINDING_CODES } from './findings';
-import { PER_NODE_PATH_LIMIT, buildPaths } from './paths';
+import { PER_NODE_PATH_LIMIT, buildPaths } from '@/lib/model';
 import {
   LAB,
   controller,

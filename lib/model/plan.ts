@@ -2,7 +2,7 @@
 // a pure function from what it receives to what it sends on.
 import type {
   ClientAddressVia,
-  Finding,
+  CniInfo,
   Hop,
   IngressControllerInfo,
   IngressInfo,
@@ -63,6 +63,8 @@ export interface PlanContext {
   controllerModel?: ControllerModel;
   backend?: ServiceInfo;
   appPod?: PodInfo | null;
+  /** The CNI an egress path leaves through. */
+  cni?: CniInfo;
   /** Node CIDR suggestions for trusted-proxy lists. */
   nodeCIDRs: string[];
 }
@@ -77,8 +79,6 @@ export interface PathPlan {
   inClusterNote?: string | null;
   /** Egress paths have no outside client who could forge headers toward the pod. */
   spoofCheck: boolean;
-  /** Findings that belong to how the path was built (hairpin, egress, missing controller). */
-  extraFindings?: Finding[];
 }
 
 export interface Run {

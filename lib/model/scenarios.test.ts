@@ -8,7 +8,7 @@ import { normalizeInventory } from '@/lib/k8s/normalize';
 import { rawObjectsFromManifest } from '@/lib/k8s/raw';
 import type { Verdict } from '@/lib/types';
 import { FINDING_CODES } from './findings';
-import { buildPaths } from './paths';
+import { buildPaths } from '@/lib/model';
 import type { ModelPath } from './types';
 
 const DIR = path.join(import.meta.dirname, '..', '..', 'scenarios');

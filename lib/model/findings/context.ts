@@ -1,0 +1,77 @@
+// Findings that hold whatever the verdict: settings the provider ignores, assumptions the model makes, and
+// clients the path treats differently.
+import type { Finding } from '@/lib/types';
+import type { PathPlan, Run } from '../plan';
+import { finding, hopIdOf, ref } from './finding';
+import { annotate, serviceWhatIf } from './fixes';
+
+export function contextFindings(plan: PathPlan, honest: Run): Finding[] {
+  const out: Finding[] = [];
+  const ctx = plan.context;
+  const svc = ctx.service;
+  const lbHop = hopIdOf(plan, 'loadBalancer');
+  for (const key of ctx.behaviour?.misspelledAnnotations ?? []) {
+    out.push(
+      finding('lb-annotation-misspelled', {
+        hopId: lbHop,
+        message: `Annotation ${key} is not read by ${ctx.provider?.label ?? 'the cloud controller'}.`,
+        fix: svc ? `${annotate(svc, { [key]: null, 'loadbalancer.openstack.org/x-forwarded-for': 'true' })}` : null,
+        tradeOff: 'x-forwarded-for forces an HTTP listener on Octavia: TLS must terminate at the LB, or use PROXY protocol instead.',
+        whatIf: svc ? [serviceWhatIf(svc, 'xForwardedFor', true)] : [],
+      }),
+    );
+  }
+  if (ctx.provider?.id === 'unknown') {
+    out.push(
+      finding('lb-provider-unknown', {
+        hopId: lbHop,
+        message: 'No load balancer provider was identified for this Service; it is assumed to pass packets through unchanged.',
+        fix: null,
+      }),
+    );
+  }
+  if (ctx.skippedNodes && ctx.skippedNodes.length > 0 && svc) {
+    out.push(
+      finding('lb-skips-nodes-without-endpoints', {
+        hopId: lbHop,
+        message: `Nodes ${ctx.skippedNodes.join(', ')} have no ready endpoint of ${ref(svc)}; with Local they answer 503 on healthCheckNodePort ${svc.healthCheckNodePort ?? ''} and the LB leaves them out.`,
+        fix: null,
+      }),
+    );
+  }
+  if (plan.inClusterNote && svc && ctx.behaviour?.proxyProtocol && !honest.failure) {
+    out.push(
+      finding('in-cluster-proxy-protocol-short-circuit', {
+        hopId: lbHop,
+        message: `Pods that connect to ${ctx.lbAddress} are routed by kube-proxy straight to the endpoints and send no PROXY preamble, so they fail (for example cert-manager's HTTP-01 self-check).`,
+        fix: ctx.provider?.hostnameWorkaround
+          ? ctx.provider.hostnameWorkaround
+          : `Have the cloud controller publish status.loadBalancer.ingress[].ipMode: Proxy for ${ref(svc)} (Kubernetes ≥ 1.30).`,
+        tradeOff: 'In-cluster traffic then goes out to the LB and back (latency, LB traffic cost); a hostname needs DNS for the LB.',
+        whatIf: [serviceWhatIf(svc, 'ipMode', 'Proxy')],
+      }),
+    );
+  }
+  const appIndex = plan.stages.findIndex((s) => s.role === 'app');
+  const appArrival = appIndex >= 0 ? honest.arrivals[appIndex] : null;
+  if (appArrival?.proxyProtocol && !ctx.appPod?.roles.includes('echo')) {
+    out.push(
+      finding('proxy-protocol-app-must-parse', {
+        hopId: plan.stages[appIndex]!.hop.id,
+        message: 'The PROXY preamble reaches the application pod itself; unless it parses PROXY protocol, every request fails.',
+        fix: svc && ctx.provider?.proxyProtocolAnnotations ? annotate(svc, ctx.provider.proxyProtocolAnnotations('off')) : null,
+        tradeOff: 'Without PROXY the app sees only the LB; put an ingress controller that speaks PROXY in front instead.',
+      }),
+    );
+  }
+  if (ctx.controller && ctx.controllerModel?.fixes === null) {
+    out.push(
+      finding('controller-not-modelled', {
+        hopId: hopIdOf(plan, 'controller'),
+        message: `${ctx.controller.kind} has no dedicated model; the usual proxy behaviour is assumed: PROXY only when configured, X-Forwarded-For from trusted peers, the peer appended.`,
+        fix: null,
+      }),
+    );
+  }
+  return out;
+}

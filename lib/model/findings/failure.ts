@@ -1,0 +1,100 @@
+// Why a path fails: the hop where requests are dropped or refused, and the change that lets them through.
+import type { Finding } from '@/lib/types';
+import type { PathPlan, Run } from '../plan';
+import { finding, ref } from './finding';
+import { acceptProxyWhatIf, annotate, controllerWhatIf, serviceWhatIf } from './fixes';
+
+export function failureFindings(plan: PathPlan, run: Run): Finding[] {
+  if (!run.failure) return [];
+  const { index, failure } = run.failure;
+  const hopId = plan.stages[index]?.hop.id ?? null;
+  const ctx = plan.context;
+  const svc = ctx.service;
+  const c = ctx.controller;
+  const fixes = ctx.controllerModel?.fixes ?? null;
+  switch (failure.kind) {
+    case 'no-controller': {
+      const ingress = ctx.ingress;
+      if (!ingress) return [];
+      return [
+        finding('ingress-no-controller', {
+          hopId,
+          message: `No ingress controller serves class "${ingress.className ?? '(none)'}" of ${ingress.namespace}/${ingress.name}.`,
+          fix: `kubectl get ingressclass; kubectl patch ingress -n ${ingress.namespace} ${ingress.name} -p '{"spec":{"ingressClassName":"<a served class>"}}'`,
+        }),
+      ];
+    }
+    case 'not-announced':
+      return [
+        finding('lb-address-not-announced', {
+          hopId,
+          message: `No node announces ${ctx.lbAddress ?? 'the address'}${svc?.loadBalancerPool ? ` (pool ${svc.loadBalancerPool} has no advertisement)` : ''}, so packets to it go nowhere.`,
+          fix: svc?.loadBalancerPool
+            ? `kubectl apply -f - <<EOF\napiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata:\n  name: ${svc.loadBalancerPool}\n  namespace: metallb-system\nspec:\n  ipAddressPools: [${svc.loadBalancerPool}]\nEOF`
+            : null,
+          tradeOff: 'Layer 2 sends all traffic for the address through one node; BGP needs a router that peers with the nodes.',
+        }),
+      ];
+    case 'local-drop': {
+      const node = ctx.node?.name ?? 'this node';
+      const l2 = ctx.provider?.id === 'metallb' && svc?.announcingNode === ctx.node?.name;
+      return [
+        finding('local-no-endpoint', {
+          hopId,
+          message: `${node} has no ready endpoint of ${svc ? ref(svc) : 'the Service'}; externalTrafficPolicy: Local drops the packets there, so clients time out.`,
+          fix: l2 && svc
+            ? `kubectl get servicel2statuses -n metallb-system -l metallb.io/service-name=${svc.name},metallb.io/service-namespace=${svc.namespace}  # the announcing node must run an endpoint; check L2Advertisement nodeSelectors`
+            : svc
+              ? `Send clients only to nodes that run an endpoint (an LB health check on healthCheckNodePort ${svc.healthCheckNodePort ?? '(LoadBalancer only)'} does this), or run the backend on every node (DaemonSet).`
+              : null,
+          tradeOff: 'Switching to Cluster makes every node answer but masquerades the client to the node IP.',
+          whatIf: svc ? [serviceWhatIf(svc, 'externalTrafficPolicy', 'Cluster')] : [],
+        }),
+      ];
+    }
+    case 'no-endpoints': {
+      const target = ctx.backend ?? svc;
+      return [
+        finding('no-ready-endpoints', {
+          hopId,
+          message: `${target ? ref(target) : 'The Service'} has no ready endpoint, so nothing answers on this path.`,
+          fix: target ? `kubectl get endpointslices -n ${target.namespace} -l kubernetes.io/service-name=${target.name} -o wide` : null,
+        }),
+      ];
+    }
+    case 'proxy-protocol-not-expected': {
+      const lbCidrs = ctx.nodeCIDRs;
+      const undo = svc && ctx.provider?.proxyProtocolAnnotations ? annotate(svc, ctx.provider.proxyProtocolAnnotations('off')) : null;
+      return [
+        finding('proxy-protocol-not-expected', {
+          hopId,
+          message: `${ctx.provider?.label ?? 'The load balancer'} sends a PROXY protocol preamble, but ${c ? `${c.kind} (${c.id})` : 'the receiver'} does not expect one: ${failure.message}.`,
+          fix: c && fixes ? fixes.enableProxyProtocol(c, lbCidrs) + (undo ? `\nor stop sending it: ${undo}` : '') : undo,
+          tradeOff:
+            'With PROXY protocol on, every client must come through the LB: in-cluster clients of the VIP and direct NodePort clients fail unless ipMode Proxy or the hostname workaround is used.',
+          whatIf: c ? [acceptProxyWhatIf(c, lbCidrs)] : svc ? [serviceWhatIf(svc, 'proxyProtocol', 'off')] : [],
+        }),
+      ];
+    }
+    case 'proxy-protocol-not-sent': {
+      const direct = plan.entry.kind !== 'loadBalancer' && plan.stages.every((s) => s.role !== 'loadBalancer');
+      const sender = svc && ctx.provider?.proxyProtocolAnnotations ? annotate(svc, ctx.provider.proxyProtocolAnnotations('v2')) : null;
+      return [
+        finding('proxy-protocol-not-sent', {
+          hopId,
+          severity: direct ? 'info' : 'error',
+          message: direct
+            ? `${c ? c.id : 'The receiver'} expects PROXY protocol, so clients connecting without the load balancer (like this ${plan.entry.kind} path) are cut off — expected when only the LB may connect.`
+            : `${c ? c.id : 'The receiver'} expects PROXY protocol but ${ctx.provider?.label ?? 'nothing in front'} does not send it: ${failure.message}.`,
+          fix: sender ?? (c && fixes ? fixes.disableProxyProtocol(c) : null),
+          tradeOff: direct ? 'Keep NodePorts closed to clients; only the LB should reach them.' : null,
+          whatIf: !direct && svc && ctx.provider?.proxyProtocolAnnotations
+            ? [serviceWhatIf(svc, 'proxyProtocol', 'v2')]
+            : c
+              ? [controllerWhatIf(c, 'useProxyProtocol', false)]
+              : [],
+        }),
+      ];
+    }
+  }
+}

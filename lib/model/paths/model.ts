@@ -1,0 +1,47 @@
+// The inventory indexed once for building paths: nodes sorted and looked up by name, pods by IP, the trust
+// context, and the node ranges fixes suggest for trusted-proxy lists.
+import { formatCidr, parseCidr } from '@/lib/net/cidr';
+import type { ClusterInventory, NodeInfo, PodInfo } from '@/lib/types';
+import { eligibleLoadBalancerNodes } from '../kubeproxy';
+import { type TrustContext, trustContextOf } from '../trust';
+
+export interface Model {
+  inventory: ClusterInventory;
+  trust: TrustContext;
+  nodeCIDRs: string[];
+  nodes: NodeInfo[];
+  /** Ready nodes with an address: where NodePorts answer. */
+  readyNodes: NodeInfo[];
+  lbEligibleNodes: NodeInfo[];
+  nodeByName: Map<string, NodeInfo>;
+  podByIp: Map<string, PodInfo>;
+}
+
+const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
+export const byRef = <T extends { namespace: string; name: string }>(a: T, b: T) =>
+  a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
+
+/** The /24 (IPv4) or /64 (IPv6) around each node: a concrete starting point for trusted-proxy lists. */
+function nodeCIDRsOf(nodes: NodeInfo[]): string[] {
+  const cidrs = nodes
+    .map((n) => n.internalIP)
+    .filter((ip): ip is string => ip !== null)
+    .map((ip) => parseCidr(`${ip}/${ip.includes(':') ? 64 : 24}`))
+    .filter((c) => c !== null)
+    .map(formatCidr);
+  return [...new Set(cidrs)].sort();
+}
+
+export function modelOf(inventory: ClusterInventory): Model {
+  const nodes = [...inventory.nodes].sort(byName);
+  return {
+    inventory,
+    trust: trustContextOf(inventory),
+    nodeCIDRs: nodeCIDRsOf(nodes),
+    nodes,
+    readyNodes: nodes.filter((n) => n.ready && n.internalIP !== null),
+    lbEligibleNodes: eligibleLoadBalancerNodes(nodes),
+    nodeByName: new Map(nodes.map((n) => [n.name, n])),
+    podByIp: new Map(inventory.pods.filter((p) => p.ip).map((p) => [p.ip!, p])),
+  };
+}

@@ -1,0 +1,103 @@
+// Plans: each entry kind's ways in joined to their tails — Services (ClusterIP, NodePort, LB), Ingress hosts,
+// host ports and egress — as the stage chains evaluate.ts runs.
+import type { PodInfo } from '@/lib/types';
+import type { PathPlan, PlanContext } from '../plan';
+import { clientStage, egressNodeStage, egressProxyStage, externalStage, missingControllerStage, sourcePodStage } from '../stages';
+import { type Model, byRef } from './model';
+import { type Prefix, clusterIPPrefix, controllerPrefixes, hostPrefixes, loadBalancerPrefixes, nodePortPrefixes } from './ways-in';
+import { type Tail, hostTail, ingressTail, serviceTail } from './tails';
+
+function plan(m: Model, prefix: Prefix, tail: Tail): PathPlan {
+  const context: PlanContext = { nodeCIDRs: m.nodeCIDRs, ...prefix.context, ...tail.context };
+  return {
+    id: prefix.id,
+    entry: prefix.entry,
+    stages: [...prefix.stages, ...tail.stages],
+    context,
+    inClusterStages: prefix.inCluster ? [...prefix.inCluster.stages, ...tail.stages] : undefined,
+    inClusterNote: prefix.inCluster?.note ?? null,
+    spoofCheck: true,
+  };
+}
+
+export function servicePlans(m: Model): PathPlan[] {
+  const out: PathPlan[] = [];
+  for (const svc of [...m.inventory.services].sort(byRef)) {
+    if (svc.type === 'ExternalName') continue;
+    for (const port of [...svc.ports].sort((a, b) => a.port - b.port)) {
+      if (svc.clusterIP) out.push(plan(m, clusterIPPrefix(svc, port), serviceTail(m, svc, null)));
+      if (svc.type === 'NodePort' || svc.type === 'LoadBalancer') {
+        for (const prefix of nodePortPrefixes(m, svc, port)) out.push(plan(m, prefix, serviceTail(m, svc, prefix.node)));
+      }
+      if (svc.type === 'LoadBalancer') {
+        for (const prefix of loadBalancerPrefixes(m, svc, port)) out.push(plan(m, prefix, serviceTail(m, svc, prefix.node)));
+      }
+    }
+  }
+  return out;
+}
+
+export function ingressPlans(m: Model): PathPlan[] {
+  const out: PathPlan[] = [];
+  for (const ingress of [...m.inventory.ingresses].sort(byRef)) {
+    const hosts = ingress.hosts.length > 0 ? [...ingress.hosts].sort() : ['*'];
+    for (const host of hosts) {
+      const backends = [
+        ...new Set(ingress.backends.filter((b) => host === '*' || b.host === host || b.host === null).map((b) => b.serviceName)),
+      ].sort();
+      const tls = ingress.tlsHosts.includes(host) || (ingress.tls && ingress.tlsHosts.length === 0);
+      const entryBase = { kind: 'ingress' as const, namespace: ingress.namespace, name: ingress.name, host: host === '*' ? null : host, scheme: tls ? ('https' as const) : ('http' as const) };
+      const controller = ingress.controller
+        ? (m.inventory.ingressControllers.find((c) => c.id === ingress.controller!.id) ?? ingress.controller)
+        : null;
+      if (!controller) {
+        out.push({
+          id: `ingress:${ingress.namespace}/${ingress.name}:${host}`,
+          entry: { ...entryBase, address: ingress.addresses[0] ?? null, port: tls ? 443 : 80 },
+          stages: [clientStage(), missingControllerStage(ingress.className)],
+          context: { nodeCIDRs: m.nodeCIDRs, ingress },
+          spoofCheck: false,
+        });
+        continue;
+      }
+      for (const backendName of backends) {
+        const backend = m.inventory.services.find((s) => s.namespace === ingress.namespace && s.name === backendName) ?? null;
+        for (const prefix of controllerPrefixes(m, controller, tls)) {
+          const tail = ingressTail(m, controller, prefix.node, backend, backendName, ingress);
+          out.push(
+            plan(m, { ...prefix, id: `ingress:${ingress.namespace}/${ingress.name}:${host}:${backendName}@${prefix.id}`, entry: { ...entryBase, address: prefix.entry.address, port: prefix.entry.port } }, tail),
+          );
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export function hostPlans(m: Model): PathPlan[] {
+  return [...m.inventory.pods]
+    .filter((p) => (p.hostNetwork || p.hostPorts.length > 0) && !p.roles.includes('svclb'))
+    .sort(byRef)
+    .flatMap((pod) => {
+      const tail = hostTail(m, pod);
+      return hostPrefixes(m, pod).map((prefix) => plan(m, prefix, tail));
+    });
+}
+
+function egressPlan(m: Model, pod: PodInfo | null): PathPlan {
+  const node = pod?.nodeName ? (m.nodeByName.get(pod.nodeName) ?? null) : null;
+  const cni = m.inventory.cni;
+  const stages = [sourcePodStage(pod, node?.name ?? null), ...(pod?.egressProxy ? [egressProxyStage(pod)] : []), egressNodeStage(cni, node), externalStage()];
+  return {
+    id: pod ? `egress:${pod.namespace}/${pod.name}` : 'egress:cluster',
+    entry: { kind: 'egress', namespace: pod?.namespace ?? null, name: pod?.name ?? 'pods', host: null, address: pod?.ip ?? null, port: null },
+    stages,
+    context: { nodeCIDRs: m.nodeCIDRs, appPod: pod, node: node ?? undefined, cni },
+    spoofCheck: false,
+  };
+}
+
+export function egressPlans(m: Model): PathPlan[] {
+  const withProxy = m.inventory.pods.filter((p) => p.egressProxy !== null).sort(byRef);
+  return [egressPlan(m, null), ...withProxy.map((p) => egressPlan(m, p))];
+}

@@ -1,0 +1,209 @@
+// Ways in: how a request gets from the client to the node (or load balancer) that hands it to a Service's
+// endpoints — per LB address and receiving node, per NodePort node, the ClusterIP, host ports, and an Ingress
+// controller's own way in.
+import type { IngressControllerInfo, NodeInfo, PathEntry, PodInfo, ServiceInfo, ServicePortInfo } from '@/lib/types';
+import { isShortCircuitedInCluster } from '../kubeproxy';
+import { resolveProvider } from '../loadbalancers';
+import type { PlanContext, Stage } from '../plan';
+import {
+  ALIKE_SAMPLE,
+  type AlikeNodes,
+  clientStage,
+  clusterIPStage,
+  hostStage,
+  loadBalancerStage,
+  nodePortStage,
+  shortCircuitStage,
+} from '../stages';
+import { type Model, byRef } from './model';
+
+/** The way into a Service up to the node (or LB) that hands the request to its endpoints. */
+export interface Prefix {
+  id: string;
+  entry: PathEntry;
+  stages: Stage[];
+  context: Partial<PlanContext>;
+  node: NodeInfo | null;
+  inCluster?: { stages: Stage[]; note: string };
+}
+
+const schemeOf = (port: ServicePortInfo): 'http' | 'https' | 'tcp' =>
+  port.port === 443 || /https/.test(port.name) ? 'https' : port.port === 80 || /http/.test(port.name) ? 'http' : 'tcp';
+
+/** Up to this many nodes each node gets its own path; above it, one path per group of nodes that behave alike. */
+export const PER_NODE_PATH_LIMIT = 8;
+
+interface NodeGroup {
+  node: NodeInfo;
+  /** Other nodes with the same outcome (same policy, same local-endpoint answer: netlab rows 6–9). */
+  alike: AlikeNodes;
+}
+
+function nodeGroups(svc: ServiceInfo, nodes: NodeInfo[]): NodeGroup[] {
+  if (nodes.length <= PER_NODE_PATH_LIMIT) return nodes.map((node) => ({ node, alike: { count: 0, sample: [] } }));
+  const withEndpoint = new Set(svc.endpoints.filter((e) => e.ready && e.nodeName).map((e) => e.nodeName));
+  const groups = new Map<string, NodeGroup>();
+  for (const n of nodes) {
+    const key = svc.externalTrafficPolicy === 'Local' ? String(withEndpoint.has(n.name)) : 'cluster';
+    const group = groups.get(key);
+    if (!group) groups.set(key, { node: n, alike: { count: 0, sample: [] } });
+    else if (++group.alike.count <= ALIKE_SAMPLE) group.alike.sample.push(n.name);
+  }
+  return [...groups.values()];
+}
+
+/** The nodes an LB address reaches, per provider (DOMAIN §4, §5, §7), and those a Local health check leaves out. */
+function receivingNodes(m: Model, svc: ServiceInfo, providerId: string): { nodes: NodeInfo[]; skipped: string[] } {
+  const eligible = m.lbEligibleNodes;
+  const named = (names: string[]) => names.map((n) => m.nodeByName.get(n)).filter((n): n is NodeInfo => n !== undefined);
+  // MetalLB allocates from a pool no L2/BGP advertisement covers: nobody answers for the address (DOMAIN §4).
+  const pool = m.inventory.loadBalancers.flatMap((p) => (p.provider === 'metallb' ? p.pools : [])).find((p) => p.name === svc.loadBalancerPool);
+  if (providerId === 'metallb' && pool?.mode === 'none' && !svc.announcingNode) return { nodes: [], skipped: [] };
+  // MetalLB L2: exactly one speaker announces the VIP, and all traffic enters through that node.
+  if (providerId === 'metallb' && svc.announcingNode) return { nodes: named([svc.announcingNode]), skipped: [] };
+  // MetalLB BGP announcers / k3s nodes running a ready svclb pod, as discovered.
+  if ((providerId === 'metallb' || providerId === 'servicelb') && svc.announcingNodes.length > 0) {
+    return { nodes: named([...svc.announcingNodes].sort()), skipped: [] };
+  }
+  if (svc.externalTrafficPolicy !== 'Local' || providerId === 'servicelb') return { nodes: eligible, skipped: [] };
+  // Local: the LB health check on healthCheckNodePort (cloud) or the speakers (MetalLB BGP) skip nodes without endpoints.
+  const local = new Set(svc.endpoints.filter((e) => e.ready).map((e) => e.nodeName));
+  const withEndpoints = eligible.filter((n) => local.has(n.name));
+  if (withEndpoints.length === 0) return { nodes: eligible, skipped: [] };
+  return { nodes: withEndpoints, skipped: eligible.filter((n) => !local.has(n.name)).map((n) => n.name) };
+}
+
+function lbAddresses(svc: ServiceInfo): string[] {
+  const fromIngress = svc.loadBalancerIngress.map((i) => i.ip ?? i.hostname).filter((a): a is string => Boolean(a));
+  return [...new Set(fromIngress.length > 0 ? fromIngress : svc.loadBalancerIPs)].sort();
+}
+
+export function loadBalancerPrefixes(m: Model, svc: ServiceInfo, port: ServicePortInfo): Prefix[] {
+  const provider = resolveProvider(svc, m.inventory);
+  const behaviour = provider.behaviour(svc, port.port);
+  const { nodes, skipped } = receivingNodes(m, svc, provider.id);
+  const kubeProxyMode = m.inventory.kubeProxy.mode;
+  return lbAddresses(svc).flatMap((lbAddress): Prefix[] => {
+    const base = `loadBalancer:${svc.namespace}/${svc.name}:${lbAddress}:${port.port}`;
+    const entry: PathEntry = {
+      kind: 'loadBalancer',
+      namespace: svc.namespace,
+      name: svc.name,
+      host: null,
+      address: lbAddress,
+      port: port.port,
+      scheme: schemeOf(port),
+    };
+    const context: Partial<PlanContext> = { service: svc, provider, behaviour, lbAddress, policy: svc.externalTrafficPolicy ?? 'Cluster', skippedNodes: skipped };
+    const inCluster = isShortCircuitedInCluster(svc, lbAddress)
+      ? {
+          stages: [clientStage('a pod in the cluster'), shortCircuitStage(svc, lbAddress)],
+          note: `Pods that connect to ${lbAddress} never reach the load balancer: kube-proxy routes them straight to the endpoints (ipMode VIP)${behaviour.proxyProtocol ? ', so they send no PROXY preamble' : ''}${behaviour.xForwardedFor ? ' and get no X-Forwarded-For from the LB' : ''}.`,
+        }
+      : undefined;
+    const lb = (node: NodeInfo | null) =>
+      loadBalancerStage({
+        service: svc,
+        provider,
+        behaviour,
+        lbAddress,
+        port: port.port,
+        announcingNode: provider.id === 'metallb' && svc.announcingNode ? node : null,
+        svclbPod: behaviour.mode === 'svclb' ? svclbPodOn(m, svc, node) : null,
+        announced: behaviour.targets === 'pods' || nodes.length > 0,
+      });
+    if (behaviour.targets === 'pods' || nodes.length === 0) {
+      return [{ id: base, entry, stages: [clientStage(), lb(null)], context, node: null, inCluster }];
+    }
+    return nodeGroups(svc, nodes).map(({ node, alike }) => ({
+      id: `${base}@${node.name}`,
+      entry,
+      // svclb forwards from its own pod, so the node's NodePort rules do not see the client (§5).
+      stages:
+        behaviour.mode === 'svclb'
+          ? [clientStage(), lb(node)]
+          : [clientStage(), lb(node), nodePortStage(svc, node, port.nodePort, kubeProxyMode, alike)],
+      context: { ...context, node },
+      node,
+      inCluster,
+    }));
+  });
+}
+
+function svclbPodOn(m: Model, svc: ServiceInfo, node: NodeInfo | null): PodInfo | null {
+  return (
+    m.inventory.pods.find(
+      (p) =>
+        p.roles.includes('svclb') &&
+        p.nodeName === node?.name &&
+        p.labels['svccontroller.k3s.cattle.io/svcname'] === svc.name &&
+        (p.labels['svccontroller.k3s.cattle.io/svcnamespace'] ?? svc.namespace) === svc.namespace,
+    ) ?? null
+  );
+}
+
+export function nodePortPrefixes(m: Model, svc: ServiceInfo, port: ServicePortInfo): Prefix[] {
+  if (port.nodePort === null) return [];
+  const nodePort = port.nodePort;
+  return nodeGroups(svc, m.readyNodes).map(({ node, alike }) => ({
+    id: `nodePort:${svc.namespace}/${svc.name}:${nodePort}@${node.name}`,
+    entry: { kind: 'nodePort', namespace: svc.namespace, name: svc.name, host: null, address: node.internalIP, port: nodePort, scheme: schemeOf(port) },
+    stages: [clientStage(), nodePortStage(svc, node, nodePort, m.inventory.kubeProxy.mode, alike)],
+    context: { service: svc, node, policy: svc.externalTrafficPolicy ?? 'Cluster' },
+    node,
+  }));
+}
+
+export function clusterIPPrefix(svc: ServiceInfo, port: ServicePortInfo): Prefix {
+  return {
+    id: `clusterIP:${svc.namespace}/${svc.name}:${port.port}`,
+    entry: { kind: 'clusterIP', namespace: svc.namespace, name: svc.name, host: null, address: svc.clusterIP, port: port.port, scheme: schemeOf(port) },
+    stages: [clientStage('a pod in the cluster'), clusterIPStage(svc, port.port, false)],
+    context: { service: svc },
+    node: null,
+  };
+}
+
+/** The ways into a Service from outside (LB, else NodePort) — what an Ingress reaches its controller through. */
+function outsidePrefixes(m: Model, svc: ServiceInfo, port: ServicePortInfo): Prefix[] {
+  if (svc.type === 'LoadBalancer' && lbAddresses(svc).length > 0) return loadBalancerPrefixes(m, svc, port);
+  if (svc.type === 'NodePort' || svc.type === 'LoadBalancer') return nodePortPrefixes(m, svc, port);
+  return svc.clusterIP ? [clusterIPPrefix(svc, port)] : [];
+}
+
+export function hostPrefixes(m: Model, pod: PodInfo): Prefix[] {
+  const node = pod.nodeName ? (m.nodeByName.get(pod.nodeName) ?? null) : null;
+  const kind = pod.hostNetwork ? 'hostNetwork' : 'hostPort';
+  return [...pod.hostPorts]
+    .sort((a, b) => a.hostPort - b.hostPort)
+    .map((hp) => ({
+      id: `${kind}:${pod.namespace}/${pod.name}:${hp.hostPort}`,
+      entry: { kind, namespace: pod.namespace, name: pod.name, host: null, address: node?.internalIP ?? pod.hostIP, port: hp.hostPort, scheme: hp.hostPort === 443 ? 'https' : 'http' },
+      stages: [clientStage(), hostStage(pod, node, hp.hostPort)],
+      context: { node: node ?? undefined },
+      node,
+    }));
+}
+
+/** The controller Service port an Ingress host uses: 443 for TLS hosts, else 80 (or the ports named so). */
+function controllerPort(svc: ServiceInfo, tls: boolean): ServicePortInfo | null {
+  const want = tls ? 443 : 80;
+  const name = tls ? 'https' : 'http';
+  return svc.ports.find((p) => p.port === want) ?? svc.ports.find((p) => p.name === name) ?? svc.ports[0] ?? null;
+}
+
+export function controllerPrefixes(m: Model, controller: IngressControllerInfo, tls: boolean): Prefix[] {
+  const svc = controller.service
+    ? m.inventory.services.find((s) => s.namespace === controller.namespace && s.name === controller.service)
+    : undefined;
+  if (svc) {
+    const port = controllerPort(svc, tls);
+    if (port) return outsidePrefixes(m, svc, port);
+  }
+  // Bare-metal controllers as hostNetwork / hostPort DaemonSets (seed 001).
+  return controller.pods
+    .map((ref) => m.inventory.pods.find((p) => p.namespace === ref.namespace && p.name === ref.name))
+    .filter((p): p is PodInfo => p !== undefined && (p.hostNetwork || p.hostPorts.length > 0))
+    .sort(byRef)
+    .flatMap((pod) => hostPrefixes(m, pod).filter((p) => p.entry.port === (tls ? 443 : 80)));
+}
