@@ -2,6 +2,7 @@
 // coloured like a path. Definitions follow the public API (README "verdict"): preserved = TCP source,
 // header = set by trusted infrastructure, lost = only an intermediate address, spoofable = a client-forgeable
 // value is taken as the client, broken = requests fail, unreachable = no way through.
+import { VERDICTS_BY_BADNESS, verdictOfBelief, worseVerdict } from '@/lib/model/verdict';
 import type { AddressRole, ClientAddressVia, Hop, HopKind, NetPath, Verdict } from '@/lib/types';
 
 /** A hop's own status: a verdict, or "neutral" for hops that take no client address (the client itself). */
@@ -26,7 +27,7 @@ export const STATUS_TEXT: Record<HopStatus, StatusText> = {
 };
 
 /** Order of the legend and of severity: worse statuses sort later. */
-export const STATUS_ORDER: HopStatus[] = ['neutral', 'preserved', 'header', 'spoofable', 'lost', 'unreachable', 'broken'];
+export const STATUS_ORDER: HopStatus[] = ['neutral', ...VERDICTS_BY_BADNESS];
 
 export const VIA_TEXT: Record<ClientAddressVia, string> = {
   source: 'TCP source',
@@ -60,16 +61,11 @@ export const HOP_KIND_TEXT: Record<HopKind, string> = {
 };
 
 /**
- * The status of what a hop takes as the client, from its role and the way it arrived.
+ * The status of what a hop takes as the client, from its role and the way it arrived: the model's verdict rule.
  * A header or PROXY preamble is "header" only when the value is the real client; a forged value is "spoofable"
  * (DOMAIN.md §6.1 gotcha: trust-all real_ip takes the left-most, client-supplied XFF entry).
  */
-export function statusOfBelief(role: AddressRole, via: ClientAddressVia): HopStatus {
-  if (role === 'attacker') return 'spoofable';
-  if (role === 'none') return 'lost';
-  if (role !== 'client') return 'lost';
-  return via === 'source' ? 'preserved' : 'header';
-}
+export const statusOfBelief: (role: AddressRole, via: ClientAddressVia) => HopStatus = verdictOfBelief;
 
 /**
  * A hop's predicted status. The first hop is where the request starts (the client, or the pod of an egress path).
@@ -93,5 +89,7 @@ const carriedInBand = (via: ClientAddressVia) => via !== 'source' && via !== 'no
 
 /** The worse of two statuses, for summarising a group of hops. */
 export function worseStatus(a: HopStatus, b: HopStatus): HopStatus {
-  return STATUS_ORDER.indexOf(a) >= STATUS_ORDER.indexOf(b) ? a : b;
+  if (a === 'neutral') return b;
+  if (b === 'neutral') return a;
+  return worseVerdict(a, b);
 }

@@ -1,8 +1,9 @@
 // The request as it travels: the TCP peer, an optional PROXY preamble and the client-address headers.
 // Each hop is a pure function from the Flow it receives to the Flow it sends on (DOMAIN §0: a backend only
 // observes its TCP peer; everything else is a claim carried in-band).
-import type { AddressRole, ClientAddressVia, Verdict } from '@/lib/types';
+import type { AddressRole, ClientAddressVia } from '@/lib/types';
 import type { Arrival, PredictedAddress, PredictedProxyHeader } from './types';
+import { verdictOfBelief } from './verdict';
 
 /** A header value together with whether trusted infrastructure wrote or vouched for it. */
 export interface Claim {
@@ -66,13 +67,6 @@ export function appBelief(flow: Flow): { believed: PredictedAddress; via: Client
   return { believed: flow.peer, via: 'none' };
 }
 
-/** The verdict vocabulary of DESIGN.md applied to one belief. */
-export function verdictOfBelief(believed: PredictedAddress, via: ClientAddressVia): Verdict {
-  if (believed.role === 'attacker') return 'spoofable';
-  if (believed.role !== 'client') return 'lost';
-  return via === 'source' ? 'preserved' : 'header';
-}
-
 export function arrivalOf(flow: Flow, believed: PredictedAddress, via: ClientAddressVia): Arrival {
   return {
     peer: flow.peer,
@@ -81,7 +75,7 @@ export function arrivalOf(flow: Flow, believed: PredictedAddress, via: ClientAdd
     xRealIp: flow.xRealIp?.address ?? null,
     believed,
     via,
-    verdict: verdictOfBelief(believed, via),
+    verdict: verdictOfBelief(believed.role, via),
   };
 }
 

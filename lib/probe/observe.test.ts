@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EchoObservation, ProbeResult } from '@/lib/types';
-import { appClientOf, classifyAddress, tracePath, verdictOfAppClient, type ObserveContext } from './observe';
+import { verdictOfBelief } from '@/lib/model/verdict';
+import { appClientOf, classifyAddress, tracePath, type ObserveContext } from './observe';
 import { SPOOF_ADDRESS } from './plan';
 import { hop, inventory, node, path, pod, service } from './testing';
 
@@ -74,7 +75,7 @@ describe('appClientOf → verdict (netlab rows)', () => {
     ['HTTP LB appending the client with its port', obs({ peer: '192.0.2.1', xForwardedFor: [`${PROBER}:51234`] }), null, 'header', 'x-forwarded-for'],
   ] as const)('%s', (_name, observation, honest, verdict, via) => {
     const client = appClientOf(observation, ctx, honest);
-    expect(verdictOfAppClient(client)).toBe(verdict);
+    expect(verdictOfBelief(client.role, client.via)).toBe(verdict);
     expect(client.via).toBe(via);
   });
 });

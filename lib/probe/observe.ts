@@ -16,6 +16,7 @@ import { splitXForwardedFor } from '@/lib/echo/forwarded';
 import { isInfrastructure } from '@/lib/model/flow';
 import { predictedObservation } from '@/lib/model/observation';
 import type { ModelPath } from '@/lib/model/types';
+import { verdictOfBelief, worseVerdict } from '@/lib/model/verdict';
 import { cidrContains } from '@/lib/net/cidr';
 import { parseHealthCheck } from './health';
 import { entryService } from './plan';
@@ -95,20 +96,10 @@ export function controllerBeliefOf(observation: EchoObservation, ctx: ObserveCon
   return { role, via: role === predicted.believedRole ? predicted.via : 'x-real-ip', value };
 }
 
-/** The verdict vocabulary of DESIGN.md for one belief (same as the model's verdictOfBelief). */
-export function verdictOfAppClient(client: AppClient): Verdict {
-  if (client.role === 'attacker') return 'spoofable';
-  if (client.role !== 'client') return 'lost';
-  return client.via === 'source' ? 'preserved' : 'header';
-}
-
 /** A failed probe in verdict terms: a drop or refusal is no way through; anything else is a broken exchange. */
 export function verdictOfFailure(outcome: ProbeResult['outcome']): Verdict {
   return outcome === 'timeout' || outcome === 'refused' ? 'unreachable' : 'broken';
 }
-
-const WORSE: Verdict[] = ['preserved', 'header', 'lost'];
-const worst = (verdicts: Verdict[]) => verdicts.reduce((a, b) => (WORSE.indexOf(b) > WORSE.indexOf(a) ? b : a));
 
 /** kube-proxy intercepts in-cluster traffic to an LB address with ipMode VIP or unset (DOMAIN §2.6). */
 export function isShortCircuited(path: NetPath, service: ServiceInfo | null, ctx: ObserveContext): boolean {
@@ -166,14 +157,13 @@ export function tracePath(path: NetPath, probes: ProbeResult[], ctx: ObserveCont
   } else if (honest.length > 0) {
     const clients = honest.map((p) => clientOf(p.observation!, null));
     appClient = clients[0]!;
-    observedVerdict = worst(clients.map(verdictOfAppClient));
+    observedVerdict = clients.map((c) => verdictOfBelief(c.role, c.via)).reduce(worseVerdict);
     const honestTwin = honest.find((p) => p.target.address === spoof?.target.address && p.target.port === spoof?.target.port);
     if (spoof && clientOf(spoof.observation!, honestTwin?.observation ?? null).role === 'attacker') {
       observedVerdict = 'spoofable';
     }
   } else if (direct.length > 0) {
-    const failures = direct.map((p) => verdictOfFailure(p.outcome));
-    observedVerdict = failures.includes('broken') ? 'broken' : 'unreachable';
+    observedVerdict = direct.map((p) => verdictOfFailure(p.outcome)).reduce(worseVerdict);
   }
 
   // The last hop's report checks its prediction: the echo's TCP peer, or for a controller the client it believes.
