@@ -1,6 +1,8 @@
 // Which REST resources the fixture API server knows: group, version, plural, kind and scope, as the real
 // apiserver's discovery documents list them. Kinds not in the table are served too, with a plural derived
-// the way `kubectl` guesses it (lowercase kind + "s"), so any object in a scenario is reachable.
+// the way `kubectl` guesses it (lowercase kind + "s"), so any object in a scenario is reachable. A group is
+// served only when it is built in, named by the scenario or holds one of its objects, so a cluster without
+// MetalLB answers 404 on metallb.io as a real one does.
 
 export interface ResourceType {
   group: string; // "" for the core group
@@ -35,7 +37,7 @@ const KNOWN: ResourceType[] = [
 ];
 
 /** Groups every cluster serves; other groups (CRDs) exist only when the scenario brings them. */
-export const BUILT_IN_GROUPS = new Set(['', 'apps', 'discovery.k8s.io', 'networking.k8s.io']);
+const BUILT_IN_GROUPS = ['', 'apps', 'discovery.k8s.io', 'networking.k8s.io'];
 
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.indexOf('/');
@@ -47,8 +49,10 @@ export function splitApiVersion(apiVersion: string): { group: string; version: s
 export class ResourceRegistry {
   private readonly byPath = new Map<string, ResourceType>();
   private readonly byKind = new Map<string, ResourceType>();
+  private readonly groups: Set<string>;
 
-  constructor() {
+  constructor(extraGroups: Iterable<string> = []) {
+    this.groups = new Set([...BUILT_IN_GROUPS, ...extraGroups]);
     for (const r of KNOWN) this.add(r);
   }
 
@@ -57,9 +61,10 @@ export class ResourceRegistry {
     this.byKind.set(`${r.group}/${r.version}/${r.kind}`, r);
   }
 
-  /** The resource type of an object, registering unknown kinds on the fly. */
+  /** The resource type of an object to serve, registering unknown kinds on the fly; its group is served from now on. */
   forObject(apiVersion: string, kind: string, namespaced: boolean): ResourceType {
     const { group, version } = splitApiVersion(apiVersion);
+    this.groups.add(group);
     const known = this.byKind.get(`${group}/${version}/${kind}`);
     if (known) return known;
     const lower = kind.toLowerCase();
@@ -69,16 +74,21 @@ export class ResourceRegistry {
     return created;
   }
 
+  /** A served resource type by its REST path segments. */
   lookup(group: string, version: string, plural: string): ResourceType | undefined {
-    return this.byPath.get(`${group}/${version}/${plural}`);
+    return this.groups.has(group) ? this.byPath.get(`${group}/${version}/${plural}`) : undefined;
   }
 
-  all(): ResourceType[] {
-    return [...this.byPath.values()];
+  served(): ResourceType[] {
+    return [...this.byPath.values()].filter((r) => this.groups.has(r.group));
   }
 }
 
 /** `<plural>.<group>` (core: `<plural>`), the name RBAC messages and hints use. */
 export function qualifiedName(r: Pick<ResourceType, 'group' | 'plural'>): string {
   return r.group === '' ? r.plural : `${r.plural}.${r.group}`;
+}
+
+export function apiVersionOf(r: Pick<ResourceType, 'group' | 'version'>): string {
+  return r.group === '' ? r.version : `${r.group}/${r.version}`;
 }

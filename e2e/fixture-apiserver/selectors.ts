@@ -1,8 +1,10 @@
+import type { ManifestObject } from '../../lib/demo/manifest';
+
 // Label and field selectors as the apiserver reads them from `?labelSelector=` / `?fieldSelector=`:
 // comma-separated requirements that must all hold. Supported: `k=v`, `k==v`, `k!=v`, `k` (exists), `!k`,
 // and for labels the set forms `k in (a,b)` / `k notin (a,b)`.
 
-export type Requirement =
+type Requirement =
   | { op: 'eq' | 'neq'; key: string; value: string }
   | { op: 'exists' | 'absent'; key: string }
   | { op: 'in' | 'notin'; key: string; values: string[] };
@@ -26,7 +28,7 @@ function splitTopLevel(text: string): string[] {
   return parts.map((p) => p.trim()).filter((p) => p !== '');
 }
 
-export function parseSelector(text: string | null): Requirement[] {
+function parseSelector(text: string | null): Requirement[] {
   if (!text) return [];
   return splitTopLevel(text).map((part): Requirement => {
     const set = /^(\S+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part);
@@ -43,7 +45,7 @@ export function parseSelector(text: string | null): Requirement[] {
   });
 }
 
-export function matches(requirements: Requirement[], lookup: (key: string) => string | undefined): boolean {
+function matches(requirements: Requirement[], lookup: (key: string) => string | undefined): boolean {
   return requirements.every((r) => {
     const actual = lookup(r.key);
     switch (r.op) {
@@ -64,7 +66,7 @@ export function matches(requirements: Requirement[], lookup: (key: string) => st
 }
 
 /** Field paths like `metadata.name`, `spec.nodeName`, `status.phase`; non-string leaves compare as text. */
-export function fieldLookup(object: unknown): (path: string) => string | undefined {
+function fieldLookup(object: unknown): (path: string) => string | undefined {
   return (path) => {
     let value: unknown = object;
     for (const segment of path.split('.')) {
@@ -74,4 +76,15 @@ export function fieldLookup(object: unknown): (path: string) => string | undefin
     if (value === undefined || value === null) return undefined;
     return typeof value === 'object' ? JSON.stringify(value) : String(value);
   };
+}
+
+/** What a list or watch selects: its namespace (null: every one) and its selectors; null when it selects everything. */
+export function requestFilter(namespace: string | null, query: URLSearchParams): ((object: ManifestObject) => boolean) | null {
+  const labels = parseSelector(query.get('labelSelector'));
+  const fields = parseSelector(query.get('fieldSelector'));
+  if (namespace === null && labels.length === 0 && fields.length === 0) return null;
+  return (object) =>
+    (namespace === null || object.metadata.namespace === namespace) &&
+    matches(labels, (key) => object.metadata.labels?.[key]) &&
+    matches(fields, fieldLookup(object));
 }
