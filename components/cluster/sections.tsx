@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { SERVICE_TYPES } from '@/lib/contract/enums';
 import type { ClusterInventory, ClusterSource, DiscoveryError, IngressInfo, ServiceInfo } from '@/lib/types';
 
 // The cluster overview's sections: plain tables of what discovery found, one data-testid per section and row.
@@ -151,7 +152,6 @@ export function LoadBalancers({ inventory }: { inventory: ClusterInventory }) {
   );
 }
 
-const TYPE_ORDER: ServiceInfo['type'][] = ['LoadBalancer', 'NodePort', 'ClusterIP', 'ExternalName'];
 
 function ports(s: ServiceInfo) {
   return s.ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol}`).join(', ');
@@ -162,7 +162,7 @@ export function Services({ services }: { services: ServiceInfo[] }) {
     <Section id="services" title="Services" count={services.length}>
       {services.length === 0
         ? empty
-        : TYPE_ORDER.map((type) => {
+        : SERVICE_TYPES.map((type) => {
             const ofType = services.filter((s) => s.type === type);
             if (ofType.length === 0) return null;
             return (

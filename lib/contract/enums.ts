@@ -20,7 +20,8 @@ export const POOL_ORIGINS = ['crd', 'configmap'] as const;
 
 export const IP_MODES = ['VIP', 'Proxy'] as const;
 
-export const SERVICE_TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'] as const;
+/** Outside-in: the order the cluster overview lists Services in. */
+export const SERVICE_TYPES = ['LoadBalancer', 'NodePort', 'ClusterIP', 'ExternalName'] as const;
 export type ServiceType = (typeof SERVICE_TYPES)[number];
 
 export const TRAFFIC_POLICIES = ['Cluster', 'Local'] as const;
