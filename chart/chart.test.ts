@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
+import { DISCOVERY_CALLS, type DiscoveryCall } from '../lib/k8s/discovery-calls';
 import { ensureHelm } from '../scripts/helm.mjs';
 
 const chartDir = import.meta.dirname;
@@ -315,27 +316,35 @@ describe('dashboard Deployment', () => {
 });
 
 describe('RBAC', () => {
-  const discoveryResources = [
-    '/nodes',
-    '/services',
-    '/pods',
-    '/configmaps',
-    'discovery.k8s.io/endpointslices',
-    'networking.k8s.io/ingresses',
-    'networking.k8s.io/ingressclasses',
-    'metallb.io/ipaddresspools',
-    'metallb.io/l2advertisements',
-    'metallb.io/bgpadvertisements',
-    'metallb.io/servicel2statuses',
-    'metallb.io/servicebgpstatuses',
-    'apps/daemonsets',
-  ];
-  const granted = (role: K8sObject) => (role.rules ?? []).flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => `${g}/${res}`)));
+  const calls: DiscoveryCall[] = Object.values(DISCOVERY_CALLS);
+  const resourceOf = (group: string, plural: string) => `${group}/${plural}`;
+  const uniqueSorted = (keys: string[]) => [...new Set(keys)].sort();
+  const granted = (role: K8sObject) =>
+    uniqueSorted((role.rules ?? []).flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => resourceOf(g, res)))));
 
-  it('reads exactly the resources discovery lists, cluster-wide by default', () => {
+  /**
+   * The role grants the resources of exactly these calls, and one of its rules allows each call's verb (and object,
+   * when it names objects). That every verb is a read and no rule names Secrets or wildcards is checked per value set above.
+   */
+  function expectGrantsExactly(role: K8sObject, expected: DiscoveryCall[]) {
+    const where = `${role.kind}/${role.metadata.namespace ?? ''}/${role.metadata.name}`;
+    expect(granted(role), where).toEqual(uniqueSorted(expected.map((c) => resourceOf(c.group, c.plural))));
+    for (const call of expected) {
+      const allowed = (role.rules ?? []).some(
+        (r) =>
+          r.apiGroups.includes(call.group) &&
+          r.resources.includes(call.plural) &&
+          r.verbs.includes(call.verb) &&
+          (!r.resourceNames || !call.name || r.resourceNames.includes(call.name)),
+      );
+      expect(allowed, `${where} ${call.verb} ${resourceOf(call.group, call.plural)} ${call.name ?? ''}`).toBe(true);
+    }
+  }
+
+  it('reads exactly what discovery calls, cluster-wide by default', () => {
     const objects = render();
     expect(byKind(objects, 'Role')).toEqual([]);
-    expect(granted(named(objects, 'ClusterRole', RELEASE)).sort()).toEqual([...discoveryResources].sort());
+    expectGrantsExactly(named(objects, 'ClusterRole', RELEASE), calls);
   });
 
   it('limits ConfigMap reads to the named ConfigMaps, or all of them when the list is empty', () => {
@@ -344,12 +353,12 @@ describe('RBAC', () => {
     expect(configMapRule({ rbac: { configMapNames: [] } }).resourceNames).toBeUndefined();
   });
 
-  it('uses a Role per listed namespace (plus the release namespace) when namespaced', () => {
+  it('uses a Role per listed namespace (plus the release namespace) for namespaced reads, a ClusterRole for cluster-scoped ones', () => {
     const objects = render({ rbac: { namespaced: true } });
     const roles = byKind(objects, 'Role');
     expect(roles.map((r) => r.metadata.namespace).sort()).toEqual(['hopscope', 'ingress-nginx', 'kube-system', 'metallb-system']);
-    for (const role of roles) expect(granted(role)).not.toContain('/nodes');
-    expect(granted(named(objects, 'ClusterRole', RELEASE)).sort()).toEqual(['/nodes', 'networking.k8s.io/ingressclasses']);
+    for (const role of roles) expectGrantsExactly(role, calls.filter((c) => c.namespaced));
+    expectGrantsExactly(named(objects, 'ClusterRole', RELEASE), calls.filter((c) => !c.namespaced));
     expect(byKind(objects, 'RoleBinding')).toHaveLength(roles.length);
   });
 

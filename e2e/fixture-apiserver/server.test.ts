@@ -208,6 +208,23 @@ describe('fixture API server scenario options and CLI', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('keeps each distinct resource request once, with its Kubernetes verb, forbidden ones included', async () => {
+    const server = await startFixtureApiServer({ scenarioFile: scenario, forbidden: ['services'] });
+    try {
+      await get(server, '/api/v1/pods?limit=2');
+      await get(server, '/api/v1/pods?labelSelector=app%3Dshop');
+      await get(server, '/api/v1/namespaces/shop/services/shop');
+      await get(server, '/version');
+      await get(server, '/api/v1/nodes', 'wrong');
+      expect(server.resourceRequests()).toEqual([
+        { verb: 'list', group: '', version: 'v1', resource: 'pods', namespace: null, name: null },
+        { verb: 'get', group: '', version: 'v1', resource: 'services', namespace: 'shop', name: 'shop' },
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('takes forbidden resources and extra API groups from the scenario header', async () => {
     const file = path.join(dir, 'header.yaml');
     writeFileSync(

@@ -12,7 +12,8 @@ import type {
 import { HopscopeError } from '../errors';
 import type { DiscoveryError } from '../types';
 import { KubeApi, type KubeTarget } from './client';
-import { classifyFailure, describeFailure, type CallContext, type ResourceCall } from './errors';
+import { DISCOVERY_CALLS as CALLS, callPath, resourceCall, type DiscoveryCall } from './discovery-calls';
+import { classifyFailure, describeFailure, type CallContext } from './errors';
 import { controllerConfigMapRefs } from './ingress';
 import { podMatters } from './normalize';
 import type { RawClusterObjects, RawCustomObject } from './raw';
@@ -25,25 +26,6 @@ export interface RawDiscovery {
   errors: DiscoveryError[];
 }
 
-const list = (plural: string, group = '', optional = false): ResourceCall => ({
-  resource: group ? `${plural}.${group}` : plural,
-  group,
-  plural,
-  verb: 'list',
-  optional,
-});
-
-const getConfigMap = (namespace: string, name: string): ResourceCall => ({
-  resource: `configmaps ${namespace}/${name}`,
-  group: '',
-  plural: 'configmaps',
-  verb: 'get',
-  namespace,
-  optional: true,
-});
-
-const METALLB = '/apis/metallb.io/v1beta1';
-
 function unreachable(target: KubeTarget, error: DiscoveryError): HopscopeError {
   return new HopscopeError(
     'cluster_unreachable',
@@ -52,79 +34,72 @@ function unreachable(target: KubeTarget, error: DiscoveryError): HopscopeError {
   );
 }
 
-const configMapPath = (namespace: string, name: string) =>
-  `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps/${encodeURIComponent(name)}`;
-
 export async function discoverRawObjects(target: KubeTarget, timeoutMs: number): Promise<RawDiscovery> {
   const api = new KubeApi(target, timeoutMs);
   const ctx: CallContext = { server: target.server, context: target.context, timeoutMs };
   const errors: DiscoveryError[] = [];
 
   /** The value of a settled read; a failure is recorded (unless the resource is simply absent) and yields `fallback`. */
-  function outcome<T>(result: PromiseSettledResult<T>, call: ResourceCall, fallback: T): T {
+  function outcome<T>(result: PromiseSettledResult<T>, call: DiscoveryCall, fallback: T): T {
     if (result.status === 'fulfilled') return result.value;
-    const failure = classifyFailure(result.reason, call, ctx);
+    const failure = classifyFailure(result.reason, resourceCall(call), ctx);
     if (!failure.absent) errors.push(failure.error);
     return fallback;
   }
 
-  const nodesCall = list('nodes');
-  const podsCall = list('pods');
   const [nodes, services, endpointSlices, pods, ingresses, ingressClasses, daemonSets, kubeProxy, metallbLegacy,
     ipAddressPools, l2Advertisements, bgpAdvertisements, serviceL2Statuses, serviceBGPStatuses] = await Promise.allSettled([
-    api.list<V1Node>('/api/v1/nodes'),
-    api.list<V1Service>('/api/v1/services'),
-    api.list<V1EndpointSlice>('/apis/discovery.k8s.io/v1/endpointslices'),
+    api.list<V1Node>(callPath(CALLS.nodes)),
+    api.list<V1Service>(callPath(CALLS.services)),
+    api.list<V1EndpointSlice>(callPath(CALLS.endpointSlices)),
     // Only the pods that matter are kept while paging, so memory stays flat however many pods run.
-    api.list<V1Pod>('/api/v1/pods', podMatters),
-    api.list<V1Ingress>('/apis/networking.k8s.io/v1/ingresses'),
-    api.list<V1IngressClass>('/apis/networking.k8s.io/v1/ingressclasses'),
-    api.list<V1DaemonSet>('/apis/apps/v1/namespaces/kube-system/daemonsets'),
-    api.get<V1ConfigMap>(configMapPath('kube-system', 'kube-proxy')),
-    api.get<V1ConfigMap>(configMapPath('metallb-system', 'config')),
-    api.list<RawCustomObject>(`${METALLB}/ipaddresspools`),
-    api.list<RawCustomObject>(`${METALLB}/l2advertisements`),
-    api.list<RawCustomObject>(`${METALLB}/bgpadvertisements`),
-    api.list<RawCustomObject>(`${METALLB}/servicel2statuses`),
-    api.list<RawCustomObject>(`${METALLB}/servicebgpstatuses`),
+    api.list<V1Pod>(callPath(CALLS.pods), podMatters),
+    api.list<V1Ingress>(callPath(CALLS.ingresses)),
+    api.list<V1IngressClass>(callPath(CALLS.ingressClasses)),
+    api.list<V1DaemonSet>(callPath(CALLS.daemonSets)),
+    api.get<V1ConfigMap>(callPath(CALLS.kubeProxyConfig)),
+    api.get<V1ConfigMap>(callPath(CALLS.metallbLegacyConfig)),
+    api.list<RawCustomObject>(callPath(CALLS.ipAddressPools)),
+    api.list<RawCustomObject>(callPath(CALLS.l2Advertisements)),
+    api.list<RawCustomObject>(callPath(CALLS.bgpAdvertisements)),
+    api.list<RawCustomObject>(callPath(CALLS.serviceL2Statuses)),
+    api.list<RawCustomObject>(callPath(CALLS.serviceBGPStatuses)),
   ]);
 
   if (nodes.status === 'rejected') {
-    const failure = classifyFailure(nodes.reason, nodesCall, ctx);
+    const failure = classifyFailure(nodes.reason, resourceCall(CALLS.nodes), ctx);
     // Without nodes nothing else answered either when the server is down or silent: that is not a partial result.
     if (!failure.absent && failure.error.status === 0) throw unreachable(target, failure.error);
   }
-  const nodeList = outcome(nodes, nodesCall, []);
-  const podList = outcome(pods, podsCall, []);
+  const nodeList = outcome(nodes, CALLS.nodes, []);
+  const podList = outcome(pods, CALLS.pods, []);
 
   // Second round: the ConfigMaps the ingress-nginx pods name with --configmap (only now known).
-  const refs = controllerConfigMapRefs(podList);
-  const controllerConfigMaps = (await Promise.allSettled(refs.map((ref) => api.get<V1ConfigMap>(configMapPath(ref.namespace, ref.name))))).map(
-    (result, i) => outcome<V1ConfigMap | null>(result, getConfigMap(refs[i]!.namespace, refs[i]!.name), null),
+  const controllerCalls = controllerConfigMapRefs(podList).map((ref): DiscoveryCall => ({ ...CALLS.controllerConfigMaps, ...ref }));
+  const controllerConfigMaps = (await Promise.allSettled(controllerCalls.map((call) => api.get<V1ConfigMap>(callPath(call))))).map(
+    (result, i) => outcome<V1ConfigMap | null>(result, controllerCalls[i]!, null),
   );
-  const metallbList = (result: PromiseSettledResult<RawCustomObject[]>, plural: string) =>
-    outcome(result, list(plural, 'metallb.io', true), []);
 
   return {
     objects: {
       nodes: nodeList,
-      services: outcome(services, list('services'), []),
-      endpointSlices: outcome(endpointSlices, list('endpointslices', 'discovery.k8s.io'), []),
+      services: outcome(services, CALLS.services, []),
+      endpointSlices: outcome(endpointSlices, CALLS.endpointSlices, []),
       pods: podList,
-      ingresses: outcome(ingresses, list('ingresses', 'networking.k8s.io'), []),
-      ingressClasses: outcome(ingressClasses, list('ingressclasses', 'networking.k8s.io'), []),
-      daemonSets: outcome(daemonSets, { ...list('daemonsets', 'apps'), namespace: 'kube-system' }, []),
+      ingresses: outcome(ingresses, CALLS.ingresses, []),
+      ingressClasses: outcome(ingressClasses, CALLS.ingressClasses, []),
+      daemonSets: outcome(daemonSets, CALLS.daemonSets, []),
       configMaps: [
-        outcome<V1ConfigMap | null>(kubeProxy, getConfigMap('kube-system', 'kube-proxy'), null),
-        outcome<V1ConfigMap | null>(metallbLegacy, getConfigMap('metallb-system', 'config'), null),
+        outcome<V1ConfigMap | null>(kubeProxy, CALLS.kubeProxyConfig, null),
+        outcome<V1ConfigMap | null>(metallbLegacy, CALLS.metallbLegacyConfig, null),
         ...controllerConfigMaps,
       ].filter((cm): cm is V1ConfigMap => cm !== null),
       metallb: {
-        ipAddressPools: metallbList(ipAddressPools, 'ipaddresspools'),
-        l2Advertisements: metallbList(l2Advertisements, 'l2advertisements'),
-        bgpAdvertisements: metallbList(bgpAdvertisements, 'bgpadvertisements'),
-        serviceL2Statuses: metallbList(serviceL2Statuses, 'servicel2statuses'),
-        serviceBGPStatuses: metallbList(serviceBGPStatuses, 'servicebgpstatuses'),
+        ipAddressPools: outcome(ipAddressPools, CALLS.ipAddressPools, []),
+        l2Advertisements: outcome(l2Advertisements, CALLS.l2Advertisements, []),
+        bgpAdvertisements: outcome(bgpAdvertisements, CALLS.bgpAdvertisements, []),
+        serviceL2Statuses: outcome(serviceL2Statuses, CALLS.serviceL2Statuses, []),
+        serviceBGPStatuses: outcome(serviceBGPStatuses, CALLS.serviceBGPStatuses, []),
       },
     },
     errors,
@@ -138,7 +113,7 @@ export async function checkApiServer(target: KubeTarget, timeoutMs: number): Pro
     return { gitVersion: info.gitVersion };
   } catch (err) {
     const ctx = { server: target.server, context: target.context, timeoutMs };
-    const error = describeFailure(err, { ...list('version'), resource: '/version' }, ctx);
+    const error = describeFailure(err, { resource: '/version', group: '', plural: 'version', verb: 'get', optional: false }, ctx);
     if (error.status === 0) throw unreachable(target, error);
     throw new HopscopeError(
       'cluster_unavailable',

@@ -1,0 +1,85 @@
+import type { ResourceCall } from './errors';
+
+// Every read discovery makes of the Kubernetes API, as data. Discovery builds each request and names each
+// failure from its entry here, a test checks that these are all the requests it sends, and the chart's
+// RBAC is checked against the table: what hopscope reads and what it is granted cannot drift apart.
+
+export interface DiscoveryCall {
+  /** API group; "" for the core group. */
+  group: string;
+  version: string;
+  plural: string;
+  verb: 'list' | 'get';
+  /** A namespaced resource can be granted by a Role; a cluster-scoped one only by a ClusterRole. */
+  namespaced: boolean;
+  /** The one namespace read; unset: every namespace (a list) or the one a reference names (a get). */
+  namespace?: string;
+  /** The one object a get reads; unset: the one a reference names. */
+  name?: string;
+  /** May simply not exist (CRDs, well-known ConfigMaps): a 404 is no error. */
+  optional: boolean;
+}
+
+type Where = Pick<DiscoveryCall, 'namespaced'> & Partial<Pick<DiscoveryCall, 'namespace' | 'optional'>>;
+
+const list = (group: string, version: string, plural: string, where: Where): DiscoveryCall => ({
+  group,
+  version,
+  plural,
+  verb: 'list',
+  optional: false,
+  ...where,
+});
+
+// MetalLB is optional: a cluster without it answers 404 on the whole group.
+const metallb = (plural: string) => list('metallb.io', 'v1beta1', plural, { namespaced: true, optional: true });
+
+const configMap = (reference: Pick<DiscoveryCall, 'namespace' | 'name'> = {}): DiscoveryCall => ({
+  group: '',
+  version: 'v1',
+  plural: 'configmaps',
+  verb: 'get',
+  namespaced: true,
+  optional: true,
+  ...reference,
+});
+
+export const DISCOVERY_CALLS = {
+  nodes: list('', 'v1', 'nodes', { namespaced: false }),
+  services: list('', 'v1', 'services', { namespaced: true }),
+  endpointSlices: list('discovery.k8s.io', 'v1', 'endpointslices', { namespaced: true }),
+  pods: list('', 'v1', 'pods', { namespaced: true }),
+  ingresses: list('networking.k8s.io', 'v1', 'ingresses', { namespaced: true }),
+  ingressClasses: list('networking.k8s.io', 'v1', 'ingressclasses', { namespaced: false }),
+  // CNI detection looks at kube-system only.
+  daemonSets: list('apps', 'v1', 'daemonsets', { namespaced: true, namespace: 'kube-system' }),
+  kubeProxyConfig: configMap({ namespace: 'kube-system', name: 'kube-proxy' }),
+  metallbLegacyConfig: configMap({ namespace: 'metallb-system', name: 'config' }),
+  // The ConfigMaps ingress-nginx controller pods name with --configmap.
+  controllerConfigMaps: configMap(),
+  ipAddressPools: metallb('ipaddresspools'),
+  l2Advertisements: metallb('l2advertisements'),
+  bgpAdvertisements: metallb('bgpadvertisements'),
+  serviceL2Statuses: metallb('servicel2statuses'),
+  serviceBGPStatuses: metallb('servicebgpstatuses'),
+} satisfies Record<string, DiscoveryCall>;
+
+export function callPath(call: DiscoveryCall): string {
+  const groupVersion = call.group ? `/apis/${call.group}/${call.version}` : `/api/${call.version}`;
+  const namespace = call.namespace ? `/namespaces/${encodeURIComponent(call.namespace)}` : '';
+  const name = call.name ? `/${encodeURIComponent(call.name)}` : '';
+  return `${groupVersion}${namespace}/${call.plural}${name}`;
+}
+
+/** The call as failures name it: "ipaddresspools.metallb.io", "configmaps kube-system/kube-proxy". */
+export function resourceCall(call: DiscoveryCall): ResourceCall {
+  const qualified = call.group ? `${call.plural}.${call.group}` : call.plural;
+  return {
+    resource: call.name ? `${qualified} ${call.namespace}/${call.name}` : qualified,
+    group: call.group,
+    plural: call.plural,
+    verb: call.verb,
+    optional: call.optional,
+    ...(call.namespace ? { namespace: call.namespace } : {}),
+  };
+}
