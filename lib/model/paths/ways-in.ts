@@ -27,7 +27,7 @@ export interface Prefix {
   inCluster?: { stages: Stage[]; note: string };
 }
 
-const schemeOf = (port: ServicePortInfo): 'http' | 'https' | 'tcp' =>
+const schemeOf = (port: ServicePortInfo): NonNullable<PathEntry['scheme']> =>
   port.port === 443 || /https/.test(port.name) ? 'https' : port.port === 80 || /http/.test(port.name) ? 'http' : 'tcp';
 
 /** Up to this many nodes each node gets its own path; above it, one path per group of nodes that behave alike. */
@@ -192,6 +192,7 @@ function controllerPort(svc: ServiceInfo, tls: boolean): ServicePortInfo | null 
   return svc.ports.find((p) => p.port === want) ?? svc.ports.find((p) => p.name === name) ?? svc.ports[0] ?? null;
 }
 
+/** The ways into an ingress controller: through its Service from outside, else its pods' host ports. */
 export function controllerPrefixes(m: Model, controller: IngressControllerInfo, tls: boolean): Prefix[] {
   const svc = controller.service
     ? m.inventory.services.find((s) => s.namespace === controller.namespace && s.name === controller.service)
