@@ -49,7 +49,7 @@ export type HopKind = (typeof HOP_KINDS)[number];
 export const CLIENT_ADDRESS_VIAS = ['source', 'x-forwarded-for', 'x-real-ip', 'forwarded', 'proxy-protocol', 'none'] as const;
 export type ClientAddressVia = (typeof CLIENT_ADDRESS_VIAS)[number];
 
-/** From best to worst for the client address: the order verdict pickers and summaries use. */
+/** The order verdict pickers list them in (how bad each is: lib/model/verdict.ts). */
 export const VERDICTS = ['preserved', 'header', 'lost', 'spoofable', 'broken', 'unreachable'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 

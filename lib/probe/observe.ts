@@ -16,6 +16,7 @@ import { splitXForwardedFor } from '@/lib/echo/forwarded';
 import { isInfrastructure } from '@/lib/model/flow';
 import { predictedObservation } from '@/lib/model/observation';
 import type { ModelPath } from '@/lib/model/types';
+import { announcerWithoutEndpoint } from '@/lib/model/findings/observed';
 import { verdictOfBelief, worseVerdict } from '@/lib/model/verdict';
 import { cidrContains } from '@/lib/net/cidr';
 import { parseHealthCheck } from './health';
@@ -113,21 +114,12 @@ function announcingNodes(service: ServiceInfo): string[] {
   return [...new Set([service.announcingNode, ...service.announcingNodes].filter((n): n is string => Boolean(n)))];
 }
 
-/**
- * healthCheckNodePort cross-check (DOMAIN §2.1, §4): with Local policy an outside client is dropped on a node
- * without a ready local endpoint; if every node announcing the LB address says so, the path is unreachable.
- */
+/** The finding when every node announcing a Local LB address answered its health check with 503. */
 function announcerFinding(service: ServiceInfo, healthByNode: Map<string, boolean>): Finding | null {
   if (service.externalTrafficPolicy !== 'Local') return null;
   const announcers = announcingNodes(service);
   if (announcers.length === 0 || !announcers.every((n) => healthByNode.get(n) === false)) return null;
-  return {
-    severity: 'error',
-    code: 'announcing-node-without-endpoint',
-    message: `announcing node ${announcers.join(', ')} has no local endpoint of ${service.namespace}/${service.name} (healthCheckNodePort answers 503): outside clients are dropped`,
-    fix: `move an endpoint to ${announcers.join(', ')} or let the LB announce from a node with one (MetalLB skips nodes without endpoints once it re-elects)`,
-    tradeOff: null,
-  };
+  return announcerWithoutEndpoint(service, announcers);
 }
 
 export function tracePath(path: NetPath, probes: ProbeResult[], ctx: ObserveContext): ObservedPathTrace {
