@@ -1,84 +1,122 @@
 import { describe, expect, it } from 'vitest';
 import type { Hop, NetPath } from '@/lib/types';
+import {
+  echoIngressPath,
+  echoIngressTrace,
+  egressProxyPath,
+  grafanaNodePortFanOut,
+  grafanaNodePortPath,
+  nodePortLocalPath,
+  nodePortTraceWithMismatch,
+  proxyProtocolBrokenPath,
+} from '@/test/support/samples';
 import { MAX_SIDE_BY_SIDE, buildHopGraph, groupStages, loadBalancerLook } from './elements';
-import { echoNodePortPath, egressPath, proxyProtocolBrokenPath, shopIngressPath, shopTraceWithMismatch } from './testing/sample-paths';
+
+const GRAFANA_POD = 'pod:monitoring/grafana-7c6d5b4a3-zz9yx';
+const ECHO_POD = 'pod:hopscope/hopscope-echo-7f9d8c6b5-k2p7d';
+const LAB_ECHO_POD = 'pod:lab/echo-6d5f7c9b8-x7k2p';
 
 describe('groupStages', () => {
   it('puts consecutive hops of one kind side by side', () => {
-    const stages = groupStages(echoNodePortPath.hops);
-    expect(stages.map((s) => s.map((h) => h.name))).toEqual([['client'], ['wk-a', 'wk-b'], ['echo'], ['echo-6c4f9']]);
+    const stages = groupStages(grafanaNodePortFanOut.hops);
+    expect(stages.map((s) => s.map((h) => h.name))).toEqual([['client'], ['cp-1', 'wk-a', 'wk-b'], ['grafana-7c6d5b4a3-zz9yx']]);
+  });
+
+  it('keeps a chain of different kinds one hop per stage', () => {
+    expect(groupStages(echoIngressPath.hops).map((s) => s.map((h) => h.kind))).toEqual([
+      ['client'],
+      ['loadBalancer'],
+      ['node'],
+      ['ingressController'],
+      ['service'],
+      ['pod'],
+    ]);
   });
 });
 
 describe('buildHopGraph', () => {
   it('draws one node per hop with the hop id as stable node id', () => {
-    const graph = buildHopGraph(shopIngressPath);
-    expect(graph.nodes.map((n) => n.id)).toEqual(shopIngressPath.hops.map((h) => h.id));
-    expect(buildHopGraph(shopIngressPath)).toEqual(graph);
+    const graph = buildHopGraph(echoIngressPath);
+    expect(graph.nodes.map((n) => n.id)).toEqual(echoIngressPath.hops.map((h) => h.id));
+    expect(buildHopGraph(echoIngressPath)).toEqual(graph);
   });
 
   it('connects each group to the next one', () => {
-    const graph = buildHopGraph(echoNodePortPath);
-    expect(graph.edges.map((e) => e.id)).toEqual([
-      'client:203.0.113.10->node:192.0.2.11',
-      'client:203.0.113.10->node:192.0.2.12',
-      'node:192.0.2.11->service:10.96.0.10',
-      'node:192.0.2.12->service:10.96.0.10',
-      'service:10.96.0.10->pod:10.244.1.10',
+    expect(buildHopGraph(grafanaNodePortFanOut).edges.map((e) => e.id)).toEqual([
+      'client->node:cp-1',
+      'client->node:wk-a',
+      'client->node:wk-b',
+      `node:cp-1->${GRAFANA_POD}`,
+      `node:wk-a->${GRAFANA_POD}`,
+      `node:wk-b->${GRAFANA_POD}`,
     ]);
+    const { hops } = echoIngressPath;
+    expect(buildHopGraph(echoIngressPath).edges.map((e) => e.id)).toEqual(hops.slice(1).map((h, i) => `${hops[i]!.id}->${h.id}`));
   });
 
   it('labels each edge with the peer the next hop sees and how the client address travels', () => {
-    const graph = buildHopGraph(shopIngressPath);
-    const intoPod = graph.edges.find((e) => e.target === 'pod:10.244.1.10');
-    expect(intoPod?.data).toMatchObject({ peer: '10.244.1.20', peerRole: 'ingressController', via: 'x-forwarded-for', status: 'header' });
+    const graph = buildHopGraph(echoIngressPath);
+    const intoPod = graph.edges.find((e) => e.target === ECHO_POD);
+    expect(intoPod?.data).toMatchObject({ peer: '10.244.1.20', peerRole: 'ingressController', via: 'x-real-ip', status: 'header' });
   });
 
   it('labels only one of several edges into the same hop', () => {
-    const graph = buildHopGraph(echoNodePortPath);
-    const intoService = graph.edges.filter((e) => e.target === 'service:10.96.0.10');
-    expect(intoService.map((e) => e.data.labelled)).toEqual([true, false]);
-    const fanOut = graph.edges.filter((e) => e.source === 'client:203.0.113.10');
+    const graph = buildHopGraph(grafanaNodePortFanOut);
+    const intoPod = graph.edges.filter((e) => e.target === GRAFANA_POD);
+    expect(intoPod.map((e) => e.data.labelled)).toEqual([false, true, false]);
+    const fanOut = graph.edges.filter((e) => e.source === 'client');
+    expect(fanOut).toHaveLength(3);
     expect(fanOut.every((e) => e.data.labelled)).toBe(true);
   });
 
   it.each([
-    [shopIngressPath, ['neutral', 'preserved', 'preserved', 'preserved', 'header', 'header']],
-    [echoNodePortPath, ['neutral', 'preserved', 'preserved', 'lost', 'lost']],
-    [proxyProtocolBrokenPath, ['neutral', 'preserved', 'preserved', 'broken']],
-    [egressPath, ['neutral', 'lost', 'lost']],
+    [echoIngressPath, ['neutral', 'preserved', 'preserved', 'preserved', 'header', 'header']],
+    [grafanaNodePortPath, ['neutral', 'preserved', 'lost']],
+    [proxyProtocolBrokenPath, ['neutral', 'preserved', 'header', 'broken']],
+    [egressProxyPath, ['neutral', 'preserved', 'preserved', 'header']],
   ] as [NetPath, string[]][])('colours every hop of %s by what it takes as the client', (path, statuses) => {
     const graph = buildHopGraph(path);
     expect(graph.nodes.map((n) => (n.type === 'hop' ? n.data.predicted : n.data.status))).toEqual(statuses);
   });
 
   it('marks hops whose observation differs from the prediction', () => {
-    const graph = buildHopGraph(shopIngressPath, shopTraceWithMismatch);
-    expect(graph.nodes.filter((n) => n.data.mismatch).map((n) => n.id)).toEqual(['ingressController:10.244.1.20']);
-    const controller = graph.nodes.find((n) => n.id === 'ingressController:10.244.1.20');
-    expect(controller?.type === 'hop' && controller.data.observedStatus).toBe('lost');
-    const intoController = graph.edges.find((e) => e.target === 'ingressController:10.244.1.20');
-    expect(intoController?.data).toMatchObject({ observedPeer: '192.0.2.11', observedRole: 'node', mismatch: true });
+    // The lab's Local NodePort, probed: the echo saw node1 (192.0.2.11) where the model predicted the client.
+    const graph = buildHopGraph(nodePortLocalPath, nodePortTraceWithMismatch);
+    expect(graph.nodes.filter((n) => n.data.mismatch).map((n) => n.id)).toEqual([LAB_ECHO_POD]);
+    const echo = graph.nodes.find((n) => n.id === LAB_ECHO_POD);
+    expect(echo?.type === 'hop' && [echo.data.predicted, echo.data.observedStatus]).toEqual(['preserved', 'lost']);
+    const intoEcho = graph.edges.find((e) => e.target === LAB_ECHO_POD);
+    expect(intoEcho?.data).toMatchObject({ peer: 'client', observedPeer: '192.0.2.11', observedRole: 'node', mismatch: true });
+    expect(buildHopGraph(nodePortLocalPath).nodes.some((n) => n.data.mismatch)).toBe(false);
   });
 
   it('keeps the predicted status where the observation confirms it, though the echo reports a proxy as its peer', () => {
-    // Behind an ingress controller the echo's TCP peer is the controller; the client arrives in a header (lab: ingress-a).
-    const graph = buildHopGraph(shopIngressPath, shopTraceWithMismatch);
-    const app = graph.nodes.find((n) => n.id === 'pod:10.244.1.10');
+    // Behind an ingress controller the echo's TCP peer is the controller; the client arrives in a header.
+    const graph = buildHopGraph(echoIngressPath, echoIngressTrace);
+    const app = graph.nodes.find((n) => n.id === ECHO_POD);
+    expect(app?.type === 'hop' && app.data.observed?.observedPeer).toBe('10.244.1.20');
     expect(app?.type === 'hop' && [app.data.predicted, app.data.observedStatus, app.data.mismatch]).toEqual(['header', 'header', false]);
   });
 
   it('attaches findings to the hop they are about', () => {
-    const graph = buildHopGraph(echoNodePortPath);
-    const wkB = graph.nodes.find((n) => n.id === 'node:192.0.2.12');
-    expect(wkB?.type === 'hop' && wkB.data.findings.map((f) => f.code)).toEqual(['snat-cluster-policy']);
+    const graph = buildHopGraph(grafanaNodePortPath);
+    const findings = graph.nodes.map((n) => [n.id, n.type === 'hop' ? n.data.findings.map((f) => f.code) : []]);
+    expect(findings).toEqual([
+      ['client', []],
+      ['node:wk-a', ['snat-cluster-policy']],
+      [GRAFANA_POD, []],
+    ]);
   });
 
   it('folds a wide group into a summary node but keeps mismatched hops visible', () => {
-    const template = echoNodePortPath.hops[1]!;
-    const nodes: Hop[] = Array.from({ length: 40 }, (_, i) => ({ ...template, id: `node:192.0.2.${i + 1}`, name: `wk-${i}`, address: `192.0.2.${i + 1}` }));
-    const path: NetPath = { ...echoNodePortPath, hops: [echoNodePortPath.hops[0]!, ...nodes, ...echoNodePortPath.hops.slice(3)] };
-    const trace = { ...shopTraceWithMismatch, pathId: path.id, observed: [{ hopId: 'node:192.0.2.30', observedPeer: '10.244.0.1', observedPeerRole: 'node' as const, via: 'source' as const, matches: false }] };
+    const [client, template] = grafanaNodePortPath.hops;
+    const nodes: Hop[] = Array.from({ length: 40 }, (_, i) => ({ ...template!, id: `node:192.0.2.${i + 1}`, name: `wk-${i}`, address: `192.0.2.${i + 1}` }));
+    const path: NetPath = { ...grafanaNodePortPath, hops: [client!, ...nodes, ...grafanaNodePortPath.hops.slice(2)] };
+    const trace = {
+      ...nodePortTraceWithMismatch,
+      pathId: path.id,
+      observed: [{ hopId: 'node:192.0.2.30', observedPeer: '10.244.0.1', observedPeerRole: 'node' as const, via: 'source' as const, matches: false }],
+    };
     const graph = buildHopGraph(path, trace);
     const nodeIds = graph.nodes.filter((n) => n.data.stage === 1).map((n) => n.id);
     expect(nodeIds).toHaveLength(MAX_SIDE_BY_SIDE);
@@ -89,23 +127,28 @@ describe('buildHopGraph', () => {
   });
 
   it('gives repeated hop ids distinct node ids', () => {
-    const pod = shopIngressPath.hops.at(-1)!;
-    const graph = buildHopGraph({ ...shopIngressPath, hops: [...shopIngressPath.hops, pod] });
-    expect(graph.nodes.slice(-2).map((n) => n.id)).toEqual(['pod:10.244.1.10', 'pod:10.244.1.10#1']);
+    const pod = echoIngressPath.hops.at(-1)!;
+    const graph = buildHopGraph({ ...echoIngressPath, hops: [...echoIngressPath.hops, pod] });
+    expect(graph.nodes.slice(-2).map((n) => n.id)).toEqual([ECHO_POD, `${ECHO_POD}#1`]);
   });
 });
 
 describe('loadBalancerLook', () => {
-  const lb = shopIngressPath.hops[1]!;
+  const lb = echoIngressPath.hops[1]!;
   it.each([
     [{ provider: 'MetalLB', mode: 'passthrough', 'announced by': 'wk-a' }, 'metallb', 'wk-a', undefined],
     [{ provider: 'servicelb' }, 'servicelb', null, undefined],
     [{ provider: 'cloud', cloud: 'hetzner' }, 'cloud-proxy', null, 'loadBalancer'],
     [{ provider: 'cloud', cloud: 'aws' }, 'cloud-pass-through', null, 'client'],
   ] as const)('draws %o as %s', (details, flavour, announcingNode, nextRole) => {
-    const next = nextRole ? { ...shopIngressPath.hops[2]!, expectedPeerRole: nextRole } : undefined;
+    const next = nextRole ? { ...echoIngressPath.hops[2]!, expectedPeerRole: nextRole } : undefined;
     const look = loadBalancerLook({ ...lb, name: 'lb', objects: [], details: { ...details } }, next);
     expect(look.flavour).toBe(flavour);
     expect(look.announcingNode).toBe(announcingNode);
+  });
+
+  it('draws a MetalLB hop of the model as MetalLB, announced by its node', () => {
+    expect(lb.kind).toBe('loadBalancer');
+    expect(loadBalancerLook(lb, echoIngressPath.hops[2])).toEqual({ flavour: 'metallb', caption: 'MetalLB passthrough', announcingNode: 'wk-a' });
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { buildHopGraph } from './elements';
 import { workerFirstElk } from './elk-engine';
 import { layoutHopGraph } from './layout';
-import { shopIngressPath } from './testing/sample-paths';
+import { echoIngressPath as shopIngressPath } from '@/test/support/samples';
 
 type Message = { data: unknown };
 // elkjs's in-thread stand-in for its worker: the same dispatcher the real worker script installs on `self`.

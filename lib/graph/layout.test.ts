@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Hop, NetPath } from '@/lib/types';
 import { NODE_HEIGHT, NODE_WIDTH, buildHopGraph } from './elements';
 import { LAYER_GAP, MAX_CANVAS_HEIGHT, MIN_CANVAS_HEIGHT, canvasHeight, layoutHopGraph, layoutKey, stageLayout } from './layout';
-import { echoNodePortPath, shopIngressPath, shopTraceWithMismatch } from './testing/sample-paths';
+import { echoIngressPath as shopIngressPath, echoIngressTrace as shopTraceWithMismatch, grafanaNodePortFanOut as echoNodePortPath } from '@/test/support/samples';
 
 const elk = new ELK();
 

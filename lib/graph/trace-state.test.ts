@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '@/lib/types';
+import { nodePortTraceWithMismatch } from '@/test/support/samples';
 import { IDLE_TRACE, applyTraceEvent, beginTrace, cancelTrace, parseTraceLine, splitLines } from './trace-state';
-import { shopTraceWithMismatch } from './testing/sample-paths';
 
-const probe = shopTraceWithMismatch.probes[0]!;
+const probe = nodePortTraceWithMismatch.probes[0]!;
 const events: TraceEvent[] = [
   { type: 'start', traceId: 't1', simulated: true, pathIds: [probe.pathId], probeCount: 2 },
   { type: 'probe', probe, done: 1, total: 2 },
   { type: 'probe', probe: { ...probe, id: 'probe-2', observation: null, outcome: 'timeout' }, done: 2, total: 2 },
-  { type: 'path', path: shopTraceWithMismatch },
+  { type: 'path', path: nodePortTraceWithMismatch },
   {
     type: 'done',
-    trace: { id: 't1', startedAt: '', finishedAt: '', simulated: true, prober: { inCluster: false, address: null, note: '' }, paths: [shopTraceWithMismatch] },
+    trace: { id: 't1', startedAt: '', finishedAt: '', simulated: true, prober: { inCluster: false, address: null, note: '' }, paths: [nodePortTraceWithMismatch] },
   },
 ];
 
@@ -55,7 +55,7 @@ describe('applyTraceEvent', () => {
 
   it('replaces results of re-probed paths and keeps the others', () => {
     const finished = events.reduce(applyTraceEvent, IDLE_TRACE);
-    const withOther = { ...finished, paths: { ...finished.paths, other: { ...shopTraceWithMismatch, pathId: 'other' } } };
+    const withOther = { ...finished, paths: { ...finished.paths, other: { ...nodePortTraceWithMismatch, pathId: 'other' } } };
     const restarted = applyTraceEvent(withOther, events[0]!);
     expect(Object.keys(restarted.paths)).toEqual(['other']);
     expect(restarted.probes).toEqual({});

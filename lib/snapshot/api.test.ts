@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ApiErrorBody } from '@/lib/types';
+import { sampleSnapshot } from '@/test/support/samples';
 import { MAX_SNAPSHOT_BYTES } from './limits';
 import type { Snapshot } from './schema';
-import { sampleSnapshot } from './testdata/sample';
 
 // The route handlers, called as Next calls them, over the real file store and the built-in "lab" demo scenario.
 

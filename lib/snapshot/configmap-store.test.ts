@@ -4,10 +4,10 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureApiServer, type FixtureApiServer } from '@/e2e/fixture-apiserver/server';
 import { ConfigMaps } from '@/lib/k8s/configmaps';
+import { sampleSnapshot } from '@/test/support/samples';
 import { ConfigMapSnapshotStore, configMapNameOf, SNAPSHOT_LABELS } from './configmap-store';
 import { newSnapshotId } from './ids';
 import { describeSnapshotStoreContract } from './store.contract';
-import { sampleSnapshot } from './testdata/sample';
 
 // Runs against the fixture API server over HTTPS through a real kubeconfig, as in a cluster.
 

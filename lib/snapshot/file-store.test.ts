@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sampleSnapshot } from '@/test/support/samples';
 import { FileSnapshotStore } from './file-store';
 import { MAX_SNAPSHOT_BYTES } from './limits';
 import { SnapshotSchema } from './schema';
 import { describeSnapshotStoreContract } from './store.contract';
-import { sampleSnapshot } from './testdata/sample';
 
 const dirs: string[] = [];
 function freshDataDir(): string {

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { SAMPLE_ADDRESSES, sampleSnapshot, snapshotEntry, snapshotInventory, snapshotPaths, snapshotTrace } from '@/test/support/samples';
 import { freezeSnapshot, rehomeImported } from './freeze';
 import { isSnapshotId } from './ids';
 import { SnapshotSchema } from './schema';
-import { SAMPLE_ADDRESSES, sampleInventory, samplePath, sampleSnapshot, sampleTrace } from './testdata/sample';
 
-const state = { inventory: sampleInventory, paths: [samplePath], whatIf: [], trace: sampleTrace };
+const state = { inventory: snapshotInventory, paths: snapshotPaths, whatIf: [], trace: snapshotTrace };
 const now = new Date('2025-02-01T12:00:00.000Z');
 
 describe('freezeSnapshot', () => {
   it('records source, version, time and selection around the frozen state', () => {
-    const snapshot = freezeSnapshot(state, { appVersion: '1.2.3', entry: samplePath.id, now });
+    const snapshot = freezeSnapshot(state, { appVersion: '1.2.3', entry: snapshotEntry.id, now });
     expect(SnapshotSchema.safeParse(snapshot).success).toBe(true);
     expect(isSnapshotId(snapshot.id)).toBe(true);
     expect(snapshot).toMatchObject({
@@ -17,13 +17,13 @@ describe('freezeSnapshot', () => {
       createdAt: now.toISOString(),
       storedAt: now.toISOString(),
       appVersion: '1.2.3',
-      context: 'lab',
+      context: 'bare-metal',
       sourceMode: 'kubeconfig',
       redacted: false,
-      entry: samplePath.id,
-      inventory: sampleInventory,
-      paths: [samplePath],
-      trace: sampleTrace,
+      entry: snapshotEntry.id,
+      inventory: snapshotInventory,
+      paths: snapshotPaths,
+      trace: snapshotTrace,
     });
   });
 
@@ -39,16 +39,20 @@ describe('freezeSnapshot', () => {
   });
 
   it('keeps only trace results of the frozen paths', () => {
-    const stray = { ...sampleTrace.paths[0]!, pathId: 'nodePort:gone/gone:30000' };
-    const snapshot = freezeSnapshot({ ...state, trace: { ...sampleTrace, paths: [...sampleTrace.paths, stray] } }, { appVersion: '1', now });
-    expect(snapshot.trace!.paths.map((p) => p.pathId)).toEqual([samplePath.id]);
+    const stray = { ...snapshotTrace.paths[0]!, pathId: 'nodePort:gone/gone:30000' };
+    const trace = { ...snapshotTrace, paths: [...snapshotTrace.paths, stray] };
+    const all = freezeSnapshot({ ...state, trace }, { appVersion: '1', now });
+    expect(all.trace!.paths.map((p) => p.pathId)).toEqual(snapshotPaths.map((p) => p.id));
+    const one = freezeSnapshot({ ...state, paths: [snapshotEntry], trace }, { appVersion: '1', now });
+    expect(one.trace!.paths.map((p) => p.pathId)).toEqual([snapshotEntry.id]);
   });
 
   it('redacts on request, keeping the selected entry consistent with the masked path ids', () => {
-    const snapshot = freezeSnapshot(state, { appVersion: '1', entry: samplePath.id, redact: true, redactNodeNames: true, now });
+    const snapshot = freezeSnapshot(state, { appVersion: '1', entry: snapshotEntry.id, redact: true, redactNodeNames: true, now });
     const text = JSON.stringify(snapshot);
     expect(snapshot.redacted).toBe(true);
     for (const address of SAMPLE_ADDRESSES) expect(text).not.toContain(address);
+    expect(snapshot.entry).not.toBe(snapshotEntry.id);
     expect(snapshot.paths.map((p) => p.id)).toContain(snapshot.entry);
   });
 });

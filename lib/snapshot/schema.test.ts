@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { sampleSnapshot } from '@/test/support/samples';
 import { parseSnapshotText, parseStoredSnapshot } from './schema';
-import { sampleSnapshot } from './testdata/sample';
 
 const valid = sampleSnapshot();
 const withPath = (change: Record<string, unknown>) =>

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { HopscopeError } from '@/lib/errors';
+import { sampleSnapshot } from '@/test/support/samples';
 import { newSnapshotId } from './ids';
 import { MAX_SNAPSHOT_BYTES } from './limits';
 import type { Snapshot } from './schema';
 import type { RetentionPolicy, SnapshotStore } from './store';
-import { sampleSnapshot } from './testdata/sample';
 
 // One behaviour, two stores: file-store.test.ts and configmap-store.test.ts both run this suite.
 

@@ -1,8 +1,8 @@
 // Child process for the durability test: writes snapshots to the file store as fast as it can and prints each id
 // once put() has returned, until the test kills it with SIGKILL.
 import { randomBytes } from 'node:crypto';
+import { sampleSnapshot } from '@/test/support/samples';
 import { FileSnapshotStore } from '../file-store';
-import { sampleSnapshot } from './sample';
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: write-loop.ts <data dir>');
