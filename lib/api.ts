@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { PathsQuery, WhatIfParams, type PathsQueryInput } from './contract/requests';
 import { config } from './config';
 import { badRequest, HopscopeError, toErrorResponse } from './errors';
+import { readBodyText } from './http/body';
 import { log } from './log';
 
 /** Parses URL search params with a zod schema; failures become a 400 in the error envelope. */
@@ -16,9 +17,12 @@ export function parseQuery<T extends z.ZodType>(request: Request, schema: T): z.
   return parsed.data;
 }
 
+/** JSON bodies the API takes (trace requests, share options) are small; snapshot files have their own limit. */
+export const MAX_JSON_BODY_BYTES = 64 * 1024;
+
 /** Parses a JSON body with a zod schema; an empty body counts as `{}`. `hint` tells the caller how to fix a refusal. */
 export async function parseBody<T extends z.ZodType>(request: Request, schema: T, hint: string | null = null): Promise<z.infer<T>> {
-  const text = await request.text();
+  const text = await readBodyText(request, MAX_JSON_BODY_BYTES);
   let json: unknown = {};
   if (text.trim() !== '') {
     try {

@@ -27,6 +27,14 @@ const Env = z.object({
   HOPSCOPE_NAMESPACE: z.string().default('hopscope'),
   /** Public base URL used in share links; derived from the request when unset. */
   HOPSCOPE_PUBLIC_URL: z.string().url().optional(),
+  /**
+   * Host names (comma-separated) this server answers for besides localhost and IP addresses: the Ingress host, the
+   * Service's DNS names. Any other Host gets 421, which is what stops DNS rebinding (lib/http/guard.ts).
+   */
+  HOPSCOPE_ALLOWED_HOSTS: z
+    .string()
+    .regex(/^[A-Za-z0-9.,-]*$/, 'host names separated by commas')
+    .optional(),
   HOPSCOPE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOPSCOPE_VERSION: z.string().optional(),
   KUBECONFIG: z.string().optional(),
@@ -56,6 +64,10 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     snapshotAdminToken: e.HOPSCOPE_SNAPSHOT_ADMIN_TOKEN ?? null,
     namespace: e.HOPSCOPE_NAMESPACE,
     publicUrl: e.HOPSCOPE_PUBLIC_URL ?? null,
+    allowedHosts: [
+      ...(e.HOPSCOPE_ALLOWED_HOSTS ?? '').split(',').filter(Boolean),
+      ...(e.HOPSCOPE_PUBLIC_URL ? [new URL(e.HOPSCOPE_PUBLIC_URL).hostname] : []),
+    ],
     logLevel: e.HOPSCOPE_LOG_LEVEL,
     version: e.HOPSCOPE_VERSION ?? process.env.npm_package_version ?? '0.1.0',
     kubeconfigPath: e.KUBECONFIG ?? null,

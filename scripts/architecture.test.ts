@@ -21,8 +21,11 @@ const parse = (file: string) => ts.createSourceFile(file, readFileSync(path.join
 function handlerBodies(source: ts.SourceFile): { name: string; statements: number }[] {
   const out: { name: string; statements: number }[] = [];
   // An expression body (`() => Response.json(…)`) counts as one statement.
+  const local = (name: string) =>
+    source.statements.find((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === name)?.body ?? null;
   const bodyOf = (node: ts.Node | undefined): { statements: readonly unknown[] } | null => {
     if (!node) return null;
+    if (ts.isIdentifier(node)) return local(node.text);
     if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return ts.isBlock(node.body) ? node.body : { statements: [node.body] };
     if (ts.isCallExpression(node)) return bodyOf(node.arguments[0]);
     return null;

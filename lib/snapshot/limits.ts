@@ -1,4 +1,7 @@
 import { HopscopeError } from '@/lib/errors';
+import { formatBytes } from '@/lib/http/body';
+
+export { formatBytes };
 
 /** Largest snapshot JSON accepted from a request body or written to the file store. */
 export const MAX_SNAPSHOT_BYTES = 8 * 1024 * 1024;
@@ -8,12 +11,6 @@ export const MAX_SNAPSHOT_BYTES = 8 * 1024 * 1024;
  * snapshot must fit below that with room for the object's metadata.
  */
 export const MAX_CONFIGMAP_PAYLOAD_BYTES = 1024 * 1024 - 16 * 1024;
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
-}
 
 export function snapshotTooLarge(message: string, hint: string): HopscopeError {
   return new HopscopeError('snapshot_too_large', message, hint);

@@ -1,0 +1,34 @@
+import { type NextRequest, NextResponse } from 'next/server';
+import { config as settings } from '@/lib/config';
+import { ERROR_STATUS } from '@/lib/contract/errors';
+import { cspFor, isPrivatePath, refusalOf, SECURITY_HEADERS } from '@/lib/http/guard';
+
+// Runs before every page and route: refuses foreign Hosts and cross-site actions, and sets the security headers
+// (the rules are in lib/http/guard.ts, where they are tested).
+export function proxy(request: NextRequest) {
+  const { pathname } = request.nextUrl;
+  const refusal = refusalOf(request.method, pathname, request.headers, settings().allowedHosts);
+  if (refusal) {
+    const { code, message, hint } = refusal;
+    return withHeaders(NextResponse.json({ error: { code, message, hint } }, { status: ERROR_STATUS[code] }), pathname, null);
+  }
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
+  const forwarded = new Headers(request.headers);
+  forwarded.set('x-nonce', nonce);
+  const csp = cspFor(nonce, process.env.NODE_ENV === 'development');
+  // Next reads the policy from the request to put the nonce on the scripts it renders.
+  forwarded.set('Content-Security-Policy', csp);
+  return withHeaders(NextResponse.next({ request: { headers: forwarded } }), pathname, csp);
+}
+
+function withHeaders(response: NextResponse, pathname: string, csp: string | null): NextResponse {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
+  if (csp) response.headers.set('Content-Security-Policy', csp);
+  if (isPrivatePath(pathname)) response.headers.set('Cache-Control', 'private, no-store');
+  return response;
+}
+
+export const config = {
+  // Static build assets carry no data and need no nonce.
+  matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'],
+};
