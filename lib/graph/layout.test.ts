@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Hop, NetPath } from '@/lib/types';
 import { NODE_HEIGHT, NODE_WIDTH, buildHopGraph } from './elements';
 import { LAYER_GAP, MAX_CANVAS_HEIGHT, MIN_CANVAS_HEIGHT, canvasHeight, layoutHopGraph, layoutKey, stageLayout } from './layout';
-import { echoIngressPath as shopIngressPath, echoIngressTrace as shopTraceWithMismatch, grafanaNodePortFanOut as echoNodePortPath } from '@/test/support/samples';
+import { echoIngressPath, echoIngressTrace, grafanaNodePortFanOut } from '@/test/support/samples';
 
 const elk = new ELK();
 
@@ -13,29 +13,29 @@ function overlaps(a: { x: number; y: number }, b: { x: number; y: number }) {
 
 describe('layoutHopGraph', () => {
   it('places hops top to bottom in path order, one row per group', async () => {
-    const laid = await layoutHopGraph(buildHopGraph(shopIngressPath), elk);
+    const laid = await layoutHopGraph(buildHopGraph(echoIngressPath), elk);
     const ys = laid.nodes.map((n) => n.position.y);
     for (let i = 1; i < ys.length; i++) expect(ys[i]!).toBeGreaterThanOrEqual(ys[i - 1]! + NODE_HEIGHT + LAYER_GAP);
   });
 
   it('puts alternatives of one group on the same row, in path order, without overlap', async () => {
-    const laid = await layoutHopGraph(buildHopGraph(echoNodePortPath), elk);
-    const [wkA, wkB] = ['node:192.0.2.11', 'node:192.0.2.12'].map((id) => laid.nodes.find((n) => n.id === id)!);
+    const laid = await layoutHopGraph(buildHopGraph(grafanaNodePortFanOut), elk);
+    const [wkA, wkB] = ['node:wk-a', 'node:wk-b'].map((id) => laid.nodes.find((n) => n.id === id)!);
     expect(wkA!.position.y).toBe(wkB!.position.y);
     expect(wkA!.position.x).toBeLessThan(wkB!.position.x);
     expect(overlaps(wkA!.position, wkB!.position)).toBe(false);
   });
 
   it('is deterministic: the same path always gets the same positions', async () => {
-    const graph = buildHopGraph(echoNodePortPath);
+    const graph = buildHopGraph(grafanaNodePortFanOut);
     const [first, second] = await Promise.all([layoutHopGraph(graph, elk), layoutHopGraph(graph, new ELK())]);
     expect(second.nodes.map((n) => n.position)).toEqual(first.nodes.map((n) => n.position));
   });
 
   it('lays out a wide path (500 nodes, folded) with no overlapping nodes', async () => {
-    const template = echoNodePortPath.hops[1]!;
+    const template = grafanaNodePortFanOut.hops[1]!;
     const nodes: Hop[] = Array.from({ length: 500 }, (_, i) => ({ ...template, id: `node:n${i}`, name: `n${i}` }));
-    const path: NetPath = { ...echoNodePortPath, hops: [echoNodePortPath.hops[0]!, ...nodes, ...echoNodePortPath.hops.slice(3)] };
+    const path: NetPath = { ...grafanaNodePortFanOut, hops: [grafanaNodePortFanOut.hops[0]!, ...nodes, ...grafanaNodePortFanOut.hops.slice(3)] };
     const laid = await layoutHopGraph(buildHopGraph(path), elk);
     for (const a of laid.nodes) for (const b of laid.nodes) if (a !== b) expect(overlaps(a.position, b.position)).toBe(false);
     expect(laid.width).toBeGreaterThan(0);
@@ -44,18 +44,19 @@ describe('layoutHopGraph', () => {
 
 describe('stageLayout', () => {
   it('puts each group on its own row, centred, without overlap, in path order', () => {
-    const laid = stageLayout(buildHopGraph(echoNodePortPath));
+    const laid = stageLayout(buildHopGraph(grafanaNodePortFanOut));
     const at = (id: string) => laid.nodes.find((n) => n.id === id)!.position;
-    expect(at('node:192.0.2.11').y).toBe(at('node:192.0.2.12').y);
-    expect(at('node:192.0.2.11').x).toBeLessThan(at('node:192.0.2.12').x);
-    expect(overlaps(at('node:192.0.2.11'), at('node:192.0.2.12'))).toBe(false);
-    expect(at('service:10.96.0.10').y).toBe(at('node:192.0.2.11').y + NODE_HEIGHT + LAYER_GAP);
+    expect(at('node:wk-a').y).toBe(at('node:wk-b').y);
+    expect(at('node:wk-a').x).toBeLessThan(at('node:wk-b').x);
+    expect(overlaps(at('node:wk-a'), at('node:wk-b'))).toBe(false);
+    expect(at('pod:monitoring/grafana-7c6d5b4a3-zz9yx').y).toBe(at('node:wk-a').y + NODE_HEIGHT + LAYER_GAP);
     const centre = (x: number) => x + NODE_WIDTH / 2;
-    expect(centre(at('client:203.0.113.10').x)).toBe((centre(at('node:192.0.2.11').x) + centre(at('node:192.0.2.12').x)) / 2);
+    // Three receiving nodes side by side: the client sits centred above the outer two.
+    expect(centre(at('client').x)).toBe((centre(at('node:cp-1').x) + centre(at('node:wk-b').x)) / 2);
   });
 
   it('spans the same rows as the ELK layout', async () => {
-    const graph = buildHopGraph(shopIngressPath);
+    const graph = buildHopGraph(echoIngressPath);
     const [quick, elkLaid] = [stageLayout(graph), await layoutHopGraph(graph, elk)];
     expect(quick.nodes.map((n) => n.position.y)).toEqual(elkLaid.nodes.map((n) => n.position.y));
     expect(quick.height).toBe(elkLaid.height);
@@ -64,11 +65,11 @@ describe('stageLayout', () => {
 
 describe('layoutKey', () => {
   it('changes with the structure, not with what is known about the hops', () => {
-    const graph = buildHopGraph(shopIngressPath);
-    const probed = buildHopGraph(shopIngressPath, shopTraceWithMismatch);
+    const graph = buildHopGraph(echoIngressPath);
+    const probed = buildHopGraph(echoIngressPath, echoIngressTrace);
     expect(probed.nodes.some((n, i) => n.data !== graph.nodes[i]!.data)).toBe(true);
     expect(layoutKey(probed)).toBe(layoutKey(graph));
-    expect(layoutKey(buildHopGraph(echoNodePortPath))).not.toBe(layoutKey(graph));
+    expect(layoutKey(buildHopGraph(grafanaNodePortFanOut))).not.toBe(layoutKey(graph));
   });
 });
 
