@@ -280,6 +280,15 @@ describe('dashboard Deployment', () => {
     expect(envOf(container, 'HOPSCOPE_DATA_DIR')?.value).toBe('/data');
   });
 
+  it('lets the dashboard answer for its Service names and the Ingress host, and nothing else by name', () => {
+    const hostsOf = (objects: ReturnType<typeof render>) =>
+      envOf(named(objects, 'Deployment', RELEASE).spec!.template!.spec.containers[0]!, 'HOPSCOPE_ALLOWED_HOSTS')?.value?.split(',');
+    const ns = NAMESPACE;
+    expect(hostsOf(render())).toEqual([RELEASE, `${RELEASE}.${ns}`, `${RELEASE}.${ns}.svc`, `${RELEASE}.${ns}.svc.cluster.local`]);
+    const withIngress = render({ ingress: { enabled: true, host: 'hopscope.example.com' }, config: { allowedHosts: ['tools.example.com'] } });
+    expect(hostsOf(withIngress)?.slice(-2)).toEqual(['hopscope.example.com', 'tools.example.com']);
+  });
+
   it('passes settings from values as HOPSCOPE_* env', () => {
     const container = named(
       render({ config: { logLevel: 'debug', probeTimeoutMs: 900, demo: true }, snapshots: { store: 'configmap', maxCount: 7 } }),

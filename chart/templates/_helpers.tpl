@@ -100,3 +100,11 @@ app.kubernetes.io/component: echo-host-network
 {{- define "hopscope.snapshotAdminSecret" -}}
 {{- .Values.snapshots.adminToken.existingSecret | default (printf "%s-snapshot-admin" (include "hopscope.fullname" .)) }}
 {{- end }}
+
+{{/* Host names the dashboard answers for besides localhost and IPs: its Service's DNS names, the Ingress host, extras. */}}
+{{- define "hopscope.allowedHosts" -}}
+{{- $svc := include "hopscope.fullname" . }}
+{{- $hosts := list $svc (printf "%s.%s" $svc .Release.Namespace) (printf "%s.%s.svc" $svc .Release.Namespace) (printf "%s.%s.svc.cluster.local" $svc .Release.Namespace) }}
+{{- if .Values.ingress.enabled }}{{ $hosts = append $hosts .Values.ingress.host }}{{ end }}
+{{- join "," (concat $hosts .Values.config.allowedHosts) }}
+{{- end }}
