@@ -7,16 +7,23 @@ import { errorBody } from '@/lib/errors';
  */
 export function ndjsonResponse(events: AsyncIterable<TraceEvent>): Response {
   const encoder = new TextEncoder();
+  const line = (event: TraceEvent) => encoder.encode(`${JSON.stringify(event)}\n`);
+  const iterator = events[Symbol.asyncIterator]();
   const body = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const write = (event: TraceEvent) => controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+    async pull(controller) {
       try {
-        for await (const event of events) write(event);
+        const next = await iterator.next();
+        if (next.done) controller.close();
+        else controller.enqueue(line(next.value));
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        write({ type: 'error', error: errorBody('trace_failed', `the trace stopped: ${message}`).error });
+        controller.enqueue(line({ type: 'error', error: errorBody('trace_failed', `the trace stopped: ${message}`).error }));
+        controller.close();
       }
-      controller.close();
+    },
+    // The client went away: stop the trace instead of probing for nobody.
+    async cancel() {
+      await iterator.return?.();
     },
   });
   return new Response(body, {

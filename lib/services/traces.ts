@@ -1,5 +1,6 @@
 import 'server-only';
 import { config } from '@/lib/config';
+import { HopscopeError } from '@/lib/errors';
 import type { SourceQueryInput, TraceBodyInput } from '@/lib/contract/requests';
 import { getInventory } from '@/lib/k8s/inventory';
 import { log } from '@/lib/log';
@@ -19,6 +20,8 @@ import { currentPaths } from './paths';
 export async function startTrace(source: SourceQueryInput, body: TraceBodyInput): Promise<AsyncIterable<TraceEvent>> {
   const { inventory, paths: all } = await currentPaths(source);
   const paths = selectPaths(all, body.pathIds);
+  const key = sourceKey(inventory.source);
+  claim(key);
   const events =
     inventory.source.mode === 'demo'
       ? simulateTrace(paths, inventory)
@@ -29,7 +32,21 @@ export async function startTrace(source: SourceQueryInput, body: TraceBodyInput)
           timeoutMs: config().probeTimeoutMs,
           concurrency: config().probeConcurrency,
         });
-  return remembered(sourceKey(inventory.source), countTraceEvents(events));
+  return remembered(key, countTraceEvents(events));
+}
+
+/** Sources with a trace in flight: one at a time per cluster, and a few in all, so nobody can flood a cluster with probes. */
+const running = new Set<string>();
+export const MAX_RUNNING_TRACES = 4;
+
+function claim(key: string): void {
+  if (running.has(key)) {
+    throw new HopscopeError('trace_running', `a trace of ${key} is already running`, 'wait for it to finish: its result is at GET /api/v1/traces');
+  }
+  if (running.size >= MAX_RUNNING_TRACES) {
+    throw new HopscopeError('probe_budget_exhausted', `${running.size} traces are running`, 'try again when one has finished');
+  }
+  running.add(key);
 }
 
 async function* remembered(key: string, events: AsyncIterable<TraceEvent>): AsyncGenerator<TraceEvent> {
@@ -42,6 +59,9 @@ async function* remembered(key: string, events: AsyncIterable<TraceEvent>): Asyn
     // The HTTP status is long sent by then: the log is the only other place a mid-stream failure can show.
     log().error({ err, source: key }, 'trace stopped');
     throw err;
+  } finally {
+    // Also when the client goes away mid-stream: the stream's cancel ends this generator.
+    running.delete(key);
   }
 }
 
