@@ -3,8 +3,9 @@ import { config as settings } from '@/lib/config';
 import { ERROR_STATUS } from '@/lib/contract/errors';
 import { cspFor, isPrivatePath, refusalOf, SECURITY_HEADERS } from '@/lib/http/guard';
 
-// Runs before every page and route: refuses foreign Hosts and cross-site actions, and sets the security headers
-// (the rules are in lib/http/guard.ts, where they are tested).
+// Runs before every page: refuses foreign Hosts and sets the security headers and the nonce CSP (the rules are in
+// lib/http/guard.ts, where they are tested). API routes apply the same rules in their handler (lib/api.ts), so that
+// Next does not buffer their bodies for a proxy.
 export function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   const refusal = refusalOf(request.method, pathname, request.headers, settings().allowedHosts);
@@ -29,6 +30,6 @@ function withHeaders(response: NextResponse, pathname: string, csp: string | nul
 }
 
 export const config = {
-  // Static build assets carry no data and need no nonce.
-  matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'],
+  // Static build assets carry no data and need no nonce; API routes guard themselves.
+  matcher: ['/((?!api/|healthz|readyz|metrics|_next/static|_next/image|favicon.ico).*)'],
 };

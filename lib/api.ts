@@ -5,6 +5,7 @@ import { PathsQuery, WhatIfParams, type PathsQueryInput } from './contract/reque
 import { config } from './config';
 import { badRequest, HopscopeError, toErrorResponse } from './errors';
 import { readBodyText } from './http/body';
+import { refusalOf, SECURITY_HEADERS } from './http/guard';
 import { log } from './log';
 
 /** Parses URL search params with a zod schema; failures become a 400 in the error envelope. */
@@ -81,15 +82,32 @@ export function requireSnapshotAdmin(request: Request, token: string | null = co
 }
 
 /** Wraps a route handler so that every failure leaves through the one error envelope. */
+/** API answers hold cluster data: private, never cached, not embeddable by other sites. */
+function withApiHeaders(response: Response): Response {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
+  response.headers.set('Cache-Control', 'private, no-store');
+  return response;
+}
+
+/**
+ * Wraps a route handler: the request passes the Host and same-origin rules first (lib/http/guard.ts; checked here
+ * rather than in proxy.ts, which would buffer every body up to 10 MB before a route could refuse it), and every
+ * failure leaves through the one error envelope.
+ */
 export function handler<Args extends unknown[]>(fn: (request: Request, ...args: Args) => Promise<Response> | Response) {
   return async (request: Request, ...args: Args): Promise<Response> => {
     try {
-      return await fn(request, ...args);
+      const url = new URL(request.url);
+      // HTTP/1.0 clients may send no Host; then the address they connected to stands in for it.
+      const headers = request.headers.has('host') ? request.headers : new Headers([...request.headers, ['host', url.host]]);
+      const refusal = refusalOf(request.method, url.pathname, headers, config().allowedHosts);
+      if (refusal) throw new HopscopeError(refusal.code, refusal.message, refusal.hint);
+      return withApiHeaders(await fn(request, ...args));
     } catch (err) {
       // Unexpected failures keep their stack in the server log; the client only gets the envelope.
       if (!(err instanceof HopscopeError)) log().error({ err, url: request.url }, 'request failed');
       else if (err.status >= 500) log().warn({ code: err.code, url: request.url }, err.message);
-      return toErrorResponse(err);
+      return withApiHeaders(toErrorResponse(err));
     }
   };
 }

@@ -44,7 +44,7 @@ describe('cluster routes', () => {
   });
 
   const call = async (handler: (r: Request) => Promise<Response>, url: string) => {
-    const response = await handler(new Request(`http://hopscope.test${url}`));
+    const response = await handler(new Request(`http://localhost${url}`));
     return { status: response.status, body: (await response.json()) as unknown };
   };
 

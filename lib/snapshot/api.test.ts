@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ApiErrorBody } from '@/lib/types';
 import { sampleSnapshot } from '@/test/support/samples';
@@ -9,12 +7,17 @@ import type { Snapshot } from './schema';
 
 // The route handlers, called as Next calls them, over the real file store and the built-in "lab" demo scenario.
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'hopscope-api-'));
-vi.stubEnv('HOPSCOPE_DATA_DIR', dataDir);
-vi.stubEnv('HOPSCOPE_SNAPSHOT_STORE', 'file');
-vi.stubEnv('HOPSCOPE_DEMO', '1');
-vi.stubEnv('HOPSCOPE_DEMO_SCENARIO', 'lab');
-vi.stubEnv('HOPSCOPE_PUBLIC_URL', undefined);
+// Hoisted above the imports: the samples module runs the model at import time, which reads the configuration once.
+const dataDir = await vi.hoisted(async () => {
+  const [{ mkdtempSync: mkdtemp }, { tmpdir: tmp }, { join }] = await Promise.all([import('node:fs'), import('node:os'), import('node:path')]);
+  const dir = mkdtemp(join(tmp(), 'hopscope-api-'));
+  vi.stubEnv('HOPSCOPE_DATA_DIR', dir);
+  vi.stubEnv('HOPSCOPE_SNAPSHOT_STORE', 'file');
+  vi.stubEnv('HOPSCOPE_DEMO', '1');
+  vi.stubEnv('HOPSCOPE_DEMO_SCENARIO', 'lab');
+  vi.stubEnv('HOPSCOPE_PUBLIC_URL', undefined);
+  return dir;
+});
 
 type Routes = {
   collection: typeof import('@/app/api/v1/snapshots/route');
@@ -35,7 +38,7 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const ORIGIN = 'http://hopscope.test:3000';
+const ORIGIN = 'http://localhost:3000';
 const params = (id: string) => ({ params: Promise.resolve({ id }) });
 
 function share(body: unknown) {
@@ -220,7 +223,7 @@ describe('POST /api/v1/snapshots/import', () => {
       },
     });
     const streamed = await routes.importing.POST(
-      new Request(`${ORIGIN}/api/v1/snapshots/import`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit),
+      new Request(`${ORIGIN}/api/v1/snapshots/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit),
     );
     expect(streamed.status).toBe(413);
   });
