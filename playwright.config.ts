@@ -25,7 +25,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   projects: [
-    { name: 'demo', testMatch: /demo\.spec\.ts$/, use: { baseURL: `http://127.0.0.1:${DEMO_PORT}` } },
+    { name: 'demo', testMatch: /(demo|security)\.spec\.ts$/, use: { baseURL: `http://127.0.0.1:${DEMO_PORT}` } },
     { name: 'fixture', testMatch: /fixture\.spec\.ts$/, use: { baseURL: `http://127.0.0.1:${FIXTURE_PORT}` } },
     // Runs (and restarts) its own server with a file snapshot store in a temporary directory.
     { name: 'snapshots', testMatch: /snapshots\.spec\.ts$/ },
