@@ -13,6 +13,11 @@ const Env = z.object({
   /** Connect/read timeout of one probe; a Local node without endpoints drops packets, so this is the wait for it. */
   HOPSCOPE_PROBE_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(1_500),
   HOPSCOPE_PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(512).default(128),
+  /**
+   * Probe every discovered Service, not only the hopscope echo and Services labelled hopscope.io/probe-target=true
+   * (lib/probe/scope.ts). Either way an answer that is not an echo report keeps its status and size, never its body.
+   */
+  HOPSCOPE_PROBE_ANY_SERVICE: z.enum(['0', '1', 'true', 'false']).default('false'),
   /** Where the file snapshot store keeps its data. */
   HOPSCOPE_DATA_DIR: z.string().default('.hopscope-data'),
   HOPSCOPE_SNAPSHOT_STORE: z.enum(['file', 'configmap']).default('file'),
@@ -57,6 +62,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     k8sTimeoutMs: e.HOPSCOPE_K8S_TIMEOUT_MS,
     probeTimeoutMs: e.HOPSCOPE_PROBE_TIMEOUT_MS,
     probeConcurrency: e.HOPSCOPE_PROBE_CONCURRENCY,
+    probeAnyService: e.HOPSCOPE_PROBE_ANY_SERVICE === '1' || e.HOPSCOPE_PROBE_ANY_SERVICE === 'true',
     dataDir: e.HOPSCOPE_DATA_DIR,
     snapshotStore: e.HOPSCOPE_SNAPSHOT_STORE,
     snapshotMaxCount: e.HOPSCOPE_SNAPSHOT_MAX_COUNT,

@@ -437,9 +437,20 @@ export const ProbeResultSchema = z.object({
   outcome: z.enum(PROBE_OUTCOMES),
   status: z.number().nullable(),
   observation: EchoObservationSchema.nullable(),
-  /** The echo's reply, trimmed to a few KiB, as text. */
+  /**
+   * The echo's reply, trimmed to a few KiB, as text; for a health check, kube-proxy's answer as hopscope read it.
+   * Null for every other answer: hopscope keeps the status, timing and size (`bytes`) of an answer it does not
+   * understand, never its body.
+   */
   raw: nullableStr,
   error: nullableStr,
+  /** Size of the answer in bytes as received, also when its body is not kept. */
+  bytes: z.number().optional(),
+  /**
+   * What hopscope cut from this answer to keep traces small (header values past 1 KiB, header lines past 64, the
+   * trace's size cap); absent when nothing was cut. Cut values also end in a marker.
+   */
+  truncated: str.optional(),
   /** Set for outcomes the model predicted (e.g. a Local node without endpoints times out). */
   expected: z.boolean().optional(),
 });
@@ -461,6 +472,11 @@ export const PathTraceSchema = z.object({
   differences: z.array(str),
   /** Where an outside client would see something else than the in-cluster prober. */
   inClusterNote: nullableStr.optional(),
+  /**
+   * Why hopscope sent no probe on this path (egress, not a probe target, a request it refused to send); absent when
+   * it probed. The path is still predicted; its observedVerdict is null.
+   */
+  notProbed: str.optional(),
 });
 
 export const TraceRunSchema = z.object({

@@ -117,6 +117,7 @@ describe('traefik/whoami', () => {
       ],
       derivedClient: null,
       notes: [],
+      truncated: [],
     });
   });
 });

@@ -13,6 +13,68 @@ export interface ParsedEchoObservation extends EchoObservation {
   /** mendhak: the address Express derived from X-Forwarded-For (`ip`); it is a claim, not the TCP peer. */
   derivedClient: string | null;
   notes: string[];
+  /** What was cut to the ECHO_LIMITS, one line per kind of cut; empty when nothing was. */
+  truncated: string[];
+}
+
+/**
+ * How much of one answer an observation keeps, so that an echo lookalike answering with huge or countless headers
+ * cannot grow traces. Every cut value ends (or, where the right end matters, starts) with a marker.
+ */
+export const ECHO_LIMITS = {
+  /** Characters of one value: a header value, an X-Forwarded-For line, a pod name, a PROXY TLV. */
+  valueChars: 1024,
+  /** Characters of a header name. */
+  nameChars: 128,
+  /** Header lines kept, in order; also the number of X-Forwarded-For and Forwarded lines. */
+  headerLines: 64,
+  /** PROXY v2 TLVs kept. */
+  tlvs: 16,
+} as const;
+
+/** Cuts values to the limits and remembers what it cut. */
+class Cutter {
+  private values = 0;
+  private readonly dropped = new Map<string, number>();
+
+  /** `value` within `max` characters; `keep: 'tail'` keeps the right end (X-Forwarded-For: the right-most entries count). */
+  text(value: string, max: number = ECHO_LIMITS.valueChars, keep: 'head' | 'tail' = 'head'): string {
+    if (value.length <= max) return value;
+    this.values++;
+    const marker = `[${value.length - max} characters cut by hopscope]`;
+    return keep === 'head' ? `${value.slice(0, max)}…${marker}` : `${marker}…${value.slice(value.length - max)}`;
+  }
+
+  nullable(value: string | null): string | null {
+    return value === null ? null : this.text(value);
+  }
+
+  /** At most `max` items, the first ones (or the last ones with `keep: 'tail'`). */
+  list<T>(items: readonly T[], max: number, what: string, keep: 'head' | 'tail' = 'head'): T[] {
+    if (items.length <= max) return [...items];
+    this.dropped.set(what, (this.dropped.get(what) ?? 0) + items.length - max);
+    return keep === 'head' ? items.slice(0, max) : items.slice(items.length - max);
+  }
+
+  report(): string[] {
+    const lines = [...this.dropped].map(([what, count]) => `${count} ${what} not kept`);
+    if (this.values > 0) lines.unshift(`${this.values} value(s) cut to their limit (${ECHO_LIMITS.valueChars} characters, ${ECHO_LIMITS.nameChars} for header names)`);
+    return lines;
+  }
+}
+
+function cutProxyHeader(proxy: ProxyHeaderInfo | null | undefined, cut: Cutter): ProxyHeaderInfo | null {
+  if (!proxy) return null;
+  const { tlvs, ...rest } = proxy;
+  return {
+    ...rest,
+    family: cut.text(rest.family, 64),
+    src: cut.nullable(rest.src),
+    dst: cut.nullable(rest.dst),
+    ...(tlvs
+      ? { tlvs: cut.list(tlvs, ECHO_LIMITS.tlvs, 'PROXY TLVs past the first 16').map((tlv) => ({ type: tlv.type, name: cut.text(tlv.name, 64), value: cut.text(tlv.value) })) }
+      : {}),
+  };
 }
 
 interface ObservationBase {
@@ -29,27 +91,40 @@ interface ObservationBase {
 
 const nonEmpty = (value: string | null | undefined): string | null => (value ? value : null);
 
+/**
+ * The one way an observation is made: the header-derived fields are read from every header line, then everything
+ * is cut to ECHO_LIMITS.
+ */
 function observation(
   format: EchoObservation['format'],
   headers: [string, string][],
   base: ObservationBase,
 ): ParsedEchoObservation {
-  return {
+  const cut = new Cutter();
+  const lines = (name: string) =>
+    cut.list(headerValues(headers, name), ECHO_LIMITS.headerLines, `${name} lines before the last ${ECHO_LIMITS.headerLines}`, 'tail').map((v) => cut.text(v, ECHO_LIMITS.valueChars, 'tail'));
+  const xForwardedFor = lines('x-forwarded-for');
+  const forwarded = lines('forwarded');
+  const host = base.host !== undefined ? nonEmpty(base.host) : (headerValues(headers, 'host')[0] ?? null);
+  const result = {
     format,
-    peer: base.peer,
+    peer: cut.nullable(base.peer),
     peerPort: base.peerPort ?? null,
-    local: base.local ?? null,
-    xForwardedFor: headerValues(headers, 'x-forwarded-for'),
-    xRealIp: headerValues(headers, 'x-real-ip')[0] ?? null,
-    forwarded: headerValues(headers, 'forwarded'),
-    proxyProtocol: base.proxyProtocol ?? null,
-    echoPod: nonEmpty(base.echoPod),
-    echoNode: nonEmpty(base.echoNode),
-    host: base.host !== undefined ? nonEmpty(base.host) : (headerValues(headers, 'host')[0] ?? null),
-    headers,
-    derivedClient: base.derivedClient ?? null,
-    notes: base.notes ?? [],
+    local: cut.nullable(base.local ?? null),
+    xForwardedFor,
+    xRealIp: cut.nullable(headerValues(headers, 'x-real-ip')[0] ?? null),
+    forwarded,
+    proxyProtocol: cutProxyHeader(base.proxyProtocol, cut),
+    echoPod: cut.nullable(nonEmpty(base.echoPod)),
+    echoNode: cut.nullable(nonEmpty(base.echoNode)),
+    host: cut.nullable(host),
+    headers: cut
+      .list(headers, ECHO_LIMITS.headerLines, `header lines past the first ${ECHO_LIMITS.headerLines}`)
+      .map(([name, value]): [string, string] => [cut.text(name, ECHO_LIMITS.nameChars), cut.text(value)]),
+    derivedClient: cut.nullable(base.derivedClient ?? null),
+    notes: (base.notes ?? []).map((note) => cut.text(note)),
   };
+  return { ...result, truncated: cut.report() };
 }
 
 /** "ip:port" / "[ip]:port" / "ip" → address and port; anything else leaves the peer unknown. */

@@ -19,7 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => echo.close());
 
-// A one-node "cluster" on loopback: the node is 127.0.0.1 and the NodePort is the echo server's port.
+// A one-node "cluster" on loopback: the node is 127.0.0.1 and the NodePort is the echo server's port. The Service
+// is labelled a probe target, as the chart labels the echo's Services.
 const loopbackInventory = () =>
   inventory({
     nodes: [node('node1', '127.0.0.1', '10.244.1.0/24')],
@@ -29,6 +30,7 @@ const loopbackInventory = () =>
         name: 'echo',
         type: 'NodePort',
         clusterIP: '10.96.0.10',
+        labels: { 'hopscope.io/probe-target': 'true' },
         externalTrafficPolicy: 'Cluster',
         ports: [{ name: 'http', port: 80, nodePort: echo.port, targetPort: 8080, protocol: 'TCP' }],
       }),

@@ -26,3 +26,21 @@ export function parseHealthCheck(status: number, body: string): HealthCheckAnswe
     svc && typeof svc.namespace === 'string' && typeof svc.name === 'string' ? { namespace: svc.namespace, name: svc.name } : null;
   return { status, localEndpoints, serviceProxyHealthy, service, acceptsTraffic: status === 200 && localEndpoints !== 0 };
 }
+
+/** Longest namespace or name Kubernetes allows (DNS-1123 subdomain). */
+const NAME_CHARS = 253;
+
+/**
+ * kube-proxy's answer as a trace keeps it: the fields parseHealthCheck reads, written back as JSON, so a trace
+ * holds what the node said and never the body of something else answering on that port. Null when the body is not a
+ * health-check answer at all.
+ */
+export function healthCheckReport(body: string): string | null {
+  const { localEndpoints, serviceProxyHealthy, service } = parseHealthCheck(0, body);
+  if (localEndpoints === null && serviceProxyHealthy === null && service === null) return null;
+  return JSON.stringify({
+    ...(service ? { service: { namespace: service.namespace.slice(0, NAME_CHARS), name: service.name.slice(0, NAME_CHARS) } } : {}),
+    ...(localEndpoints !== null ? { localEndpoints } : {}),
+    ...(serviceProxyHealthy !== null ? { serviceProxyHealthy } : {}),
+  });
+}

@@ -20,7 +20,7 @@ import { announcerWithoutEndpoint } from '@/lib/model/findings/observed';
 import { verdictOfBelief, worseVerdict } from '@/lib/model/verdict';
 import { cidrContains } from '@/lib/net/cidr';
 import { parseHealthCheck } from './health';
-import { entryService } from './plan';
+import { EGRESS_NOT_PROBED, entryService } from './scope';
 
 export interface ObserveContext {
   inventory: ClusterInventory;
@@ -122,7 +122,23 @@ function announcerFinding(service: ServiceInfo, healthByNode: Map<string, boolea
   return announcerWithoutEndpoint(service, announcers);
 }
 
+/** A path hopscope sent no probe on (or none it would send): still predicted, nothing observed, and why. */
+export function notProbedTrace(path: NetPath, reason: string, probes: ProbeResult[] = []): ObservedPathTrace {
+  return {
+    pathId: path.id,
+    probes,
+    observed: [],
+    observedVerdict: null,
+    matchesPrediction: false,
+    differences: [reason],
+    inClusterNote: path.inClusterNote ?? null,
+    notProbed: reason,
+    findings: [],
+  };
+}
+
 export function tracePath(path: NetPath, probes: ProbeResult[], ctx: ObserveContext): ObservedPathTrace {
+  if (path.entry.kind === 'egress') return notProbedTrace(path, EGRESS_NOT_PROBED, probes);
   const service = entryService(ctx.inventory, path);
   const direct = probes.filter((p) => p.kind === 'direct');
   const honest = direct.filter((p) => p.outcome === 'ok' && p.observation);
@@ -173,8 +189,7 @@ export function tracePath(path: NetPath, probes: ProbeResult[], ctx: ObserveCont
   // check what an in-cluster client sees.
   const predicted = shortCircuited && !finding ? (modelPath.inClusterVerdict ?? path.verdict) : path.verdict;
   const differences: string[] = [];
-  if (path.entry.kind === 'egress') differences.push('not probed: egress leads out of the cluster, where probes never go');
-  else if (observedVerdict === null) differences.push('no probe of this path reached an echo server');
+  if (observedVerdict === null) differences.push('no probe of this path reached an echo server');
   else if (observedVerdict !== predicted) differences.push(`verdict: predicted ${predicted}, observed ${observedVerdict}`);
   for (const o of observed.filter((o) => !o.matches)) {
     const predictedRole = endsAtController ? expected?.believedRole : expected?.peerRole;

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { planProbes, SPOOF_ADDRESS } from './plan';
 import { TargetSet } from './targets';
-import { inventory, node, path, service } from './testing';
+import { inventory, node, path, pod, service } from './testing';
 
 const nodes = [node('node1', '192.0.2.11', '10.244.1.0/24'), node('node2', '192.0.2.12', '10.244.2.0/24')];
-const echoEndpoint = { ip: '10.244.1.10', nodeName: 'node1', ready: true };
+// The hopscope echo (as the chart labels it) is the Service's only endpoint, so its paths are probe targets (scope.ts).
+const echoPod = pod({ namespace: 'lab', name: 'echo-0', ip: '10.244.1.10', nodeName: 'node1', roles: ['echo'], labels: { 'app.kubernetes.io/name': 'hopscope-echo' } });
+const echoEndpoint = { ip: '10.244.1.10', nodeName: 'node1', ready: true, targetRef: { kind: 'Pod', namespace: 'lab', name: 'echo-0' } };
 const local = service({
   namespace: 'lab',
   name: 'echo-lb',
@@ -17,7 +19,7 @@ const local = service({
   ports: [{ name: 'http', port: 80, nodePort: 30082, targetPort: 8080, protocol: 'TCP' }],
   endpoints: [echoEndpoint],
 });
-const inv = inventory({ nodes, services: [local] });
+const inv = inventory({ nodes, services: [local], pods: [echoPod] });
 
 describe('TargetSet', () => {
   const set = TargetSet.fromInventory(inv);
@@ -60,7 +62,7 @@ describe('planProbes', () => {
     ];
     const [direct] = planProbes([lbPath], inv);
     expect(direct?.target).toMatchObject({ address: '198.51.100.60', port: 80, proxyProtocol: 'v2' });
-    const proxied = inventory({ nodes, services: [{ ...local, loadBalancerIngress: [{ ip: '198.51.100.60', ipMode: 'Proxy' }] }] });
+    const proxied = inventory({ nodes, pods: [echoPod], services: [{ ...local, loadBalancerIngress: [{ ip: '198.51.100.60', ipMode: 'Proxy' }] }] });
     expect(planProbes([lbPath], proxied)[0]?.target.proxyProtocol).toBeNull();
   });
 

@@ -1,7 +1,9 @@
 // Which probes a trace sends, as pure data: from the paths and the inventory to a list of PlannedProbe.
-// Every target comes from a TargetSet built from the inventory (targets.ts).
+// Every target comes from a TargetSet built from the inventory (targets.ts); only paths scope.ts lets through get any.
 import type { ClusterInventory, NetPath, ProbeKind, ProbeTarget, ServiceInfo } from '@/lib/types';
+import { entryService, notProbedReason, type ScopeOptions } from './scope';
 import { TargetSet, targetFromInventory } from './targets';
+import { requestRefusal } from './wire';
 
 /** The forged client address of the spoof test: a documentation address no cluster object uses (RFC 5737). */
 export const SPOOF_ADDRESS = '198.51.100.66';
@@ -17,22 +19,13 @@ export interface PlannedProbe {
   forgedHeaders: [string, string][];
   /** The node a NodePort / health-check probe goes to. */
   nodeName: string | null;
+  /** Why hopscope will not send this request (a control character in the Host, …), or null: see wire.ts. */
+  refusal: string | null;
 }
 
-export function findService(inventory: ClusterInventory, namespace: string | null, name: string): ServiceInfo | null {
-  return inventory.services.find((s) => s.namespace === namespace && s.name === name) ?? null;
-}
-
-/** The Service behind a path's entry (the LB / NodePort / ClusterIP Service itself, or the Ingress controller's). */
-export function entryService(inventory: ClusterInventory, path: NetPath): ServiceInfo | null {
-  const { entry } = path;
-  if (entry.kind === 'ingress') {
-    const ingress = inventory.ingresses.find((i) => i.namespace === entry.namespace && i.name === entry.name);
-    const controller = ingress?.controller;
-    if (!controller?.service) return null;
-    return findService(inventory, controller.namespace, controller.service);
-  }
-  return findService(inventory, entry.namespace, entry.name);
+export interface PlanOptions extends ScopeOptions {
+  /** Where probes may go; built from the inventory unless given. */
+  set?: TargetSet;
 }
 
 /**
@@ -110,9 +103,11 @@ function healthChecks(path: NetPath, inventory: ClusterInventory, set: TargetSet
   });
 }
 
-export function planProbes(paths: NetPath[], inventory: ClusterInventory, set = TargetSet.fromInventory(inventory)): PlannedProbe[] {
-  const planned: PlannedProbe[] = [];
-  for (const path of paths) {
+/** The probes of every path the trace may probe (scope.ts); paths outside the scope get none. */
+export function planProbes(paths: NetPath[], inventory: ClusterInventory, options: PlanOptions = {}): PlannedProbe[] {
+  const set = options.set ?? TargetSet.fromInventory(inventory);
+  const planned: Omit<PlannedProbe, 'refusal'>[] = [];
+  for (const path of paths.filter((p) => notProbedReason(p, inventory, options) === null)) {
     const direct = directTargets(path, inventory, set);
     const id = (kind: ProbeKind, t: ProbeTarget) => `${path.id}#${kind}#${t.address}:${t.port}`;
     for (const { target, nodeName } of direct) {
@@ -140,5 +135,5 @@ export function planProbes(paths: NetPath[], inventory: ClusterInventory, set = 
       planned.push({ id: id('health-check', target), pathId: path.id, kind: 'health-check', target, httpPath: '/healthz', forgedHeaders: [], nodeName });
     }
   }
-  return planned;
+  return planned.map((p) => ({ ...p, refusal: requestRefusal({ target: p.target, httpPath: p.httpPath, headers: p.forgedHeaders }) }));
 }

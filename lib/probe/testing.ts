@@ -1,11 +1,26 @@
 // Small builders for probe tests: a plain-data inventory and paths, shaped like discovery and the model output.
-import { hopInfo, nodeInfo, SEES_CLIENT } from '@/lib/testing/inventory';
-import type { Hop, NetPath, NodeInfo } from '@/lib/types';
+import { hopInfo, nodeInfo, podInfo, SEES_CLIENT } from '@/lib/testing/inventory';
+import type { EndpointInfo, Hop, IngressInfo, NetPath, NodeInfo, PodInfo } from '@/lib/types';
 
 export { clusterInventory as inventory, podInfo as pod, serviceInfo as service } from '@/lib/testing/inventory';
 
 export function node(name: string, internalIP: string, podCIDR: string): NodeInfo {
   return nodeInfo({ name, internalIP, podCIDRs: [podCIDR] });
+}
+
+/** A hopscope echo pod, labelled as the Helm chart labels it. */
+export function echoPod(namespace: string, name: string, ip: string, nodeName: string): PodInfo {
+  return podInfo({ namespace, name, ip, nodeName, roles: ['echo'], labels: { 'app.kubernetes.io/name': 'hopscope-echo' } });
+}
+
+/** A ready endpoint that names its pod, as EndpointSlices do. */
+export function endpointOf(pod: Pick<PodInfo, 'namespace' | 'name' | 'ip' | 'nodeName'>): EndpointInfo {
+  return { ip: pod.ip!, nodeName: pod.nodeName, ready: true, targetRef: { kind: 'Pod', namespace: pod.namespace, name: pod.name } };
+}
+
+/** An Ingress with one host, served at `addresses`, without a controller unless given. */
+export function ingress(partial: Partial<IngressInfo> & Pick<IngressInfo, 'namespace' | 'name'>): IngressInfo {
+  return { className: null, hosts: [], tls: false, tlsHosts: [], addresses: [], backends: [], controller: null, ...partial };
 }
 
 /** Named after its id and believing the client; its peer is unset unless given. */

@@ -3,6 +3,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { encodeProxyV1, encodeProxyV2 } from '@/lib/echo/proxy-protocol';
 import type { ProbeOutcome, ProbeTarget } from '@/lib/types';
+import { hostHeader, requestRefusal } from './wire';
 
 // One probe = one HTTP/1.1 request on a fresh raw socket, so the engine controls every byte (an optional PROXY
 // header before anything else, a forged X-Forwarded-For) and can tell a drop (timeout) from a refusal, a reset
@@ -24,6 +25,8 @@ export interface ProbeResponse {
   /** The prober's own address on this connection: what the first hop sees as the client. */
   localAddress: string | null;
   durationMs: number;
+  /** How many bytes the server sent (head and body), also past what was kept; unset by transports that do not count. */
+  bytes?: number;
 }
 
 /** How probes reach the network; injected so demo mode and tests can prove no socket is opened. */
@@ -79,10 +82,9 @@ function responseComplete(data: Buffer): boolean {
   return false;
 }
 
+/** The request as bytes; only for requests requestRefusal (wire.ts) let through, so every value is visible ASCII. */
 function requestBytes(request: ProbeRequest): Buffer {
-  const { target } = request;
-  const host = target.host ?? (target.address.includes(':') ? `[${target.address}]:${target.port}` : `${target.address}:${target.port}`);
-  const lines = [`GET ${request.httpPath} HTTP/1.1`, `Host: ${host}`, 'User-Agent: hopscope-probe/1', 'Accept: */*', 'Connection: close'];
+  const lines = [`GET ${request.httpPath} HTTP/1.1`, `Host: ${hostHeader(request.target)}`, 'User-Agent: hopscope-probe/1', 'Accept: */*', 'Connection: close'];
   for (const [name, value] of request.headers) lines.push(`${name}: ${value}`);
   return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
 }
@@ -100,9 +102,18 @@ function outcomeOfError(error: NodeJS.ErrnoException): ProbeOutcome {
   return 'error';
 }
 
-/** The real transport: raw TCP (optionally TLS with SNI), bounded by `timeoutMs` from connect to last byte. */
+/**
+ * The real transport: raw TCP (optionally TLS with SNI), bounded by `timeoutMs` from connect to last byte. A request
+ * with a control character (or anything but visible ASCII) in its Host, server name, path or headers is refused
+ * before any connection is opened.
+ */
 export const socketTransport: ProbeTransport = (request) =>
   new Promise((resolve) => {
+    const refusal = requestRefusal(request);
+    if (refusal) {
+      resolve({ outcome: 'error', status: null, contentType: null, body: null, error: refusal, localAddress: null, durationMs: 0, bytes: 0 });
+      return;
+    }
     const started = performance.now();
     const { target } = request;
     const chunks: Buffer[] = [];
@@ -130,6 +141,7 @@ export const socketTransport: ProbeTransport = (request) =>
           error: null,
           localAddress,
           durationMs,
+          bytes: received,
         });
         return;
       }
@@ -142,6 +154,7 @@ export const socketTransport: ProbeTransport = (request) =>
         error: unparsable ? 'the reply is not an HTTP/1.x response' : error,
         localAddress,
         durationMs,
+        bytes: received,
       });
     };
 
