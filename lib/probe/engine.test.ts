@@ -109,6 +109,37 @@ describe('simulateTrace (demo mode)', () => {
   });
 });
 
+describe('simulateTrace and the probe scope', () => {
+  it('simulates only what a real trace would probe, and says why the rest is not', async () => {
+    const inv = loopbackInventory();
+    const app = service({ namespace: 'shop', name: 'shop', type: 'NodePort', ports: [{ name: 'http', port: 80, nodePort: 30090, targetPort: 8080, protocol: 'TCP' }] });
+    const appPath = path({ id: 'nodePort/shop/shop', entry: { kind: 'nodePort', namespace: 'shop', name: 'shop', host: null, address: null, port: 30090 } });
+    const withApp = { ...inv, services: [...inv.services, app] };
+    const done = (await collect(simulateTrace([nodePortPath(), appPath], withApp, { probeAnyService: false }))).at(-1) as Extract<TraceEvent, { type: 'done' }>;
+    expect(done.trace.paths.map((p) => [p.pathId, p.probes.length > 0, p.observedVerdict])).toEqual([
+      ['nodePort/lab/echo', true, 'preserved'],
+      ['nodePort/shop/shop', false, null],
+    ]);
+    expect(done.trace.paths[1]!.notProbed).toMatch(/^not probed: Service shop\/shop is not a probe target/);
+    const anyService = (await collect(simulateTrace([appPath], withApp, { probeAnyService: true }))).at(-1) as Extract<TraceEvent, { type: 'done' }>;
+    expect(anyService.trace.paths[0]).toMatchObject({ observedVerdict: 'preserved', matchesPrediction: true });
+  });
+
+  it('sends nothing for a path outside the scope of a real trace', async () => {
+    const calls: string[] = [];
+    const transport: ProbeTransport = async (request) => {
+      calls.push(`${request.target.address}:${request.target.port}`);
+      return { outcome: 'ok', status: 200, contentType: 'text/plain', body: 'ok', error: null, localAddress: '127.0.0.1', durationMs: 1 };
+    };
+    const unlabelled = loopbackInventory();
+    unlabelled.services = unlabelled.services.map((s) => ({ ...s, labels: {} }));
+    const events = await collect(runTrace({ paths: [nodePortPath()], inventory: unlabelled, transport, timeoutMs: 50, concurrency: 4, probeAnyService: false }));
+    expect(calls).toEqual([]);
+    expect(events.map((e) => e.type)).toEqual(['start', 'path', 'done']);
+    expect(events[0]).toMatchObject({ probeCount: 0, pathIds: ['nodePort/lab/echo'] });
+  });
+});
+
 describe('ndjsonResponse', () => {
   it('writes one JSON event per line, the finished run last', async () => {
     const response = ndjsonResponse(simulateTrace([nodePortPath()], loopbackInventory()));

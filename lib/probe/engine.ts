@@ -47,13 +47,12 @@ function contractObservation(parsed: ParsedEchoObservation): EchoObservation {
 
 const joined = (...parts: (string | null | undefined)[]) => parts.filter(Boolean).join('; ') || null;
 
+/** The fields of a result that say which probe it is. */
+const probeFields = (probe: PlannedProbe, startedAt: string) => ({ id: probe.id, pathId: probe.pathId, kind: probe.kind, target: probe.target, startedAt });
+
 function toResult(probe: PlannedProbe, response: ProbeResponse, startedAt: string): ProbeResult {
   const base = {
-    id: probe.id,
-    pathId: probe.pathId,
-    kind: probe.kind,
-    target: probe.target,
-    startedAt,
+    ...probeFields(probe, startedAt),
     durationMs: response.durationMs,
     outcome: response.outcome,
     status: response.status,
@@ -82,19 +81,7 @@ function toResult(probe: PlannedProbe, response: ProbeResponse, startedAt: strin
 
 /** A probe hopscope would not send (wire.ts): recorded with the reason, nothing went out. */
 function refusedResult(probe: PlannedProbe, startedAt: string): ProbeResult {
-  return {
-    id: probe.id,
-    pathId: probe.pathId,
-    kind: probe.kind,
-    target: probe.target,
-    startedAt,
-    durationMs: 0,
-    outcome: 'error',
-    status: null,
-    observation: null,
-    raw: null,
-    error: probe.refusal,
-  };
+  return { ...probeFields(probe, startedAt), durationMs: 0, outcome: 'error', status: null, observation: null, raw: null, error: probe.refusal };
 }
 
 /** Why a path counts as not probed although it was planned: hopscope refused every direct request of it. */
@@ -118,7 +105,7 @@ class EvidenceBudget {
       return probe;
     }
     this.spent = true;
-    const note = `the trace's size cap (${this.limit / 1024} KiB of answer evidence) was reached: this answer's observation and reply were not kept, its status, timing and size were`;
+    const note = `the trace's size cap (${this.limit / 2 ** 20} MiB of answer evidence) was reached: this answer's observation and reply were not kept, its status, timing and size were`;
     return { ...probe, observation: null, raw: null, truncated: joined(probe.truncated, note)! };
   }
 }
@@ -242,11 +229,7 @@ export async function* simulateTrace(
     const result: ProbeResult = probe.refusal
       ? refusedResult(probe, startedAt)
       : {
-          id: probe.id,
-          pathId: probe.pathId,
-          kind: probe.kind,
-          target: probe.target,
-          startedAt,
+          ...probeFields(probe, startedAt),
           durationMs: 0,
           outcome,
           status: outcome === 'ok' ? 200 : null,

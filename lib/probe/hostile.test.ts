@@ -229,7 +229,7 @@ describe('an echo lookalike answering huge headers', () => {
     expect(capped.length).toBeGreaterThan(0);
     for (const probe of capped) {
       expect(probe).toMatchObject({ outcome: 'ok', status: 200, raw: null, bytes: expect.any(Number) });
-      expect(probe.truncated).toMatch(/the trace's size cap \(1024 KiB of answer evidence\) was reached/);
+      expect(probe.truncated).toMatch(/the trace's size cap \(1 MiB of answer evidence\) was reached/);
     }
     // Every copy of an answer kept in full is ~140 KB; 80 of them, in path events and the finished run, would be
     // over 20 MB. The cap holds the finished run near 1 MiB and the whole stream near three times that.

@@ -113,6 +113,8 @@ describe('socketTransport failure outcomes', () => {
     const port = await listen(server);
     const response = await loopbackOnlyTransport({ target: target(port), httpPath: '/healthz', headers: [], timeoutMs: 2000 });
     expect(response).toMatchObject({ outcome: 'http-error', status: 503, body: '{"localEndpoints":0}' });
+    // Everything the server sent is counted, head and chunk framing included.
+    expect(response.bytes).toBeGreaterThan('{"localEndpoints":0}'.length);
   });
 });
 
