@@ -187,6 +187,7 @@ describe('an echo lookalike answering huge headers', () => {
     const headers: [string, string][] = [
       ['X-Huge', 'A'.repeat(100_000)],
       ['X-Forwarded-For', `${'9'.repeat(50_000)}, 127.0.0.1`],
+      [`X-${'N'.repeat(5_000)}`, 'long name'],
       ...Array.from({ length: 300 }, (_, i): [string, string] => [`X-Many-${i}`, 'v']),
       ...Array.from({ length: 100 }, (): [string, string] => ['X-Forwarded-For', '127.0.0.1']),
     ];
@@ -197,12 +198,13 @@ describe('an echo lookalike answering huge headers', () => {
     const observation = direct!.observation!;
     expect(observation.headers).toHaveLength(ECHO_LIMITS.headerLines);
     expect(observation.headers[0]![1]).toBe(`${'A'.repeat(1024)}…[${100_000 - 1024} characters cut by hopscope]`);
-    expect(observation.headers.every(([name, value]) => name.length <= ECHO_LIMITS.nameChars && value.length <= ECHO_LIMITS.valueChars + 64)).toBe(true);
+    expect(observation.headers.every(([name, value]) => name.length <= ECHO_LIMITS.nameChars + 64 && value.length <= ECHO_LIMITS.valueChars + 64)).toBe(true);
+    expect(observation.headers[2]![0]).toMatch(/^X-N{126}…\[4874 characters cut by hopscope\]$/);
     // X-Forwarded-For keeps its right end: the right-most entries are the ones that count.
     expect(observation.xForwardedFor).toHaveLength(ECHO_LIMITS.headerLines);
     expect(observation.xForwardedFor.every((line) => line.length <= ECHO_LIMITS.valueChars + 64)).toBe(true);
     expect(direct!.raw!.length).toBeLessThanOrEqual(4096);
-    expect(direct!.truncated).toMatch(/^hopscope cut this echo report: 2 value\(s\) cut to their limit \(1024 characters/);
+    expect(direct!.truncated).toMatch(/^hopscope cut this echo report: 3 value\(s\) cut to their limit \(1024 characters/);
     expect(direct!.truncated).toContain(`${headers.length - 64} header lines past the first 64 not kept`);
     expect(direct!.truncated).toContain(`${101 - 64} x-forwarded-for lines before the last 64 not kept`);
   });
