@@ -297,6 +297,7 @@ describe('dashboard Deployment', () => {
     ).spec!.template!.spec.containers[0]!;
     expect(envOf(container, 'HOPSCOPE_LOG_LEVEL')?.value).toBe('debug');
     expect(envOf(container, 'HOPSCOPE_PROBE_TIMEOUT_MS')?.value).toBe('900');
+    expect(envOf(container, 'HOPSCOPE_PROBE_ANY_SERVICE')?.value).toBe('false');
     expect(envOf(container, 'HOPSCOPE_DEMO')?.value).toBe('true');
     expect(envOf(container, 'HOPSCOPE_SNAPSHOT_STORE')?.value).toBe('configmap');
     expect(envOf(container, 'HOPSCOPE_SNAPSHOT_MAX_COUNT')?.value).toBe('7');
