@@ -6,7 +6,7 @@ import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@/lib/testing/net';
+import { freePort } from '@/test/support/net';
 import { isDockerIgnored, imagePathInBuildTree, npmScriptsCalled, parseDockerfile, runtimeImage, sourceInBuildTree } from './check-image';
 
 const root = path.resolve(import.meta.dirname, '..');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeProxyV1 } from './proxy-protocol';
 import type { EchoReport } from './report';
 import { startEchoServer, type EchoServer } from './server';
-import { exchange } from './testing';
+import { exchange } from '@/test/support/echo';
 
 const testdata = (name: string) => readFileSync(path.join(import.meta.dirname, 'testdata', name));
 const get = (target: string) => `GET ${target} HTTP/1.1\r\nHost: echo.test\r\n\r\n`;

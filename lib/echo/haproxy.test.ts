@@ -8,11 +8,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../testing/net';
+import { freePort } from '@/test/support/net';
 import { parseEchoResponse } from './parse';
 import type { EchoReport } from './report';
 import { startEchoServer, type EchoServer } from './server';
-import { exchange } from './testing';
+import { exchange } from '@/test/support/echo';
 
 function findHaproxy(): string {
   const candidates = [...(process.env.PATH ?? '').split(':').filter(Boolean), '/usr/sbin', '/usr/local/sbin'].map((dir) =>

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { bundleEcho } from '../../scripts/bundle-echo.mjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseEchoResponse } from './parse';
-import { exchange } from './testing';
+import { exchange } from '@/test/support/echo';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const downwardApi = { POD_NAME: 'echo-cli', POD_NAMESPACE: 'default', POD_IP: '10.244.1.10', NODE_NAME: 'wk-a' };

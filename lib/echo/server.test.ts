@@ -7,7 +7,7 @@ import { parseEchoResponse } from './parse';
 import { encodeProxyV1, encodeProxyV2 } from './proxy-protocol';
 import type { EchoReport } from './report';
 import { startEchoServer, type EchoServer } from './server';
-import { captureLogger, exchange, header, type CapturedLogger } from './testing';
+import { captureLogger, exchange, header, type CapturedLogger } from '@/test/support/echo';
 
 const testdata = (name: string) => readFileSync(path.join(import.meta.dirname, 'testdata', name));
 const identity = { podName: 'echo-5d8f', podNamespace: 'default', podIp: '10.244.1.10', nodeName: 'wk-a' };

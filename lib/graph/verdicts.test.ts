@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hopInfo, SEES_CLIENT } from '@/lib/testing/inventory';
+import { hopInfo, SEES_CLIENT } from '@/test/support/inventory';
 import type { ClientAddressVia, Hop, NetPath } from '@/lib/types';
 import { predictedHopStatus } from './verdicts';
 

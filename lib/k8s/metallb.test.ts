@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nodeInfo } from '../testing/inventory';
+import { nodeInfo } from '@/test/support/inventory';
 import { addressInRange } from './addresses';
 import { allocatedPoolAnnotation, metallbAnnouncers, metallbCrdPools, metallbLegacyPools, poolContaining } from './metallb';
 import type { RawMetalLbObjects } from './raw';

@@ -6,7 +6,7 @@ import { HopscopeError } from '@/lib/errors';
 import { buildPaths } from '@/lib/model';
 import type { ClusterInventory, LoadBalancerProviderInfo, LoadBalancerProviderKind, ServiceInfo } from '@/lib/types';
 import { type LoadBalancerBehaviour, PROVIDERS, resolveProvider } from './loadbalancers';
-import { LAB, inventory, labNodes, port, service } from './testing/lab';
+import { LAB, inventory, labNodes, port, service } from '@/test/support/lab-inventory';
 import type { ModelPath } from './types';
 import { applyWhatIf, parseWhatIfList } from './whatif';
 

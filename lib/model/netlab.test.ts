@@ -7,7 +7,7 @@ import type { AddressRole, ClusterInventory, IngressControllerSettings, ProbeOut
 import { clusterIPFromPod, routedToPod } from './kubeproxy';
 import { predictedObservation } from './observation';
 import { buildPaths } from '@/lib/model';
-import { LAB, endpoint, ingressSetup, inventory, labNodes, nginxSettings, pod, port, service } from './testing/lab';
+import { LAB, endpoint, ingressSetup, inventory, labNodes, nginxSettings, pod, port, service } from '@/test/support/lab-inventory';
 import type { ModelPath } from './types';
 
 const OPENSTACK = [{ provider: 'cloud' as const, name: 'openstack', pools: [] }];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { NetPath } from '@/lib/types';
 import { predictedObservation } from './observation';
 import { buildPaths } from '@/lib/model';
-import { LAB, ingressSetup, inventory, nginxSettings, port } from './testing/lab';
+import { LAB, ingressSetup, inventory, nginxSettings, port } from '@/test/support/lab-inventory';
 
 const inv = () =>
   inventory({

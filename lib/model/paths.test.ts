@@ -18,7 +18,7 @@ import {
   port,
   service,
   traefikSettings,
-} from './testing/lab';
+} from '@/test/support/lab-inventory';
 import type { ModelPath } from './types';
 import { parseWhatIfList } from './whatif';
 

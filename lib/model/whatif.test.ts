@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HopscopeError } from '@/lib/errors';
-import { LAB, ingressSetup, inventory, nginxSettings, port } from './testing/lab';
+import { LAB, ingressSetup, inventory, nginxSettings, port } from '@/test/support/lab-inventory';
 import { applyWhatIf, formatWhatIf, parseWhatIf, parseWhatIfList, splitWhatIfList } from './whatif';
 
 const NGINX = 'ingress-nginx/ingress-nginx/ingress-nginx-controller';

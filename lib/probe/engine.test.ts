@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEchoServer, type EchoServer } from '@/lib/echo/server';
 import type { TraceEvent } from '@/lib/types';
 import { runTrace, simulateTrace } from './engine';
-import { inventory, node, path, service } from './testing';
-import { loopbackOnlyTransport } from '@/lib/testing/net';
+import { inventory, node, path, service } from '@/test/support/probe';
+import { loopbackOnlyTransport } from '@/test/support/net';
 import type { ProbeTransport } from './transport';
 import { parseNdjson, ndjsonResponse } from './stream';
 

@@ -6,12 +6,12 @@ import { TraceRunSchema } from '@/lib/contract/schemas';
 import { ECHO_LIMITS } from '@/lib/echo/parse';
 import { ECHO_REPORT_KIND } from '@/lib/echo/report';
 import { startEchoServer, type EchoServer } from '@/lib/echo/server';
-import { loopbackOnlyTransport } from '@/lib/testing/net';
+import { loopbackOnlyTransport } from '@/test/support/net';
 import type { NetPath, ProbeResult, ServiceInfo, TraceEvent, TraceRun } from '@/lib/types';
 import { runTrace, TRACE_EVIDENCE_LIMIT, type TraceOptions } from './engine';
 import { getLastTrace, rememberTrace } from './store';
 import { ndjsonResponse, parseNdjson } from './stream';
-import { echoPod, endpointOf, hop, ingress, inventory, node, path, service } from './testing';
+import { echoPod, endpointOf, hop, ingress, inventory, node, path, service } from '@/test/support/probe';
 import { socketTransport, type ProbeTransport } from './transport';
 import { REFUSED_BY_HOPSCOPE } from './wire';
 

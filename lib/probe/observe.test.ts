@@ -3,7 +3,7 @@ import type { EchoObservation, ProbeResult } from '@/lib/types';
 import { verdictOfBelief } from '@/lib/model/verdict';
 import { appClientOf, classifyAddress, tracePath, type ObserveContext } from './observe';
 import { SPOOF_ADDRESS } from './plan';
-import { hop, inventory, node, path, pod, service } from './testing';
+import { hop, inventory, node, path, pod, service } from '@/test/support/probe';
 
 const PROBER = '10.244.1.30';
 const ctx: ObserveContext = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planProbes, SPOOF_ADDRESS } from './plan';
 import { TargetSet } from './targets';
-import { inventory, node, path, pod, service } from './testing';
+import { inventory, node, path, pod, service } from '@/test/support/probe';
 
 const nodes = [node('node1', '192.0.2.11', '10.244.1.0/24'), node('node2', '192.0.2.12', '10.244.2.0/24')];
 // The hopscope echo (as the chart labels it) is the Service's only endpoint, so its paths are probe targets (scope.ts).

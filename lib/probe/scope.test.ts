@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { NetPath, PathEntry } from '@/lib/types';
 import { planProbes } from './plan';
 import { notProbedReason } from './scope';
-import { echoPod, endpointOf, hop, ingress, inventory, node, path, pod, service } from './testing';
+import { echoPod, endpointOf, hop, ingress, inventory, node, path, pod, service } from '@/test/support/probe';
 
 const nodes = [node('node1', '192.0.2.11', '10.244.1.0/24')];
 const echo = echoPod('hopscope', 'echo-0', '10.244.1.10', 'node1');

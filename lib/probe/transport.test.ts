@@ -4,7 +4,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEchoServer, type EchoServer } from '@/lib/echo/server';
 import { parseEchoResponse } from '@/lib/echo/parse';
-import { loopbackOnlyTransport } from '@/lib/testing/net';
+import { loopbackOnlyTransport } from '@/test/support/net';
 import { parseHttpResponse } from './transport';
 
 // Real sockets on loopback only: the hopscope echo server and small servers that misbehave on purpose.

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '@/lib/testing/net';
+import { freePort } from '@/test/support/net';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const SERVER = path.join(ROOT, '.next', 'standalone', 'server.js');

@@ -20,7 +20,7 @@ import { tracePath, type ObserveContext } from '@/lib/probe/observe';
 import { SPOOF_ADDRESS } from '@/lib/probe/plan';
 import { newSnapshotId } from '@/lib/snapshot/ids';
 import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '@/lib/snapshot/schema';
-import { nodeInfo } from '@/lib/testing/inventory';
+import { nodeInfo } from '@/test/support/inventory';
 import type { ClusterInventory, ClusterSource, DiscoveryError, NetPath, PathTrace, ProbeResult, TraceRun } from '@/lib/types';
 
 const SCENARIOS_DIR = path.join(import.meta.dirname, '..', '..', 'scenarios');

@@ -1,8 +1,8 @@
 // Small builders for probe tests: a plain-data inventory and paths, shaped like discovery and the model output.
-import { hopInfo, nodeInfo, podInfo, SEES_CLIENT } from '@/lib/testing/inventory';
+import { hopInfo, nodeInfo, podInfo, SEES_CLIENT } from '@/test/support/inventory';
 import type { EndpointInfo, Hop, IngressInfo, NetPath, NodeInfo, PodInfo } from '@/lib/types';
 
-export { clusterInventory as inventory, podInfo as pod, serviceInfo as service } from '@/lib/testing/inventory';
+export { clusterInventory as inventory, podInfo as pod, serviceInfo as service } from '@/test/support/inventory';
 
 export function node(name: string, internalIP: string, podCIDR: string): NodeInfo {
   return nodeInfo({ name, internalIP, podCIDRs: [podCIDR] });
