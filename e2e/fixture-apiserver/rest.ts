@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ManifestObject } from '../../lib/demo/manifest';
+import { endlessPage, misbehaviourFor, sendPadded, type Misbehaviour } from './misbehave';
 import { apiVersionOf, qualifiedName, type ResourceRegistry, type ResourceType } from './resources';
 import { requestFilter } from './selectors';
 import { HttpStatusError, sendJson } from './status';
@@ -32,6 +33,8 @@ export interface RestDependencies {
   watches: Watches;
   /** Throws the 403 when the verb is not allowed on the target. */
   authorize: (target: RequestTarget, verb: string) => void;
+  /** Misbehaviour on purpose for tests of client bounds (misbehave.ts); none when unset or null. */
+  misbehaviour?: () => Misbehaviour | null;
 }
 
 const notServed = () => new HttpStatusError(404, 'NotFound', 'the server could not find the requested resource');
@@ -132,11 +135,23 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
 export class RestApi {
   /** Distinct requests in the order first seen: pages of one list are one entry, so the log stays small. */
   private readonly log = new Map<string, ResourceRequest>();
+  /** How many times each logged request came, every page counted. */
+  private readonly counts = new Map<string, number>();
+  private padding = 0;
 
   constructor(private readonly deps: RestDependencies) {}
 
   requests(): ResourceRequest[] {
     return [...this.log.values()];
+  }
+
+  requestCounts(): (ResourceRequest & { count: number })[] {
+    return [...this.log].map(([key, entry]) => ({ ...entry, count: this.counts.get(key) ?? 0 }));
+  }
+
+  /** Filler bytes written by padded (misbehaving) list answers. */
+  paddingBytes(): number {
+    return this.padding;
   }
 
   async handle(request: IncomingMessage, response: ServerResponse, url: URL) {
@@ -146,7 +161,9 @@ export class RestApi {
     const verb = verbOf(method, target, url);
     const { resource, namespace, name } = target;
     const entry: ResourceRequest = { verb, group: resource.group, version: resource.version, resource: resource.plural, namespace, name };
-    this.log.set(JSON.stringify(entry), entry);
+    const key = JSON.stringify(entry);
+    this.log.set(key, entry);
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     this.deps.authorize(target, verb);
 
     if (verb === 'list' || verb === 'watch') {
@@ -154,8 +171,12 @@ export class RestApi {
       const all = store.inKeyOrder(resource);
       const items = filter ? all.filter(filter) : all;
       if (verb === 'watch') return this.deps.watches.open({ resource, accepts: filter ?? (() => true), response }, items, request);
-      const page = paginate(items, url, store.resourceVersion);
-      return sendJson(response, 200, { kind: `${resource.kind}List`, apiVersion: apiVersionOf(resource), ...page });
+      const odd = misbehaviourFor(this.deps.misbehaviour?.() ?? null, resource);
+      const page = odd?.endlessContinue ? endlessPage(items, url, store.resourceVersion) : paginate(items, url, store.resourceVersion);
+      const body = { kind: `${resource.kind}List`, apiVersion: apiVersionOf(resource), ...page };
+      if (odd?.pageDelayMs) await new Promise((resolvePromise) => setTimeout(resolvePromise, odd.pageDelayMs));
+      if (odd?.padBytes) return sendPadded(response, 200, body, odd.padBytes, (n) => (this.padding += n));
+      return sendJson(response, 200, body);
     }
     if (verb === 'create') {
       const body = (await readBody(request)) as ManifestObject;

@@ -8,6 +8,7 @@ import { parseScenarioManifest, type ManifestObject } from '../../lib/demo/manif
 import { Auth } from './auth';
 import { generateServingCertificates } from './certs';
 import { discoveryDocument } from './discovery-docs';
+import type { Misbehaviour } from './misbehave';
 import { kubeconfigYaml, writeKubeconfig, type KubeconfigOptions, type KubeconfigSource } from './kubeconfig';
 import { ResourceRegistry } from './resources';
 import { RestApi, type ResourceRequest } from './rest';
@@ -20,10 +21,12 @@ import { Watches } from './watch';
 // through a generated kubeconfig. It answers lists (cluster-wide and namespaced, label/field selectors,
 // limit/continue paging), gets, watches (ADDED for what exists, then live changes),
 // create/update/patch/delete, and the Status objects the real apiserver sends for 401/403/404/409.
+// Asked to, its lists misbehave on purpose (endless `continue`, huge bodies, slow pages: misbehave.ts).
 // This module wires the parts: store, watches, REST paths, discovery documents, auth and kubeconfig.
 
 export type { KubeconfigOptions } from './kubeconfig';
 export type { ResourceRequest } from './rest';
+export type { Misbehaviour } from './misbehave';
 
 export interface FixtureApiServerOptions {
   /** A scenario manifest file (see scenarios/README.md). */
@@ -46,6 +49,8 @@ export interface FixtureApiServerOptions {
   apiGroups?: string[];
   /** Delay before every API answer, to exercise client timeouts. */
   delayMs?: number;
+  /** Lists that misbehave on purpose (endless `continue`, huge bodies, slow pages) for tests of client bounds. */
+  misbehave?: Misbehaviour;
   /** Where to write the kubeconfig; a temporary file (removed on close) when unset. */
   kubeconfigPath?: string;
   contextName?: string;
@@ -64,10 +69,16 @@ export interface FixtureApiServer {
   writeKubeconfig(file: string, options?: KubeconfigOptions): string;
   setForbidden(resources: string[]): void;
   setDelay(ms: number): void;
+  /** Replaces the misbehaviour of lists (null: behave). */
+  setMisbehaviour(misbehaviour: Misbehaviour | null): void;
   /** Number of API requests answered (after auth), for tests that assert on traffic. */
   requestCount(): number;
   /** The distinct resource requests received (after auth, forbidden ones included), for tests that assert on what a client reads. */
   resourceRequests(): ResourceRequest[];
+  /** The same requests, each with how many times it came (every page of a list counted). */
+  resourceRequestCounts(): (ResourceRequest & { count: number })[];
+  /** Filler bytes written so far by padded list answers (at most what the clients read, plus socket buffers). */
+  paddingBytesSent(): number;
   close(): Promise<void>;
 }
 
@@ -84,7 +95,14 @@ export async function startFixtureApiServer(options: FixtureApiServerOptions = {
     store.put(registry.forObject(object.apiVersion, object.kind, object.metadata.namespace !== undefined), object);
   }
   const auth = new Auth(options.token, manifest?.fixture.forbidden ?? [], options.forbidden);
-  const rest = new RestApi({ registry, store, watches, authorize: (target, verb) => auth.authorize(target, verb) });
+  let misbehaviour = options.misbehave ?? null;
+  const rest = new RestApi({
+    registry,
+    store,
+    watches,
+    authorize: (target, verb) => auth.authorize(target, verb),
+    misbehaviour: () => misbehaviour,
+  });
   let delayMs = options.delayMs ?? 0;
   let answered = 0;
 
@@ -143,8 +161,13 @@ export async function startFixtureApiServer(options: FixtureApiServerOptions = {
     setDelay: (ms) => {
       delayMs = ms;
     },
+    setMisbehaviour: (next) => {
+      misbehaviour = next;
+    },
     requestCount: () => answered,
     resourceRequests: () => rest.requests(),
+    resourceRequestCounts: () => rest.requestCounts(),
+    paddingBytesSent: () => rest.paddingBytes(),
     close: async () => {
       watches.closeAll();
       const closed = new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
