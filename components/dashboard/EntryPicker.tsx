@@ -99,7 +99,8 @@ export function EntryPicker({ paths, selectedId, filter, traces, onFilterChange,
                       </span>
                       <span className="flex items-center justify-between gap-2 text-xs text-slate-500 dark:text-slate-400">
                         <span className="truncate">{entrySubtitle(path)}</span>
-                        {trace && (
+                        {trace?.notProbed && <span>not probed</span>}
+                        {trace && !trace.notProbed && (
                           <span className={trace.matchesPrediction ? 'text-emerald-700 dark:text-emerald-300' : 'font-bold text-red-700 dark:text-red-300'}>
                             {trace.matchesPrediction ? '✔ probed' : '⚠ differs'}
                           </span>

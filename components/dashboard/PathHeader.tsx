@@ -31,7 +31,12 @@ export function PathHeader({ path, trace, pathFindings, activeWhatIf, onPreview 
         </h2>
         <StatusBadge status={path.verdict} prefix="predicted" />
         {trace?.observedVerdict && <StatusBadge status={trace.observedVerdict} prefix="observed" />}
-        {trace && (
+        {trace?.notProbed && (
+          <span data-testid="path-not-probed" className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-bold text-slate-700 dark:bg-slate-700 dark:text-slate-100">
+            not probed
+          </span>
+        )}
+        {trace && !trace.notProbed && (
           <span
             data-testid="path-match"
             data-matches={trace.matchesPrediction ? 'true' : 'false'}
@@ -44,7 +49,12 @@ export function PathHeader({ path, trace, pathFindings, activeWhatIf, onPreview 
       <p className="text-sm text-slate-600 dark:text-slate-300">
         {entrySubtitle(path)} · {appClientSentence(path)}
       </p>
-      {trace && !trace.matchesPrediction && trace.differences.length > 0 && (
+      {trace?.notProbed && (
+        <p data-testid="not-probed-reason" className="rounded-lg border border-slate-300 bg-slate-50 px-3 py-2 text-sm text-slate-700 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-200">
+          {trace.notProbed}
+        </p>
+      )}
+      {trace && !trace.notProbed && !trace.matchesPrediction && trace.differences.length > 0 && (
         <ul role="alert" className="list-disc rounded-lg border-2 border-red-600 bg-red-50 py-2 pl-8 pr-3 text-sm font-medium text-red-900 dark:bg-red-950 dark:text-red-100">
           {trace.differences.map((d) => (
             <li key={d}>{d}</li>

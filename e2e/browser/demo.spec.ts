@@ -42,12 +42,14 @@ test('the picker filters by search text, namespace and kind', async ({ page, req
   await expect(page.getByText('No way in matches this filter.')).toBeVisible();
 });
 
-test('no probe is sent on page load; Run probes streams progress, then the result (simulated)', async ({ page }) => {
+test('no probe is sent on page load; Run probes streams progress, then the result (simulated)', async ({ page, request }) => {
   const traceRequests: string[] = [];
   page.on('request', (r) => {
     if (r.url().includes('/api/v1/traces')) traceRequests.push(r.method());
   });
-  await openDashboard(page);
+  // The hopscope echo's own ClusterIP Service: a probe target.
+  const echo = (await getPaths(request)).paths.find((p) => p.id.startsWith('clusterIP:hopscope/hopscope-echo:'))!;
+  await openDashboard(page, link({ path: echo.id }));
   await expect(page.getByTestId('demo-banner')).toContainText('demo — simulated observations');
   expect(traceRequests).toEqual([]);
 
@@ -59,6 +61,16 @@ test('no probe is sent on page load; Run probes streams progress, then the resul
   await expect(page.getByTestId('path-match')).toBeVisible();
   expect(traceRequests).toEqual(['POST']);
   await screenshot(page, 'probed');
+});
+
+test('a path outside the probe scope says it was not probed and how to opt it in, never "differs"', async ({ page, request }) => {
+  const app = (await getPaths(request)).paths.find((p) => p.entry.kind === 'loadBalancer' && !p.id.includes('hopscope-echo'))!;
+  await openDashboard(page, link({ path: app.id }));
+  await page.getByRole('button', { name: 'Run probes' }).click();
+  await expect(page.getByTestId('probe-status')).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('path-not-probed')).toBeVisible();
+  await expect(page.getByTestId('not-probed-reason')).toContainText('hopscope.io/probe-target=true');
+  await expect(page.getByTestId('path-match')).toHaveCount(0);
 });
 
 test('Cancel stops a running trace', async ({ page }) => {
