@@ -515,6 +515,12 @@ export const SNAPSHOT_SCHEMA_VERSION = 1;
 /** Snapshot ids: 18 random bytes as base64url (144 bits), see lib/snapshot/ids.ts. */
 export const SnapshotIdSchema = z.string().regex(/^[A-Za-z0-9_-]{24}$/, 'not a snapshot id');
 
+/** Where an imported snapshot came from: when it was uploaded, and the id the file gave itself (unverified). */
+export const SnapshotImportSchema = z.object({
+  at: z.iso.datetime(),
+  originalId: SnapshotIdSchema,
+});
+
 export const SnapshotSchema = z.object({
   schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
   id: SnapshotIdSchema,
@@ -528,6 +534,12 @@ export const SnapshotSchema = z.object({
   redacted: z.boolean(),
   /** The path selected when the link was shared. */
   entry: nullableStr,
+  /**
+   * Set by the server when the snapshot came in as an uploaded file (POST /api/v1/snapshots/import), and overwritten
+   * there whatever the file said: such content is what the file claims, not what this hopscope saw. Absent on
+   * snapshots the server froze itself (and on files from before this field).
+   */
+  imported: SnapshotImportSchema.optional(),
   inventory: ClusterInventorySchema,
   paths: z.array(NetPathSchema),
   whatIf: z.array(str),
@@ -542,6 +554,7 @@ export const SnapshotSummarySchema = SnapshotSchema.pick({
   context: true,
   redacted: true,
   entry: true,
+  imported: true,
 });
 
 export const ShareAnswerSchema = z.object({ id: str, url: str, createdAt: str, redacted: z.boolean() });

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ApiErrorBody } from '@/lib/types';
-import { sampleSnapshot } from '@/test/support/samples';
+import { SAMPLE_ADDRESSES, sampleSnapshot } from '@/test/support/samples';
 import { MAX_SNAPSHOT_BYTES } from './limits';
 import type { Snapshot } from './schema';
 
@@ -181,9 +181,36 @@ describe('POST /api/v1/snapshots/import', () => {
     expect(id).not.toBe(exported.id);
     expect(url).toBe(`${ORIGIN}/s/${id}`);
     const stored = (await (await getSnapshot(id)).json()) as Snapshot;
-    const { id: _a, storedAt: _b, ...content } = stored;
+    const { id: _a, storedAt: _b, imported, ...content } = stored;
     const { id: _c, storedAt: _d, ...original } = exported;
     expect(content).toEqual(original);
+    expect(imported).toEqual({ at: stored.storedAt, originalId: exported.id });
+  });
+
+  it('marks an import in the API whatever the file says, and a snapshot it froze itself never', async () => {
+    const forged = { ...sampleSnapshot(), imported: undefined };
+    const { id } = (await (await importBody(JSON.stringify(forged))).json()) as { id: string };
+    expect(((await (await getSnapshot(id)).json()) as Snapshot).imported).toMatchObject({ originalId: forged.id });
+
+    const claimed = sampleSnapshot({ imported: { at: '2020-01-01T00:00:00.000Z', originalId: 'AAAAAAAAAAAAAAAAAAAAAAAA' } });
+    const again = (await (await importBody(JSON.stringify(claimed))).json()) as { id: string };
+    const stored = (await (await getSnapshot(again.id)).json()) as Snapshot;
+    expect(stored.imported).toEqual({ at: stored.storedAt, originalId: claimed.id });
+
+    const shared = (await (await share({})).json()) as { id: string };
+    expect(await (await getSnapshot(shared.id)).json()).not.toHaveProperty('imported');
+
+    const listed = (await (await routes.collection.GET(new Request(`${ORIGIN}/api/v1/snapshots`))).json()) as { snapshots: Snapshot[] };
+    expect(listed.snapshots.find((s) => s.id === again.id)?.imported).toEqual(stored.imported);
+    expect(listed.snapshots.find((s) => s.id === shared.id)).not.toHaveProperty('imported');
+  });
+
+  it('redacts a file that claims to be redacted but is not', async () => {
+    const claim = sampleSnapshot({ redacted: true });
+    const { id, redacted } = (await (await importBody(JSON.stringify(claim))).json()) as { id: string; redacted: boolean };
+    expect(redacted).toBe(true);
+    const text = await (await getSnapshot(id)).text();
+    for (const address of SAMPLE_ADDRESSES) expect(text).not.toContain(address);
   });
 
   const valid = JSON.stringify(sampleSnapshot());

@@ -23,6 +23,8 @@ const ANNOTATION = {
   context: 'hopscope.io/context',
   redacted: 'hopscope.io/redacted',
   entry: 'hopscope.io/entry',
+  importedAt: 'hopscope.io/imported-at',
+  originalId: 'hopscope.io/original-id',
 } as const;
 
 /**
@@ -40,6 +42,8 @@ function summaryOf(configMap: StoredConfigMap): SnapshotSummary | null {
   const createdAt = a[ANNOTATION.createdAt];
   const storedAt = a[ANNOTATION.storedAt];
   if (!id || !createdAt || !storedAt || !isSnapshotId(id)) return null;
+  const importedAt = a[ANNOTATION.importedAt];
+  const originalId = a[ANNOTATION.originalId];
   return {
     id,
     createdAt,
@@ -47,6 +51,7 @@ function summaryOf(configMap: StoredConfigMap): SnapshotSummary | null {
     context: a[ANNOTATION.context] ?? '',
     redacted: a[ANNOTATION.redacted] === 'true',
     entry: a[ANNOTATION.entry] || null,
+    ...(importedAt && originalId ? { imported: { at: importedAt, originalId } } : {}),
   };
 }
 
@@ -85,6 +90,7 @@ export class ConfigMapSnapshotStore implements SnapshotStore {
         [ANNOTATION.context]: snapshot.context,
         [ANNOTATION.redacted]: String(snapshot.redacted),
         [ANNOTATION.entry]: snapshot.entry ?? '',
+        ...(snapshot.imported ? { [ANNOTATION.importedAt]: snapshot.imported.at, [ANNOTATION.originalId]: snapshot.imported.originalId } : {}),
       },
       binaryData: { [PAYLOAD_KEY]: payload.toString('base64') },
     };

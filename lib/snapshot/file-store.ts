@@ -31,6 +31,7 @@ const SummarySchema = SnapshotSchema.pick({
   context: true,
   redacted: true,
   entry: true,
+  imported: true,
 });
 
 function isErrno(err: unknown, code: string): boolean {

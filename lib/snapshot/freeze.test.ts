@@ -58,11 +58,36 @@ describe('freezeSnapshot', () => {
 });
 
 describe('rehomeImported', () => {
-  it('assigns a new id and store time and keeps the content', () => {
+  it('assigns a new id and store time, marks the import and keeps the content', () => {
     const original = sampleSnapshot();
     const imported = rehomeImported(original, now);
     expect(imported.id).not.toBe(original.id);
     expect(isSnapshotId(imported.id)).toBe(true);
-    expect(imported).toEqual({ ...original, id: imported.id, storedAt: now.toISOString() });
+    expect(imported).toEqual({ ...original, id: imported.id, storedAt: now.toISOString(), imported: { at: now.toISOString(), originalId: original.id } });
+    expect(SnapshotSchema.safeParse(imported).success).toBe(true);
+  });
+
+  it('replaces whatever import record the file brought', () => {
+    const forged = sampleSnapshot({ imported: { at: '2020-01-01T00:00:00.000Z', originalId: 'AAAAAAAAAAAAAAAAAAAAAAAA' } });
+    expect(rehomeImported(forged, now).imported).toEqual({ at: now.toISOString(), originalId: forged.id });
+    // And a file without the field, as older exports are, still comes in marked.
+    const { imported: _none, ...old } = sampleSnapshot();
+    expect(rehomeImported(old, now).imported).toEqual({ at: now.toISOString(), originalId: old.id });
+  });
+
+  it('redacts a file that claims to be redacted, so the claim holds for what is stored', () => {
+    const claim = sampleSnapshot({ redacted: true });
+    const stored = rehomeImported(claim, now);
+    expect(stored.redacted).toBe(true);
+    const text = JSON.stringify(stored);
+    for (const address of SAMPLE_ADDRESSES) expect(text).not.toContain(address);
+    expect(stored.imported).toEqual({ at: now.toISOString(), originalId: claim.id });
+  });
+
+  it('leaves a truly redacted file as it was', () => {
+    const redacted = freezeSnapshot(state, { appVersion: '1', entry: snapshotEntry.id, redact: true, now });
+    const { id: _a, storedAt: _b, imported: _c, ...content } = rehomeImported(redacted, now);
+    const { id: _d, storedAt: _e, ...original } = redacted;
+    expect(content).toEqual(original);
   });
 });

@@ -51,7 +51,14 @@ export function freezeSnapshot(state: DashboardState, options: FreezeOptions): S
   return options.redact ? redactSnapshot(snapshot, { nodeNames: options.redactNodeNames ?? false }).snapshot : snapshot;
 }
 
-/** A snapshot brought in from a file gets a fresh id and enters the store now; its content stays as it was. */
+/**
+ * A snapshot brought in from a file gets a fresh id, enters the store now and is marked imported: whatever the file
+ * said about an import is replaced, so a crafted file cannot pass for a state this server froze. Its content stays as
+ * it was, except that a file that claims to be redacted is redacted again, so the claim holds for what is stored.
+ */
 export function rehomeImported(snapshot: Snapshot, now: Date = new Date()): Snapshot {
-  return { ...snapshot, id: newSnapshotId(), storedAt: now.toISOString() };
+  const at = now.toISOString();
+  const { imported: _claimed, ...content } = snapshot;
+  const rehomed: Snapshot = { ...content, id: newSnapshotId(), storedAt: at, imported: { at, originalId: snapshot.id } };
+  return rehomed.redacted ? redactSnapshot(rehomed).snapshot : rehomed;
 }

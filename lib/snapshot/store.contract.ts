@@ -67,6 +67,18 @@ export function describeSnapshotStoreContract(
       expect(summary).toMatchObject({ id: snapshot.id, redacted: true, entry: null });
     });
 
+    it('lists an imported snapshot as imported', async () => {
+      const store = await makeStore(KEEP_ALL);
+      const original = sampleSnapshot();
+      const imported = { ...sampleSnapshot(), imported: { at: '2030-01-02T03:04:05.000Z', originalId: original.id } };
+      await store.put(imported);
+      await store.put(original);
+      const list = await store.list();
+      expect(list.find((s) => s.id === imported.id)?.imported).toEqual(imported.imported);
+      expect(list.find((s) => s.id === original.id)).not.toHaveProperty('imported');
+      expect(await store.get(imported.id)).toEqual(imported);
+    });
+
     it('deletes once', async () => {
       const store = await makeStore(KEEP_ALL);
       const snapshot = sampleSnapshot();
