@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureApiServer, type FixtureApiServer } from '@/e2e/fixture-apiserver/server';
-import { ConfigMaps } from '@/lib/k8s/configmaps';
+import { ConfigMapCallError, ConfigMaps } from '@/lib/k8s/configmaps';
 import { sampleSnapshot } from '@/test/support/samples';
 import { ConfigMapSnapshotStore, configMapNameOf, SNAPSHOT_LABELS } from './configmap-store';
 import { newSnapshotId } from './ids';
@@ -76,6 +76,21 @@ describe('ConfigMap store objects', () => {
     } finally {
       apiServer.setForbidden([]);
     }
+  });
+
+  it('does not fail a put whose ConfigMap was created when pruning then fails; it logs that', async () => {
+    /** An API that creates and reads ConfigMaps but refuses to list them, as a Role without "list" would. */
+    class NoList extends ConfigMaps {
+      override async list(): Promise<never> {
+        throw new ConfigMapCallError('list', 403, 'forbidden');
+      }
+    }
+    const warnings: unknown[][] = [];
+    const store = new ConfigMapSnapshotStore(new NoList(kubeConfig, `snapshots-${++namespaces}`), { maxCount: 10, maxAgeDays: 0 }, { warn: (...args) => warnings.push(args) });
+    const snapshot = sampleSnapshot();
+    await expect(store.put(snapshot)).resolves.toBeUndefined();
+    expect(await store.get(snapshot.id)).toEqual(snapshot);
+    expect(warnings).toEqual([[expect.stringMatching(/pruning old snapshots failed/), expect.objectContaining({ id: snapshot.id })]]);
   });
 
   it('reports an unreachable API server as snapshot_store_unreachable', async () => {

@@ -4,7 +4,7 @@ import { ConfigMapCallError, ConfigMaps, type StoredConfigMap } from '@/lib/k8s/
 import { isSnapshotId } from './ids';
 import { MAX_CONFIGMAP_PAYLOAD_BYTES, assertSnapshotSize, formatBytes, snapshotTooLarge } from './limits';
 import { SnapshotSchema, parseStoredSnapshot, type Snapshot, type SnapshotSummary } from './schema';
-import { newestFirst, pruneByPolicy, type RetentionPolicy, type SnapshotStore } from './store';
+import { newestFirst, pruneByPolicy, warnOnStderr, type RetentionPolicy, type SnapshotStore, type StoreWarn } from './store';
 
 export const SNAPSHOT_LABELS = {
   'app.kubernetes.io/managed-by': 'hopscope',
@@ -63,11 +63,15 @@ export class ConfigMapSnapshotStore implements SnapshotStore {
   readonly kind = 'configmap';
   readonly namespace: string;
 
+  private readonly warn: StoreWarn;
+
   constructor(
     private readonly configMaps: ConfigMaps,
     private readonly retention: RetentionPolicy,
+    options: { warn?: StoreWarn } = {},
   ) {
     this.namespace = configMaps.namespace;
+    this.warn = options.warn ?? warnOnStderr;
   }
 
   async put(snapshot: Snapshot): Promise<void> {
@@ -95,7 +99,10 @@ export class ConfigMapSnapshotStore implements SnapshotStore {
       binaryData: { [PAYLOAD_KEY]: payload.toString('base64') },
     };
     await this.call(() => this.configMaps.create(body));
-    await this.prune();
+    // The snapshot is stored; a failing prune (list or delete refused, API gone) must not turn that into an error.
+    await this.prune().catch((err: unknown) =>
+      this.warn('snapshot stored, but pruning old snapshots failed', { id: snapshot.id, error: err instanceof Error ? err.message : String(err) }),
+    );
   }
 
   async get(id: string): Promise<Snapshot | null> {

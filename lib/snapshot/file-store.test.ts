@@ -1,14 +1,23 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, utimesSync, watch, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, watch, writeFileSync } from 'node:fs';
+import * as fsPromises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterAll, describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { sampleSnapshot } from '@/test/support/samples';
-import { FileSnapshotStore } from './file-store';
+import { FILE_STORE_CONCURRENCY, FileSnapshotStore, type StoreWarn } from './file-store';
 import { MAX_SNAPSHOT_BYTES } from './limits';
 import { SnapshotSchema } from './schema';
 import { describeSnapshotStoreContract } from './store.contract';
+
+// Counts the files the store opens (temp files, heads, the directory for fsync), passing every call through.
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs/promises')>();
+  return { ...real, open: vi.fn(real.open), readFile: vi.fn(real.readFile) };
+});
+const opened = () => vi.mocked(fsPromises.open).mock.calls.length + vi.mocked(fsPromises.readFile).mock.calls.length;
 
 const dirs: string[] = [];
 function freshDataDir(): string {
@@ -85,6 +94,85 @@ describe('file store on disk', () => {
     const listed = new Set((await store.list()).map((s) => s.id));
     for (const id of written) expect(listed.has(id)).toBe(true);
   }, 60_000);
+});
+
+describe('file store under load', () => {
+  /** `count` snapshots stored one second apart, oldest first. */
+  const series = (count: number) => {
+    const base = Date.now() - count * 1000;
+    return Array.from({ length: count }, (_, i) => sampleSnapshot({ storedAt: new Date(base + i * 1000).toISOString() }));
+  };
+
+  it('opens the same few files per put however many the store holds: no reading every file on every write', async () => {
+    const store = new FileSnapshotStore(freshDataDir(), { maxCount: 1000, maxAgeDays: 0 });
+    for (const s of series(100)) await store.put(s);
+    const before = opened();
+    for (const s of series(20)) await store.put(s);
+    // Temp file and directory fsync: two per put.
+    expect(opened() - before).toBe(2 * 20);
+  });
+
+  it('lands 200 concurrent puts and keeps exactly the newest maxCount, dropped ones gone at once', async () => {
+    const store = new FileSnapshotStore(freshDataDir(), { maxCount: 50, maxAgeDays: 0 });
+    const snapshots = series(200);
+    const results = await Promise.allSettled(snapshots.map((s) => store.put(s)));
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    const newest = new Set(snapshots.slice(-50).map((s) => s.id));
+    // Before the background deletions finish, the dropped ones are already gone for readers.
+    expect(new Set((await store.list()).map((s) => s.id))).toEqual(newest);
+    expect(await store.get(snapshots[0]!.id)).toBeNull();
+    expect(await store.delete(snapshots[0]!.id)).toBe(false);
+    await store.settled();
+    expect(new Set(readdirSync(store.dir).map((n) => n.replace(/\.json$/, '')))).toEqual(newest);
+  });
+
+  it('builds its index once from what is already on disk, and keeps the policy for it', async () => {
+    const dataDir = freshDataDir();
+    const snapshots = series(30);
+    const first = new FileSnapshotStore(dataDir, { maxCount: 1000, maxAgeDays: 0 });
+    for (const s of snapshots) await first.put(s);
+    // A new process with a tighter policy: its first write reads the directory once and drops the oldest.
+    const second = new FileSnapshotStore(dataDir, { maxCount: 10, maxAgeDays: 0 });
+    const next = sampleSnapshot();
+    await second.put(next);
+    await second.settled();
+    const kept = new Set([...snapshots.slice(-9).map((s) => s.id), next.id]);
+    expect(new Set(readdirSync(second.dir).map((n) => n.replace(/\.json$/, '')))).toEqual(kept);
+  });
+
+  it('does not fail a put after its rename: a pruning failure is logged', async () => {
+    const warnings: Parameters<StoreWarn>[] = [];
+    const store = new FileSnapshotStore(freshDataDir(), { maxCount: 1, maxAgeDays: 0 }, { warn: (...args) => warnings.push(args) });
+    // Something under an old snapshot's name that cannot be unlinked (a directory), older than anything put.
+    const stuck = 'SSSSSSSSSSSSSSSSSSSSSSSS';
+    mkdirSync(path.join(store.dir, `${stuck}.json`), { recursive: true });
+    const longAgo = new Date('2020-01-01T00:00:00.000Z');
+    utimesSync(path.join(store.dir, `${stuck}.json`), longAgo, longAgo);
+
+    const snapshot = sampleSnapshot();
+    await expect(store.put(snapshot)).resolves.toBeUndefined();
+    await store.settled();
+    expect(await store.get(snapshot.id)).toEqual(snapshot);
+    expect(warnings).toEqual([[expect.stringMatching(/could not delete/), expect.objectContaining({ id: stuck })]]);
+  });
+
+  it(
+    'lands 200 concurrent shares in a process allowed only 64 open files (where reading every file on every write hit EMFILE)',
+    async () => {
+      const dataDir = freshDataDir();
+      const script = path.join(import.meta.dirname, 'testdata', 'concurrent-puts.ts');
+      const { stdout } = await promisify(execFile)('bash', ['-c', `ulimit -Sn 64 && exec "$0" --import tsx "$@"`, process.execPath, script, dataDir, '200', '50'], {
+        cwd: path.join(import.meta.dirname, '..', '..'),
+      });
+      const result = JSON.parse(stdout) as { succeeded: number; failures: string[]; listedRightAway: string[]; onDisk: string[]; newest: string[] };
+      expect(result.failures).toEqual([]);
+      expect(result.succeeded).toBe(200);
+      expect(new Set(result.listedRightAway)).toEqual(new Set(result.newest));
+      expect(new Set(result.onDisk)).toEqual(new Set(result.newest));
+      expect(FILE_STORE_CONCURRENCY).toBeLessThan(64 / 2);
+    },
+    60_000,
+  );
 });
 
 /**
