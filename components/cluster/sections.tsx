@@ -1,8 +1,11 @@
 import type { ReactNode } from 'react';
 import { SERVICE_TYPES } from '@/lib/contract/enums';
 import type { ClusterInventory, ClusterSource, DiscoveryError, IngressInfo, ServiceInfo } from '@/lib/types';
+import { NetText, netString } from '@/components/ui/NetText';
 
-// The cluster overview's sections: plain tables of what discovery found, one data-testid per section and row.
+// The cluster overview's sections: plain tables of what discovery found, one data-testid per section and row. Every
+// value discovery read from the cluster goes through NetText (names, hosts, addresses, annotations can hold bidi
+// controls that would reorder the table).
 
 function Section({ id, title, count, children }: { id: string; title: string; count?: number; children: ReactNode }) {
   return (
@@ -43,15 +46,20 @@ export function SourceBanner({ source }: { source: ClusterSource }) {
   if (source.mode === 'demo') {
     return (
       <div data-testid="source-banner" data-mode="demo" role="status" className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
-        <strong>demo — simulated</strong> · scenario <span className={mono}>{source.scenario}</span>
-        {source.fallbackReason && <span> · {source.fallbackReason}</span>}
+        <strong>demo — simulated</strong> · scenario <NetText value={source.scenario ?? ''} className={mono} />
+        {source.fallbackReason && (
+          <span>
+            {' '}
+            · <NetText value={source.fallbackReason} />
+          </span>
+        )}
       </div>
     );
   }
   return (
     <div data-testid="source-banner" data-mode={source.mode} role="status" className="rounded-lg border border-sky-200 bg-sky-50 px-4 py-2 text-sm text-sky-900 dark:border-sky-800 dark:bg-sky-950 dark:text-sky-100">
-      <strong>{source.mode === 'in-cluster' ? 'in-cluster' : 'kubeconfig'}</strong> · context <span className={mono}>{source.context}</span> ·{' '}
-      <span className={mono}>{source.server}</span>
+      <strong>{source.mode === 'in-cluster' ? 'in-cluster' : 'kubeconfig'}</strong> · context <NetText value={source.context} className={mono} /> ·{' '}
+      <NetText value={source.server} className={mono} />
     </div>
   );
 }
@@ -64,9 +72,11 @@ export function DiscoveryErrors({ errors }: { errors: DiscoveryError[] }) {
       <ul className="mt-2 space-y-1">
         {errors.map((e) => (
           <li key={`${e.resource}-${e.status}`} data-testid="discovery-error" data-resource={e.resource}>
-            <span className={mono}>{e.resource}</span> — {e.reason}
-            {e.status > 0 && ` (HTTP ${e.status})`}: {e.message}
-            <div className="text-rose-700 dark:text-rose-300">{e.hint}</div>
+            <NetText value={e.resource} className={mono} /> — {e.reason}
+            {e.status > 0 && ` (HTTP ${e.status})`}: <NetText value={e.message} />
+            <div className="text-rose-700 dark:text-rose-300">
+              <NetText value={e.hint} />
+            </div>
           </li>
         ))}
       </ul>
@@ -79,7 +89,10 @@ export function NodesTable({ inventory }: { inventory: ClusterInventory }) {
   return (
     <Section id="nodes" title="Nodes" count={nodes.length}>
       <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">
-        kube-proxy mode <strong data-testid="kube-proxy-mode">{kubeProxy.mode}</strong> ({kubeProxy.source}) · CNI <strong>{cni.name}</strong>
+        kube-proxy mode <strong data-testid="kube-proxy-mode">{kubeProxy.mode}</strong> ({kubeProxy.source}) · CNI{' '}
+        <strong>
+          <NetText value={cni.name} />
+        </strong>
       </p>
       {nodes.length === 0 ? (
         empty
@@ -87,11 +100,13 @@ export function NodesTable({ inventory }: { inventory: ClusterInventory }) {
         <Table head={['Name', 'InternalIP', 'ExternalIP', 'Ready', 'Roles', 'LB backend']}>
           {nodes.map((n) => (
             <tr key={n.name} data-testid="node-row" data-node={n.name}>
-              <td className={`${cell} font-medium`}>{n.name}</td>
-              <td className={`${cell} ${mono}`}>{n.internalIP ?? '—'}</td>
-              <td className={`${cell} ${mono}`}>{n.externalIP ?? '—'}</td>
+              <td className={`${cell} font-medium`}>
+                <NetText value={n.name} />
+              </td>
+              <td className={`${cell} ${mono}`}>{n.internalIP ? <NetText value={n.internalIP} /> : '—'}</td>
+              <td className={`${cell} ${mono}`}>{n.externalIP ? <NetText value={n.externalIP} /> : '—'}</td>
               <td className={cell}>{n.ready ? 'Ready' : <span className="text-rose-600">NotReady</span>}</td>
-              <td className={cell}>{n.roles.join(', ') || '—'}</td>
+              <td className={cell}>{n.roles.length > 0 ? <NetText value={n.roles.join(', ')} /> : '—'}</td>
               <td className={cell}>{n.excludeFromExternalLB ? 'excluded' : 'yes'}</td>
             </tr>
           ))}
@@ -112,9 +127,13 @@ export function LoadBalancers({ inventory }: { inventory: ClusterInventory }) {
           {inventory.loadBalancers.flatMap((lb) =>
             lb.pools.map((p) => (
               <tr key={`${lb.provider}-${p.name}`} data-testid="pool-row" data-pool={p.name}>
-                <td className={cell}>{lb.name ? `${lb.provider} (${lb.name})` : lb.provider}</td>
-                <td className={cell}>{p.name}</td>
-                <td className={`${cell} ${mono}`}>{p.addresses.join(', ') || '—'}</td>
+                <td className={cell}>
+                  <NetText value={lb.name ? `${lb.provider} (${lb.name})` : lb.provider} />
+                </td>
+                <td className={cell}>
+                  <NetText value={p.name} />
+                </td>
+                <td className={`${cell} ${mono}`}>{p.addresses.length > 0 ? <NetText value={p.addresses.join(', ')} /> : '—'}</td>
                 <td className={cell}>
                   {p.mode}
                   {p.origin === 'configmap' && ' · legacy ConfigMap'}
@@ -131,17 +150,16 @@ export function LoadBalancers({ inventory }: { inventory: ClusterInventory }) {
             {vips.map((s) => (
               <tr key={`${s.namespace}/${s.name}`} data-testid="vip-row" data-service={`${s.namespace}/${s.name}`}>
                 <td className={cell}>
-                  {s.namespace}/{s.name}
+                  <NetText value={`${s.namespace}/${s.name}`} />
                 </td>
                 <td className={`${cell} ${mono}`}>
-                  {[...s.loadBalancerIPs, ...s.loadBalancerIngress.flatMap((i) => (i.hostname ? [i.hostname] : []))].join(', ') || 'pending'}
+                  <NetText value={[...s.loadBalancerIPs, ...s.loadBalancerIngress.flatMap((i) => (i.hostname ? [i.hostname] : []))].join(', ') || 'pending'} />
                 </td>
                 <td className={cell}>
-                  {s.loadBalancerProvider}
-                  {s.loadBalancerPool && ` · ${s.loadBalancerPool}`}
+                  <NetText value={`${s.loadBalancerProvider}${s.loadBalancerPool ? ` · ${s.loadBalancerPool}` : ''}`} />
                 </td>
                 <td className={cell} data-testid="announcing-node">
-                  {s.announcingNode ?? (s.announcingNodes.join(', ') || '—')}
+                  <NetText value={s.announcingNode ?? (s.announcingNodes.join(', ') || '—')} />
                 </td>
               </tr>
             ))}
@@ -174,16 +192,18 @@ export function Services({ services }: { services: ServiceInfo[] }) {
                   {ofType.map((s) => (
                     <tr key={`${s.namespace}/${s.name}`} data-testid="service-row" data-service={`${s.namespace}/${s.name}`}>
                       <td className={cell}>
-                        {s.namespace}/<span className="font-medium">{s.name}</span>
+                        <NetText value={s.namespace} />/<NetText value={s.name} className="font-medium" />
                       </td>
-                      <td className={`${cell} ${mono}`}>{s.clusterIP ?? 'None'}</td>
+                      <td className={`${cell} ${mono}`}>{s.clusterIP ? <NetText value={s.clusterIP} /> : 'None'}</td>
                       <td className={`${cell} ${mono}`}>{ports(s)}</td>
-                      <td className={cell}>{s.externalTrafficPolicy ?? '—'}</td>
+                      <td className={cell}>{s.externalTrafficPolicy ? <NetText value={s.externalTrafficPolicy} /> : '—'}</td>
                       <td className={`${cell} ${mono}`}>{s.healthCheckNodePort ?? '—'}</td>
                       <td className={`${cell} ${mono}`}>
-                        {s.endpoints.length === 0
-                          ? 'none'
-                          : s.endpoints.map((e) => `${e.ip} (${e.nodeName ?? '?'})${e.ready ? '' : ' not ready'}`).join(', ')}
+                        {s.endpoints.length === 0 ? (
+                          'none'
+                        ) : (
+                          <NetText value={s.endpoints.map((e) => `${e.ip} (${e.nodeName ?? '?'})${e.ready ? '' : ' not ready'}`).join(', ')} />
+                        )}
                       </td>
                     </tr>
                   ))}
@@ -216,20 +236,20 @@ export function Ingresses({ ingresses }: { ingresses: IngressInfo[] }) {
           {ingresses.map((i) => (
             <tr key={`${i.namespace}/${i.name}`} data-testid="ingress-row" data-ingress={`${i.namespace}/${i.name}`}>
               <td className={cell}>
-                {i.namespace}/<span className="font-medium">{i.name}</span>
+                <NetText value={i.namespace} />/<NetText value={i.name} className="font-medium" />
               </td>
               <td className={cell}>
-                {i.hosts.join(', ') || '*'}
+                <NetText value={i.hosts.join(', ') || '*'} />
                 {i.tls && ' 🔒'}
               </td>
-              <td className={cell}>{i.className ?? '—'}</td>
+              <td className={cell}>{i.className ? <NetText value={i.className} /> : '—'}</td>
               <td className={cell} data-testid="controller-kind">
-                {i.controller ? `${i.controller.kind} (${i.controller.namespace}/${i.controller.service ?? 'no Service'})` : 'none'}
+                <NetText value={i.controller ? `${i.controller.kind} (${i.controller.namespace}/${i.controller.service ?? 'no Service'})` : 'none'} />
               </td>
-              <td className={cell} title={i.controller?.settings.origin}>
-                {controllerSettings(i)}
+              <td className={cell} title={i.controller ? netString(i.controller.settings.origin) : undefined}>
+                <NetText value={controllerSettings(i)} />
               </td>
-              <td className={`${cell} ${mono}`}>{i.addresses.join(', ') || '—'}</td>
+              <td className={`${cell} ${mono}`}>{i.addresses.length > 0 ? <NetText value={i.addresses.join(', ')} /> : '—'}</td>
             </tr>
           ))}
         </Table>
@@ -242,8 +262,14 @@ export function ClusterUnavailable({ code, message, hint }: { code: string; mess
   return (
     <div data-testid="cluster-error" data-code={code} role="alert" className="rounded-lg border border-rose-300 bg-rose-50 p-6 text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-100">
       <h2 className="text-lg font-semibold">The cluster could not be read</h2>
-      <p className="mt-2">{message}</p>
-      {hint && <p className="mt-2 text-sm">{hint}</p>}
+      <p className="mt-2">
+        <NetText value={message} />
+      </p>
+      {hint && (
+        <p className="mt-2 text-sm">
+          <NetText value={hint} />
+        </p>
+      )}
       <p className="mt-4 text-sm">
         Pick another context or a demo scenario above, or{' '}
         <a className="underline" href="/cluster?scenario=bare-metal-metallb">

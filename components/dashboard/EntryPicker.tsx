@@ -5,6 +5,7 @@ import type { EntryKind, NetPath, PathTrace, Verdict } from '@/lib/types';
 import { VERDICTS } from '@/lib/contract/enums';
 import { ENTRY_KIND_TEXT, entrySubtitle, entryTitle, groupEntries, kindsOf, namespacesOf } from '@/lib/graph/entries';
 import { type EntryFilter, filterPaths } from '@/lib/model/filter';
+import { NetText, netString } from '@/components/ui/NetText';
 import { StatusBadge } from '@/components/ui/StatusBadge';
 
 
@@ -45,7 +46,7 @@ export function EntryPicker({ paths, selectedId, filter, traces, onFilterChange,
             <option value="">all namespaces</option>
             {namespaces.map((ns) => (
               <option key={ns} value={ns}>
-                {ns}
+                {netString(ns)}
               </option>
             ))}
           </select>
@@ -94,11 +95,15 @@ export function EntryPicker({ paths, selectedId, filter, traces, onFilterChange,
                       }`}
                     >
                       <span className="flex items-center justify-between gap-2">
-                        <span className="truncate text-sm font-medium">{entryTitle(path)}</span>
+                        <span className="truncate text-sm font-medium">
+                          <NetText value={entryTitle(path)} />
+                        </span>
                         <StatusBadge status={path.verdict} size="xs" />
                       </span>
                       <span className="flex items-center justify-between gap-2 text-xs text-slate-500 dark:text-slate-400">
-                        <span className="truncate">{entrySubtitle(path)}</span>
+                        <span className="truncate">
+                          <NetText value={entrySubtitle(path)} />
+                        </span>
                         {trace?.notProbed && <span>not probed</span>}
                         {trace && !trace.notProbed && (
                           <span className={trace.matchesPrediction ? 'text-emerald-700 dark:text-emerald-300' : 'font-bold text-red-700 dark:text-red-300'}>

@@ -3,6 +3,7 @@
 import type { NetPath, PathTrace } from '@/lib/types';
 import { entrySubtitle, entryTitle } from '@/lib/graph/entries';
 import { ROLE_TEXT, VIA_TEXT } from '@/lib/graph/verdicts';
+import { NetText } from '@/components/ui/NetText';
 import { StatusBadge } from '@/components/ui/StatusBadge';
 import { FindingCard } from '@/components/details/FindingCard';
 
@@ -27,7 +28,7 @@ export function PathHeader({ path, trace, pathFindings, activeWhatIf, onPreview 
     <div className="flex flex-col gap-2" data-testid="path-header">
       <div className="flex flex-wrap items-center gap-2">
         <h2 className="text-lg font-semibold" data-testid="path-title">
-          {entryTitle(path)}
+          <NetText value={entryTitle(path)} />
         </h2>
         <StatusBadge status={path.verdict} prefix="predicted" />
         {trace?.observedVerdict && <StatusBadge status={trace.observedVerdict} prefix="observed" />}
@@ -47,7 +48,7 @@ export function PathHeader({ path, trace, pathFindings, activeWhatIf, onPreview 
         )}
       </div>
       <p className="text-sm text-slate-600 dark:text-slate-300">
-        {entrySubtitle(path)} · {appClientSentence(path)}
+        <NetText value={entrySubtitle(path)} /> · <NetText value={appClientSentence(path)} />
       </p>
       {trace?.notProbed && (
         <p data-testid="not-probed-reason" className="rounded-lg border border-slate-300 bg-slate-50 px-3 py-2 text-sm text-slate-700 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-200">
@@ -57,13 +58,15 @@ export function PathHeader({ path, trace, pathFindings, activeWhatIf, onPreview 
       {trace && !trace.notProbed && !trace.matchesPrediction && trace.differences.length > 0 && (
         <ul role="alert" className="list-disc rounded-lg border-2 border-red-600 bg-red-50 py-2 pl-8 pr-3 text-sm font-medium text-red-900 dark:bg-red-950 dark:text-red-100">
           {trace.differences.map((d) => (
-            <li key={d}>{d}</li>
+            <li key={d}>
+              <NetText value={d} />
+            </li>
           ))}
         </ul>
       )}
       {(path.inClusterNote || trace?.inClusterNote) && (
         <p className="text-xs text-slate-500 dark:text-slate-400">
-          <span className="font-semibold">In-cluster clients:</span> {trace?.inClusterNote ?? path.inClusterNote}
+          <span className="font-semibold">In-cluster clients:</span> <NetText value={trace?.inClusterNote ?? path.inClusterNote ?? ''} />
         </p>
       )}
       {pathFindings.length > 0 && (

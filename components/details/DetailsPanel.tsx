@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'react';
 import type { Finding, NetPath, PathTrace, ProbeResult } from '@/lib/types';
 import type { GraphNode } from '@/lib/graph/elements';
 import { HOP_KIND_TEXT, ROLE_TEXT, VIA_TEXT } from '@/lib/graph/verdicts';
+import { NetText } from '@/components/ui/NetText';
 import { StatusBadge } from '@/components/ui/StatusBadge';
 import { Evidence } from './Evidence';
 import { FindingCard } from './FindingCard';
@@ -35,8 +36,12 @@ function KeyValues({ rows }: { rows: [string, string][] }) {
     <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
       {rows.map(([key, value]) => (
         <div key={key} className="contents">
-          <dt className="text-slate-500 dark:text-slate-400">{key}</dt>
-          <dd className="break-all font-mono text-xs leading-5">{value}</dd>
+          <dt className="text-slate-500 dark:text-slate-400">
+            <NetText value={key} />
+          </dt>
+          <dd className="break-all font-mono text-xs leading-5">
+            <NetText value={value} />
+          </dd>
         </div>
       ))}
     </dl>
@@ -69,9 +74,11 @@ export function DetailsPanel({ node, path, trace, probes, findings, simulated, a
     >
       <header className="flex items-start justify-between gap-2">
         <div>
-          <p className="text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">{kind}</p>
+          <p className="text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">
+            <NetText value={kind} />
+          </p>
           <h2 id="details-title" ref={heading} tabIndex={-1} className="break-all text-lg font-semibold outline-none">
-            {title}
+            <NetText value={title} />
           </h2>
         </div>
         <button type="button" onClick={onClose} aria-label="Close details" className="rounded px-2 py-1 text-sm hover:bg-slate-100 dark:hover:bg-slate-800">
@@ -84,8 +91,8 @@ export function DetailsPanel({ node, path, trace, probes, findings, simulated, a
           <ul className="flex flex-col gap-1 text-sm">
             {node.data.hops.map((hop) => (
               <li key={hop.id} className="flex justify-between gap-2">
-                <span>{hop.name}</span>
-                <span className="font-mono text-xs">{hop.address}</span>
+                <NetText value={hop.name} />
+                {hop.address && <NetText value={hop.address} className="font-mono text-xs" />}
               </li>
             ))}
           </ul>
@@ -117,10 +124,14 @@ function HopDetails({ node, path, trace, probes, findings = node.data.findings, 
         <div role="alert" className="rounded-lg border-2 border-red-600 bg-red-50 p-3 text-sm text-red-900 dark:bg-red-950 dark:text-red-100">
           <p className="font-bold">⚠ Observed differs from the prediction</p>
           <p>
-            Predicted peer {hop.expectedPeer ?? '—'} ({ROLE_TEXT[hop.expectedPeerRole]}), observed {observed.observedPeer ?? 'nothing'} (
-            {ROLE_TEXT[observed.observedPeerRole]}) via {VIA_TEXT[observed.via]}.
+            Predicted peer <NetText value={hop.expectedPeer ?? '—'} /> ({ROLE_TEXT[hop.expectedPeerRole]}), observed{' '}
+            <NetText value={observed.observedPeer ?? 'nothing'} /> ({ROLE_TEXT[observed.observedPeerRole]}) via {VIA_TEXT[observed.via]}.
           </p>
-          {trace?.differences.map((d) => <p key={d}>{d}</p>)}
+          {trace?.differences.map((d) => (
+            <p key={d}>
+              <NetText value={d} />
+            </p>
+          ))}
         </div>
       )}
 
@@ -135,8 +146,7 @@ function HopDetails({ node, path, trace, probes, findings = node.data.findings, 
           <ul className="flex flex-col gap-1 text-sm" data-testid="objects">
             {hop.objects.map((o) => (
               <li key={`${o.kind}/${o.namespace ?? ''}/${o.name}`} className="font-mono text-xs">
-                <span className="font-semibold">{o.kind}</span> {o.namespace ? `${o.namespace}/` : ''}
-                {o.name}
+                <span className="font-semibold">{o.kind}</span> <NetText value={o.namespace ? `${o.namespace}/${o.name}` : o.name} />
               </li>
             ))}
           </ul>

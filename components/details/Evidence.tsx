@@ -1,4 +1,5 @@
 import type { EchoObservation, ProbeResult } from '@/lib/types';
+import { NetText } from '@/components/ui/NetText';
 
 function observationRows(o: EchoObservation): [string, string][] {
   const rows: [string, string | null][] = [
@@ -14,7 +15,10 @@ function observationRows(o: EchoObservation): [string, string][] {
   return rows.filter((r): r is [string, string] => r[1] !== null && r[1] !== '');
 }
 
-/** What the probes sent and what the echo reported. Everything is rendered as text: header values are hostile input. */
+/**
+ * What the probes sent and what the echo reported. Everything is rendered as text, and every value from the network
+ * through NetText: header values are hostile input, bidi controls included.
+ */
 export function Evidence({ probes, simulated }: { probes: ProbeResult[]; simulated: boolean }) {
   if (probes.length === 0) {
     return <p className="text-sm text-slate-500 dark:text-slate-400">No probe has reached this path yet. Use “Run probes” to observe it.</p>;
@@ -25,7 +29,7 @@ export function Evidence({ probes, simulated }: { probes: ProbeResult[]; simulat
         <li key={probe.id} data-testid="evidence" className="rounded-lg border border-slate-200 p-2 text-sm dark:border-slate-700">
           <p className="flex flex-wrap items-center justify-between gap-2">
             <span className="font-medium">
-              {probe.kind} probe → {probe.target.label}
+              {probe.kind} probe → <NetText value={probe.target.label} />
             </span>
             <span className={`text-xs font-semibold ${probe.outcome === 'ok' ? 'text-emerald-700 dark:text-emerald-300' : 'text-red-700 dark:text-red-300'}`}>
               {probe.outcome}
@@ -33,19 +37,28 @@ export function Evidence({ probes, simulated }: { probes: ProbeResult[]; simulat
             </span>
           </p>
           <p className="font-mono text-xs text-slate-500 dark:text-slate-400">
-            {probe.target.tls ? 'https' : 'http'}://{probe.target.host ?? probe.target.address}:{probe.target.port}
-            {probe.target.host ? ` (to ${probe.target.address})` : ''}
+            {probe.target.tls ? 'https' : 'http'}://<NetText value={probe.target.host ?? probe.target.address} />:{probe.target.port}
+            {probe.target.host && (
+              <>
+                {' '}
+                (to <NetText value={probe.target.address} />)
+              </>
+            )}
             {probe.target.proxyProtocol ? ` + PROXY ${probe.target.proxyProtocol}` : ''}
             {probe.expected ? ' · outcome predicted' : ''}
           </p>
-          {probe.error && <p className="text-xs text-red-700 dark:text-red-300">{probe.error}</p>}
+          {probe.error && (
+            <p className="text-xs text-red-700 dark:text-red-300">
+              <NetText value={probe.error} />
+            </p>
+          )}
           {probe.observation && (
             <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-xs">
               {observationRows(probe.observation).map(([name, value]) => (
                 <div key={name} className="contents">
                   <dt className="text-slate-500 dark:text-slate-400">{name}</dt>
                   <dd data-testid="observation-value" className="break-all font-mono">
-                    {value}
+                    <NetText value={value} />
                   </dd>
                 </div>
               ))}
@@ -55,7 +68,7 @@ export function Evidence({ probes, simulated }: { probes: ProbeResult[]; simulat
             <details className="mt-1">
               <summary className="cursor-pointer text-xs text-slate-500 dark:text-slate-400">echo report (trimmed)</summary>
               <pre data-testid="echo-raw" className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-100 p-2 font-mono text-[11px] dark:bg-slate-800">
-                {probe.raw}
+                <NetText value={probe.raw} />
               </pre>
             </details>
           )}

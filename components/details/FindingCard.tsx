@@ -2,6 +2,7 @@
 
 import type { Finding } from '@/lib/types';
 import { CopyButton } from '@/components/ui/CopyButton';
+import { NetText, netString } from '@/components/ui/NetText';
 
 const SEVERITY_STYLE: Record<Finding['severity'], string> = {
   info: 'border-sky-300 bg-sky-50 dark:border-sky-800 dark:bg-sky-950',
@@ -24,22 +25,25 @@ export function FindingCard({ finding, activeWhatIf, onPreview }: FindingCardPro
         <span className="mr-1 text-xs font-bold uppercase">{finding.severity}</span>
         <span className="font-mono text-xs text-slate-500 dark:text-slate-400">{finding.code}</span>
       </p>
-      <p>{finding.message}</p>
+      <p>
+        <NetText value={finding.message} />
+      </p>
       {finding.fix && (
         <div className="flex flex-col gap-1">
           <div className="flex items-center justify-between">
             <span className="text-xs font-semibold uppercase tracking-wide">Fix</span>
-            <CopyButton text={finding.fix} label="Copy fix" />
+            {/* A command with a hidden bidi control is a Trojan Source: what is copied shows it, as the page does. */}
+            <CopyButton text={netString(finding.fix)} label="Copy fix" />
           </div>
           <pre data-testid="fix" className="overflow-x-auto whitespace-pre-wrap break-all rounded-md bg-slate-900 p-2 font-mono text-xs text-slate-100">
-            {finding.fix}
+            <NetText value={finding.fix} />
           </pre>
         </div>
       )}
       {finding.tradeOff && (
         <p className="text-xs">
           <span className="font-semibold">Trade-off: </span>
-          {finding.tradeOff}
+          <NetText value={finding.tradeOff} />
         </p>
       )}
       {finding.whatIf && (

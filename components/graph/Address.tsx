@@ -1,3 +1,5 @@
+import { NetText } from '@/components/ui/NetText';
+
 /** One address shown on a hop or an edge; tests compare these with /api/v1/paths. */
 export function Address({ value, field, tone = 'plain' }: { value: string; field: string; tone?: 'plain' | 'observed' | 'mismatch' }) {
   const tones = {
@@ -7,7 +9,7 @@ export function Address({ value, field, tone = 'plain' }: { value: string; field
   } as const;
   return (
     <span data-testid="address" data-field={field} className={`rounded px-1 font-mono text-[12px] leading-5 ${tones[tone]}`}>
-      {value}
+      <NetText value={value} />
     </span>
   );
 }

@@ -3,6 +3,7 @@
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
 import { HOP_KIND_TEXT, ROLE_TEXT, VIA_TEXT } from '@/lib/graph/verdicts';
+import { NetText, netString } from '@/components/ui/NetText';
 import { StatusBadge } from '@/components/ui/StatusBadge';
 import { STATUS_ACCENT } from '@/components/ui/status-style';
 import { Address } from './Address';
@@ -39,7 +40,7 @@ function HopNodeView({ data, width, height }: NodeProps<HopFlowNode>) {
         data-hop-id={hop.id}
         data-status={predicted}
         data-mismatch={mismatch ? 'true' : 'false'}
-        aria-label={`${caption} ${hop.name}: ${predicted}${mismatch ? ', observed differs from prediction' : ''}. Press Enter for details.`}
+        aria-label={netString(`${caption} ${hop.name}: ${predicted}${mismatch ? ', observed differs from prediction' : ''}. Press Enter for details.`)}
         className={`nodrag flex h-full w-full cursor-pointer flex-col gap-1 overflow-hidden rounded-lg border border-l-[6px] bg-white p-2 text-left shadow-sm transition-shadow hover:shadow-md focus-visible:outline-4 focus-visible:outline-offset-2 focus-visible:outline-sky-500 dark:bg-slate-900 ${STATUS_ACCENT[predicted]} ${
           mismatch ? 'border-red-600 ring-4 ring-red-500/70 dark:border-red-500' : 'border-slate-300 dark:border-slate-700'
         }`}
@@ -47,17 +48,23 @@ function HopNodeView({ data, width, height }: NodeProps<HopFlowNode>) {
         <span className="flex items-center justify-between gap-1">
           <span className="flex min-w-0 items-center gap-1 text-[11px] font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">
             <HopIcon kind={hop.kind} flavour={loadBalancer?.flavour} />
-            <span className="truncate">{caption}</span>
+            <span className="truncate">
+              <NetText value={caption} />
+            </span>
           </span>
           <StatusBadge status={predicted} size="xs" />
         </span>
-        <span className="truncate text-sm font-semibold" title={hop.name}>
-          {hop.name}
+        <span className="truncate text-sm font-semibold" title={netString(hop.name)}>
+          <NetText value={hop.name} />
         </span>
         <span className="flex flex-wrap items-center gap-1 text-xs text-slate-600 dark:text-slate-300">
           {hop.address && <Address value={hop.address} field="hop-address" />}
           {hop.port ? <span>:{hop.port}</span> : null}
-          {loadBalancer?.announcingNode && <span>announced by {loadBalancer.announcingNode}</span>}
+          {loadBalancer?.announcingNode && (
+            <span>
+              announced by <NetText value={loadBalancer.announcingNode} />
+            </span>
+          )}
         </span>
         {hop.believedClient !== null && !isOrigin && (
           <span className="flex flex-wrap items-center gap-1 text-xs text-slate-600 dark:text-slate-300">

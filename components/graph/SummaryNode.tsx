@@ -3,6 +3,7 @@
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
 import { HOP_KIND_TEXT } from '@/lib/graph/verdicts';
+import { NetText } from '@/components/ui/NetText';
 import { StatusBadge } from '@/components/ui/StatusBadge';
 import { STATUS_ACCENT } from '@/components/ui/status-style';
 import { HANDLE_CLASS } from './handles';
@@ -29,7 +30,9 @@ function SummaryNodeView({ data, width, height }: NodeProps<SummaryFlowNode>) {
           </span>
           <StatusBadge status={data.status} size="xs" />
         </span>
-        <span className="truncate text-xs text-slate-600 dark:text-slate-300">{names}…</span>
+        <span className="truncate text-xs text-slate-600 dark:text-slate-300">
+          <NetText value={names} />…
+        </span>
         <span className="text-xs text-slate-500 dark:text-slate-400">same role as the hops beside it</span>
       </button>
       <Handle type="source" position={Position.Bottom} isConnectable={false} className={HANDLE_CLASS} />

@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { NetText } from '@/components/ui/NetText';
 
 interface ImportAnswer {
   id?: string;
@@ -59,8 +60,15 @@ export function ImportSnapshot() {
       {error && (
         <div role="alert" data-testid="import-error" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
           <p className="font-semibold">This file cannot be opened as a snapshot</p>
-          <p className="break-words">{error.message}</p>
-          {error.hint && <p className="mt-1 text-xs">{error.hint}</p>}
+          {/* The message quotes the file (JSON paths, keys), which may hold bidi controls. */}
+          <p className="break-words">
+            <NetText value={error.message} />
+          </p>
+          {error.hint && (
+            <p className="mt-1 text-xs">
+              <NetText value={error.hint} />
+            </p>
+          )}
         </div>
       )}
     </div>

@@ -59,3 +59,58 @@ describe('netString and netTextParts', () => {
     expect(netTextParts('')).toEqual([]);
   });
 });
+
+// ───────────────────────────── the views use it ─────────────────────────────
+
+describe('views render network values through NetText', async () => {
+  const { sampleSnapshot } = await import('@/test/support/samples');
+  const { buildHopGraph } = await import('@/lib/graph/elements');
+  const { EMPTY_FILTER } = await import('@/lib/model/filter');
+  const { Evidence } = await import('@/components/details/Evidence');
+  const { FindingCard } = await import('@/components/details/FindingCard');
+  const { DetailsPanel } = await import('@/components/details/DetailsPanel');
+  const { Address } = await import('@/components/graph/Address');
+  const { PathHeader } = await import('@/components/dashboard/PathHeader');
+  const { EntryPicker } = await import('@/components/dashboard/EntryPicker');
+  const sections = await import('@/components/cluster/sections');
+
+  // Every name, host, address and header value the sample holds, with a right-to-left override inside it.
+  const RLO = '\u202E';
+  const hostile = JSON.parse(
+    JSON.stringify(sampleSnapshot())
+      .replaceAll('ingress-nginx', `ingress${RLO}-nginx`)
+      .replaceAll('hopscope-echo', `hopscope${RLO}-echo`)
+      .replaceAll('echo.example.com', `echo${RLO}.example.com`)
+      .replaceAll('wk-a', `wk${RLO}-a`)
+      .replaceAll('203.0.113.7', `203.0.113.7${RLO}`)
+      .replaceAll('connection refused', `connection${RLO} refused`),
+  ) as ReturnType<typeof sampleSnapshot>;
+  const path = hostile.paths.find((p) => p.id === hostile.entry)!;
+  const trace = hostile.trace!.paths.find((p) => p.pathId === path.id)!;
+  const graph = buildHopGraph(path, trace);
+  const noop = () => undefined;
+
+  const views: [string, () => ReturnType<typeof createElement>][] = [
+    ['Evidence', () => createElement(Evidence, { probes: trace.probes, simulated: false })],
+    ['FindingCard', () => createElement(FindingCard, { finding: { ...path.findings[0]!, message: `see ${RLO}x`, fix: `kubectl ${RLO}x`, tradeOff: `t${RLO}` }, activeWhatIf: null, onPreview: noop })],
+    ['DetailsPanel', () => createElement(DetailsPanel, { node: graph.nodes.find((n) => n.type === 'hop' && n.data.hop.kind === 'ingressController')!, path, trace, probes: trace.probes, simulated: false, activeWhatIf: null, onPreview: noop, onClose: noop })],
+    ['Address', () => createElement(Address, { value: `10.0.0.1${RLO}`, field: 'x' })],
+    ['PathHeader', () => createElement(PathHeader, { path, trace, pathFindings: path.findings, activeWhatIf: null, onPreview: noop })],
+    ['EntryPicker', () => createElement(EntryPicker, { paths: hostile.paths, selectedId: path.id, filter: EMPTY_FILTER, traces: {}, onFilterChange: noop, onSelect: noop })],
+    ['SourceBanner', () => createElement(sections.SourceBanner, { source: { ...hostile.inventory.source, context: `ctx${RLO}` } })],
+    ['DiscoveryErrors', () => createElement(sections.DiscoveryErrors, { errors: hostile.inventory.errors })],
+    ['NodesTable', () => createElement(sections.NodesTable, { inventory: hostile.inventory })],
+    ['LoadBalancers', () => createElement(sections.LoadBalancers, { inventory: hostile.inventory })],
+    ['Services', () => createElement(sections.Services, { services: hostile.inventory.services })],
+    ['Ingresses', () => createElement(sections.Ingresses, { ingresses: hostile.inventory.ingresses })],
+    ['ClusterUnavailable', () => createElement(sections.ClusterUnavailable, { code: 'x', message: `m${RLO}`, hint: `h${RLO}` })],
+  ];
+
+  it.each(views)('%s shows the overrides instead of applying them', (_name, view) => {
+    const html = renderToStaticMarkup(view());
+    expect(html).toContain('data-bidi-control="U+202E"');
+    // Machine-read attributes (data-*, form values) keep the value as it is; nothing a person sees does.
+    const shown = html.replace(/ (?:data-[a-z-]+|value)="[^"]*"/g, '');
+    expect(shown).not.toContain(RLO);
+  });
+});
