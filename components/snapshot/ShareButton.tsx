@@ -1,7 +1,10 @@
 'use client';
 
 import { useId, useState } from 'react';
+import type { Snapshot } from '@/lib/types';
+import { countMasks, redactionSummary, type RedactionSummary } from '@/lib/snapshot/redaction-summary';
 import { CopyButton } from '@/components/ui/CopyButton';
+import { NetText } from '@/components/ui/NetText';
 
 export interface ShareButtonProps {
   /** The dashboard's current source; omitted = the server's default source. */
@@ -14,7 +17,7 @@ export interface ShareButtonProps {
 type ShareState =
   | { step: 'idle' }
   | { step: 'sharing' }
-  | { step: 'shared'; url: string; redacted: boolean }
+  | { step: 'shared'; url: string; redacted: boolean; summary: RedactionSummary | null }
   | { step: 'failed'; message: string };
 
 interface ErrorEnvelope {
@@ -34,12 +37,36 @@ async function share(props: ShareButtonProps, redact: boolean, redactNodeNames: 
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
   });
-  const json = (await response.json().catch(() => ({}))) as { url?: string; redacted?: boolean } & ErrorEnvelope;
+  const json = (await response.json().catch(() => ({}))) as { id?: string; url?: string; redacted?: boolean } & ErrorEnvelope;
   if (!response.ok || !json.url) {
     const { message, hint } = json.error ?? {};
     throw new Error([message ?? `sharing failed (HTTP ${response.status})`, hint].filter(Boolean).join(' — '));
   }
-  return { url: json.url, redacted: json.redacted ?? redact };
+  const redacted = json.redacted ?? redact;
+  const summary = redacted && json.id ? await storedSummary(json.id, redactNodeNames) : null;
+  return { url: json.url, redacted, summary };
+}
+
+/** What the stored snapshot actually masked, counted from it; the plain summary if it cannot be read back. */
+async function storedSummary(id: string, nodeNames: boolean): Promise<RedactionSummary> {
+  try {
+    const response = await fetch(`/api/v1/snapshots/${encodeURIComponent(id)}`);
+    if (response.ok) return redactionSummary({ nodeNames, counts: countMasks((await response.json()) as Snapshot) });
+  } catch {
+    // The link exists either way; say what redaction covers without the counts.
+  }
+  return redactionSummary({ nodeNames });
+}
+
+function SummaryLines({ summary, testId }: { summary: RedactionSummary; testId: string }) {
+  return (
+    <dl data-testid={testId} className="grid grid-cols-[auto_1fr] gap-x-2 gap-y-0.5 rounded-md bg-slate-50 p-2 text-xs dark:bg-slate-800">
+      <dt className="font-semibold text-emerald-800 dark:text-emerald-300">visible</dt>
+      <dd>{summary.visible.join(', ')}</dd>
+      <dt className="font-semibold text-amber-800 dark:text-amber-300">hidden</dt>
+      <dd>{summary.hidden.join(', ')}</dd>
+    </dl>
+  );
 }
 
 const button =
@@ -103,6 +130,7 @@ export function ShareButton(props: ShareButtonProps) {
             />
             Also mask node names
           </label>
+          {redact && state.step !== 'shared' && <SummaryLines summary={redactionSummary({ nodeNames: redactNodeNames })} testId="share-redaction-preview" />}
           <button type="button" data-testid="share-create" onClick={create} disabled={state.step === 'sharing'} className={button}>
             {state.step === 'sharing' ? 'Creating link…' : 'Create link'}
           </button>
@@ -123,11 +151,12 @@ export function ShareButton(props: ShareButtonProps) {
               <a href={state.url} target="_blank" rel="noreferrer" className="text-xs underline">
                 Open snapshot{state.redacted ? ' (redacted)' : ''}
               </a>
+              {state.summary && <SummaryLines summary={state.summary} testId="share-redaction-summary" />}
             </div>
           )}
           {state.step === 'failed' && (
             <p role="alert" data-testid="share-error" className="text-red-700 dark:text-red-300">
-              {state.message}
+              <NetText value={state.message} />
             </p>
           )}
         </div>
