@@ -2,6 +2,10 @@ import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import './globals.css';
 
+// Every page is rendered per request: the CSP nonce (proxy.ts) can only reach the scripts of a page rendered now,
+// and a prerendered page's scripts would be refused.
+export const dynamic = 'force-dynamic';
+
 export const metadata: Metadata = {
   title: 'hopscope',
   description: 'Which client address every hop into your Kubernetes cluster sees — predicted, observed, fixed.',

@@ -86,9 +86,9 @@ describe('cross-site actions', () => {
 });
 
 describe('response headers', () => {
-  it('the dashboard page cannot be framed, sniffed or leak its URL, and runs only its own nonce scripts', async () => {
-    const answer = await send('GET', '/', {});
-    expect(answer.status).toBe(200);
+  it.each(['/', '/cluster', '/s/import', '/no-such-page'])('%s cannot be framed, sniffed or leak its URL, and runs only its own nonce scripts', async (page) => {
+    const answer = await send('GET', page, {});
+    expect(answer.status).toBe(page === '/no-such-page' ? 404 : 200);
     const csp = String(answer.headers['content-security-policy']);
     const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
     expect(nonce).toBeTruthy();
@@ -100,7 +100,7 @@ describe('response headers', () => {
     expect(scripts.length).toBeGreaterThan(0);
     for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
     // A fresh nonce per answer.
-    expect(String((await send('GET', '/', {})).headers['content-security-policy'])).not.toContain(nonce!);
+    expect(String((await send('GET', page, {})).headers['content-security-policy'])).not.toContain(nonce!);
   });
 
   it.each(['/api/v1/paths', '/api/v1/cluster', '/api/v1/traces'])('%s is private and never cached', async (path) => {
