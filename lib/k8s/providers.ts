@@ -9,7 +9,8 @@ const CLOUD_PROVIDERS = PROVIDERS.filter((p) => !IN_CLUSTER_PROVIDERS.has(p.id))
 
 /** Keeps only the annotations that bear on client IP; the rest (kubectl last-applied, Helm, …) is noise here. */
 export function clientIPAnnotations(annotations: Record<string, string> | undefined): Record<string, string> {
-  const prefixes = PROVIDERS.flatMap((p) => p.annotationPrefixes);
+  // hopscope.io/ annotations are the user's own settings for hopscope (hopscope.io/probe-target opts a Service in).
+  const prefixes = ['hopscope.io/', ...PROVIDERS.flatMap((p) => p.annotationPrefixes)];
   const kept: Record<string, string> = {};
   for (const [key, value] of Object.entries(annotations ?? {})) {
     if (prefixes.some((p) => key.startsWith(p))) kept[key] = value;
