@@ -1,6 +1,6 @@
 // Benchmark (root, in the real-packet lab): a full trace of every lab path through POST /api/v1/traces versus the
 // tutorial's own method in the same lab and run — `kubectl get` per resource, then one
-// `curl --connect-timeout 1` after another per node and per path (seed 002, "Using Source IP"). Also shows that
+// `curl --connect-timeout 1` after another per node and per path (docs/sources.md#seed-002, "Using Source IP"). Also shows that
 // probe wall time stays near one probe timeout as the number of nodes grows. Budget: API time ≤ 0.2 × tutorial.
 //   npm run bench:trace   (HOPSCOPE_BENCH_NODES=3,6,12,24: node counts; HOPSCOPE_PROBE_CONCURRENCY: the probe bound)
 import { spawnSync } from 'node:child_process';

@@ -17,7 +17,7 @@ import { entry, hopButton, openDashboard, SCREENSHOTS } from './helpers';
 /** lab.sh starts the echo with this POD_NAME; only a real echo report can carry it into the evidence. */
 const ECHO_POD = 'echo-6d5f7c9b8-x7k2p';
 
-/** One entry of each verdict, with the verdict the netlab rows establish for it (see e2e/lab/lab.test.ts). */
+/** One entry of each verdict, with the verdict the docs/lab.md rows establish for it (see e2e/lab/lab.test.ts). */
 const REPRESENTATIVES: [pathIdPrefix: string, verdict: Verdict][] = [
   ['nodePort:lab/echo-nodeport-local:30081@node1', 'preserved'],
   ['nodePort:lab/echo-nodeport-cluster:30080@node2', 'lost'],

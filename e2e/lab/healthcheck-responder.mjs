@@ -1,4 +1,4 @@
-// kube-proxy's healthCheckNodePort server for one lab node (DOMAIN §2.1, kubernetes pkg/proxy/healthcheck/service_health.go):
+// kube-proxy's healthCheckNodePort server for one lab node (docs/domain.md#s2.1, kubernetes pkg/proxy/healthcheck/service_health.go):
 // one listener per Service, any path, 200 when the node has a ready local endpoint, else 503, with the JSON body
 // {"service":{namespace,name},"localEndpoints":N,"serviceProxyHealthy":true} and the v1.28+ weight header.
 // Usage: node healthcheck-responder.mjs <spec file>   (lines: "<port> <namespace> <name> <localEndpoints>")

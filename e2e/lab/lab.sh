@@ -132,7 +132,7 @@ start_bg() { # name ns cmd...   -> $RUN/name.pid, $RUN/name.log
 
 # ---------------------------------------------------------------- the Services (same numbers as scenarios/lab.yaml)
 # NAME NAMESPACE CLUSTER_IP PORT NODEPORT POLICY HEALTHCHECK_NODEPORT INTERCEPTED_LB_IP ENDPOINT_IP ENDPOINT_PORT ENDPOINT_NODE
-# INTERCEPTED_LB_IP: a LoadBalancer address with ipMode VIP, which kube-proxy programs on every node (DOMAIN §2.6);
+# INTERCEPTED_LB_IP: a LoadBalancer address with ipMode VIP, which kube-proxy programs on every node (docs/domain.md#s2.6);
 # the HAProxy VIPs have ipMode Proxy, so kube-proxy leaves them alone.
 SERVICES=(
   "echo                  lab           10.96.0.10 80 -     -       -     -             $ECHO_IP    8080 node1"
@@ -148,7 +148,7 @@ SERVICES=(
 )
 
 # kube-proxy iptables mode (v1.28+) for one node: KUBE-SERVICES -> KUBE-SVC -> KUBE-SEP (DNAT);
-# KUBE-NODEPORTS and LB IPs -> KUBE-EXT; Cluster: KUBE-EXT marks for masquerade (DOMAIN §2.4/2.5);
+# KUBE-NODEPORTS and LB IPs -> KUBE-EXT; Cluster: KUBE-EXT marks for masquerade (docs/domain.md#s2.4, #s2.5);
 # Local: KUBE-EXT -> KUBE-SVL (local endpoints only), and filter/KUBE-EXTERNAL-SERVICES drops what has no local
 # endpoint. kube-proxy runs without clusterCIDR here (see the kube-proxy ConfigMap in scenarios/lab.yaml), so there
 # is no "pod traffic" short-cut in KUBE-EXT: pods reaching a NodePort are treated like any outside client.
@@ -224,7 +224,7 @@ ${filt}COMMIT
 RULES
 }
 
-# healthCheckNodePort answers of one node (DOMAIN §2.1): "port namespace name localEndpoints" per line.
+# healthCheckNodePort answers of one node (docs/domain.md#s2.1): "port namespace name localEndpoints" per line.
 health_spec() {
   local node=$1 name ns cip port np pol hc lbip epip epport epnode
   for s in "${SERVICES[@]}"; do
@@ -236,7 +236,7 @@ health_spec() {
 
 # ---------------------------------------------------------------- HAProxy = the cloud LB (OpenStack Octavia-like)
 # One frontend per LoadBalancer Service on its VIP, backends = every node's NodePort. Local Services are
-# health-checked on their healthCheckNodePort /healthz, as cloud LBs do (DOMAIN §2.1), so only nodes with a
+# health-checked on their healthCheckNodePort /healthz, as cloud LBs do (docs/domain.md#s2.1), so only nodes with a
 # local endpoint get traffic.
 haproxy_lb() { # vip mode server-option nodePort healthCheckNodePort
   local vip=$1 mode=$2 opt=$3 np=$4 hc=$5 i
@@ -282,7 +282,7 @@ CFG
 }
 
 # ---------------------------------------------------------------- nginx = ingress-nginx controllers
-# The directives ingress-nginx's template renders for each ConfigMap in scenarios/lab.yaml (DOMAIN §6.1):
+# The directives ingress-nginx's template renders for each ConfigMap in scenarios/lab.yaml (docs/domain.md#s6.1):
 # realip with real_ip_recursive on, X-Real-IP $remote_addr, X-Forwarded-For $remote_addr (compute-full-forwarded-for off).
 write_nginx_cfg() { # variant listen-suffix realip-header trusted-cidr
   local variant=$1 listen=$2 header=$3 trusted=$4 dir=$RUN/nginx-$1

@@ -67,7 +67,7 @@ describe('POST /api/v1/traces in the real-packet lab', () => {
     const okObservation = (prefix: string) => byPrefix(prefix).probes.find((p) => p.kind === 'direct' && p.outcome === 'ok')?.observation;
     const hopscope = LAB.hopscopePodIP;
 
-    // [path, observed verdict, what the echo saw] — the netlab rows rebuilt from discovered objects.
+    // [path, observed verdict, what the echo saw] — the docs/lab.md rows rebuilt from discovered objects.
     const table: [string, string, { peer?: string; xRealIp?: string | null } | null][] = [
       ['clusterIP:lab/echo:80', 'preserved', { peer: hopscope }],
       ['nodePort:lab/echo-nodeport-local:30081@node1', 'preserved', { peer: hopscope }],

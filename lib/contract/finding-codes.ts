@@ -5,15 +5,15 @@ import type { Severity } from './enums';
 export const FINDING_CODES = {
   'snat-cluster-policy': {
     severity: 'warning',
-    meaning: 'externalTrafficPolicy: Cluster masquerades outside traffic to the receiving node IP (DOMAIN §2.5, netlab rows 6, 7, 11).',
+    meaning: 'externalTrafficPolicy: Cluster masquerades outside traffic to the receiving node IP (docs/domain.md#s2.5, docs/lab.md#row-6, #row-7, #row-11).',
   },
   'local-no-endpoint': {
     severity: 'error',
-    meaning: 'externalTrafficPolicy: Local on a node without a ready local endpoint drops the packets (netlab rows 9, 12).',
+    meaning: 'externalTrafficPolicy: Local on a node without a ready local endpoint drops the packets (docs/lab.md#row-9, #row-12).',
   },
   'lb-skips-nodes-without-endpoints': {
     severity: 'info',
-    meaning: 'With Local, the LB health check on healthCheckNodePort keeps nodes without endpoints out (DOMAIN §2.1).',
+    meaning: 'With Local, the LB health check on healthCheckNodePort keeps nodes without endpoints out (docs/domain.md#s2.1).',
   },
   'lb-address-not-announced': {
     severity: 'error',
@@ -22,19 +22,19 @@ export const FINDING_CODES = {
   'no-ready-endpoints': { severity: 'error', meaning: 'The Service has no ready endpoint: nothing answers.' },
   'proxy-lb-hides-client': {
     severity: 'warning',
-    meaning: 'A proxying LB opens its own connection: without PROXY or X-Forwarded-For the client is gone (netlab rows 13–14).',
+    meaning: 'A proxying LB opens its own connection: without PROXY or X-Forwarded-For the client is gone (docs/lab.md#row-13–#row-14).',
   },
   'proxy-protocol-not-expected': {
     severity: 'error',
-    meaning: 'The LB sends a PROXY preamble the receiver does not expect: requests fail with 400 (netlab row 21).',
+    meaning: 'The LB sends a PROXY preamble the receiver does not expect: requests fail with 400 (docs/lab.md#row-21).',
   },
   'proxy-protocol-not-sent': {
     severity: 'error',
-    meaning: 'The receiver expects PROXY protocol but nothing on this path sends it: connections are closed (netlab row 29).',
+    meaning: 'The receiver expects PROXY protocol but nothing on this path sends it: connections are closed (docs/lab.md#row-29).',
   },
   'in-cluster-proxy-protocol-short-circuit': {
     severity: 'warning',
-    meaning: 'In-cluster clients of a VIP skip the LB, so they send no PROXY preamble and fail (DOMAIN §2.6, §7; cert-manager HTTP-01).',
+    meaning: 'In-cluster clients of a VIP skip the LB, so they send no PROXY preamble and fail (docs/domain.md#s2.6, #s7; cert-manager HTTP-01).',
   },
   'proxy-protocol-app-must-parse': {
     severity: 'warning',
@@ -42,7 +42,7 @@ export const FINDING_CODES = {
   },
   'forwarded-headers-trust-all': {
     severity: 'error',
-    meaning: 'The controller trusts X-Forwarded-For from every address, so any client can choose its address (DOMAIN §6.1 gotcha, netlab rows 25, 27).',
+    meaning: 'The controller trusts X-Forwarded-For from every address, so any client can choose its address (docs/domain.md#s6.1 gotcha, docs/lab.md#row-25, #row-27).',
   },
   'forwarded-headers-trust-nodes': {
     severity: 'error',
@@ -54,19 +54,19 @@ export const FINDING_CODES = {
   },
   'xff-ignored-by-controller': {
     severity: 'warning',
-    meaning: 'The LB writes X-Forwarded-For but the controller replaces it with its TCP peer (seed 000, DOMAIN §6.1).',
+    meaning: 'The LB writes X-Forwarded-For but the controller replaces it with its TCP peer (docs/sources.md#seed-000, docs/domain.md#s6.1).',
   },
   'trusted-proxy-snat-mismatch': {
     severity: 'warning',
-    meaning: 'Cluster policy behind a proxying LB makes the controller\'s TCP peer a node, so trusting only the LB drops XFF/PROXY (netlab rows 22–23).',
+    meaning: 'Cluster policy behind a proxying LB makes the controller\'s TCP peer a node, so trusting only the LB drops XFF/PROXY (docs/lab.md#row-22–#row-23).',
   },
   'servicelb-masquerade': {
     severity: 'warning',
-    meaning: 'k3s ServiceLB (svclb) always masquerades: the backend sees the svclb pod or node (DOMAIN §5, seed 003).',
+    meaning: 'k3s ServiceLB (svclb) always masquerades: the backend sees the svclb pod or node (docs/domain.md#s5, docs/sources.md#seed-003).',
   },
   'lb-annotation-misspelled': {
     severity: 'warning',
-    meaning: 'An annotation looks like a client-IP setting but the cloud controller does not read it (seed 000 "x-forward-for").',
+    meaning: 'An annotation looks like a client-IP setting but the cloud controller does not read it (docs/sources.md#seed-000 "x-forward-for").',
   },
   'lb-provider-unknown': {
     severity: 'info',
@@ -75,15 +75,15 @@ export const FINDING_CODES = {
   'client-address-lost': { severity: 'warning', meaning: 'Only an infrastructure address reaches the last hop.' },
   'hairpin-snat': {
     severity: 'info',
-    meaning: 'A pod calling its own Service is masqueraded to its node IP (kube-proxy hairpin rule, netlab row 4).',
+    meaning: 'A pod calling its own Service is masqueraded to its node IP (kube-proxy hairpin rule, docs/lab.md#row-4).',
   },
   'egress-snat': {
     severity: 'info',
-    meaning: 'Pod traffic leaving the cluster is masqueraded to the node IP (seed 004, CNI natOutgoing).',
+    meaning: 'Pod traffic leaving the cluster is masqueraded to the node IP (docs/sources.md#seed-004, CNI natOutgoing).',
   },
   'egress-proxy-header': {
     severity: 'info',
-    meaning: 'A transparent egress proxy sidecar writes the pod address into request headers (seed 004).',
+    meaning: 'A transparent egress proxy sidecar writes the pod address into request headers (docs/sources.md#seed-004).',
   },
   'announcing-node-without-endpoint': {
     severity: 'error',

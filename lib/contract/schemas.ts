@@ -230,7 +230,7 @@ export const PodInfoSchema = PodRefSchema.extend({
   /** Container args of interest (ingress controller flags). */
   args: z.array(str),
   images: z.array(str),
-  /** A transparent egress proxy sidecar that injects headers (seed 004), if detected. */
+  /** A transparent egress proxy sidecar that injects headers (docs/sources.md#seed-004), if detected. */
   egressProxy: z.object({ container: str, image: str, injectsHeaders: z.array(str) }).nullable(),
   ownerKind: nullableStr.optional(),
   ownerName: nullableStr.optional(),

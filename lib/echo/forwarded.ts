@@ -1,4 +1,4 @@
-// X-Forwarded-For parsing (DOMAIN §9).
+// X-Forwarded-For parsing (docs/domain.md#s9).
 import { parseAddressWithPort } from '../net/ip';
 
 export interface XffEntry {
@@ -11,7 +11,7 @@ export interface XffEntry {
 
 /**
  * Splits X-Forwarded-For header lines into entries. Several lines are one list, concatenated in order
- * (RFC 7230 §3.2.2; DOMAIN §9); entries may carry ports ("192.0.2.1:4711", "[2001:db8::1]:80") or garbage.
+ * (RFC 7230 §3.2.2; docs/domain.md#s9); entries may carry ports ("192.0.2.1:4711", "[2001:db8::1]:80") or garbage.
  */
 export function splitXForwardedFor(lines: readonly string[]): XffEntry[] {
   const entries: XffEntry[] = [];

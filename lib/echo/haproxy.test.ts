@@ -1,5 +1,5 @@
 // The echo server behind a real HAProxy on loopback: PROXY v1 (send-proxy), PROXY v2 (send-proxy-v2, with a
-// UNIQUE_ID TLV) and HTTP mode with `option forwardfor` — the cloud-LB imitations of the lab (netlab rows 15–18).
+// UNIQUE_ID TLV) and HTTP mode with `option forwardfor` — the cloud-LB imitations of the lab (docs/lab.md#row-15–#row-18).
 // HAProxy is required: without it this test fails, it does not skip.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -163,7 +163,7 @@ describe('echo behind real HAProxy', () => {
     });
     const observation = parseEchoResponse(body, 'application/json');
     expect(observation).toMatchObject({ format: 'hopscope', peer: '127.0.0.1', proxyProtocol: null, echoPod: 'echo-haproxy' });
-    // A client-sent line survives; the last line is the one the trusted LB added (netlab row 18).
+    // A client-sent line survives; the last line is the one the trusted LB added (docs/lab.md#row-18).
     expect(observation?.xForwardedFor).toEqual(['1.2.3.4', '127.0.0.1']);
   });
 });

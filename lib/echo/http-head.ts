@@ -1,5 +1,5 @@
 // Reads an HTTP/1.x request head from raw bytes, keeping every header line in order with duplicates, which is
-// what the echo must show (several X-Forwarded-For lines stay visible, DOMAIN §9).
+// what the echo must show (several X-Forwarded-For lines stay visible, docs/domain.md#s9).
 
 export interface RequestHead {
   method: string;

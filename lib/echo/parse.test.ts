@@ -30,7 +30,7 @@ describe('registry.k8s.io/echoserver', () => {
   });
 
   it('reads 1.10 pod information, HTML-escaped values, trailing spaces and repeated header lines', () => {
-    // The shape DOMAIN §1.1 documents for a Deployment that injects the downward-API variables.
+    // The shape docs/domain.md#s1.1 documents for a Deployment that injects the downward-API variables.
     const withPod = sample('echoserver-1.10-output.txt')
       .replace('  -no pod information available-', '\tnode name:\twk-a\n\tpod name:\techo-5d8f\n\tpod namespace:\tdefault\n\tpod IP:\t10.244.1.10')
       .replace(

@@ -1,5 +1,5 @@
 // Reads what an echo server answered into one EchoObservation: the hopscope echo (JSON or text) and the echo
-// servers people already run (DOMAIN §1): registry.k8s.io/echoserver 1.10 and 1.4, traefik/whoami (text and
+// servers people already run (docs/domain.md#s1): registry.k8s.io/echoserver 1.10 and 1.4, traefik/whoami (text and
 // /api JSON), ealen/echo-server and mendhak/http-https-echo.
 import { z } from 'zod';
 import { ProxyHeaderInfoSchema } from '../contract/schemas';
@@ -243,7 +243,7 @@ function fromJson(value: unknown): ParsedEchoObservation | null {
 
 // ───────────────────────────── text formats ─────────────────────────────
 
-/** lua-resty-template `{{ }}` escaping as used by echoserver 1.10 (DOMAIN §1.1). */
+/** lua-resty-template `{{ }}` escaping as used by echoserver 1.10 (docs/domain.md#s1.1). */
 export function unescapeHtml(text: string): string {
   const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
   return text.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|amp|lt|gt|quot|apos);/g, (entity, body: string) => {
@@ -263,7 +263,7 @@ function splitOnce(text: string, separator: string): [string, string] | null {
 }
 
 // echoserver 1.10: sections "Pod Information:", "Request Information:", "Request Headers:" with TAB- (or, in
-// docs, space-) indented lines; header values HTML-escaped, some builds add trailing spaces (DOMAIN §1.1).
+// docs, space-) indented lines; header values HTML-escaped, some builds add trailing spaces (docs/domain.md#s1.1).
 // echoserver 1.4: "CLIENT VALUES:", "HEADERS RECEIVED:", "BODY:" with unindented key=value lines.
 const ECHOSERVER_SECTIONS = new Set([
   'pod information',

@@ -82,7 +82,7 @@ describe('parseProxyHeader detection', () => {
   });
 });
 
-describe('parseProxyHeader v1 strictness (DOMAIN §8)', () => {
+describe('parseProxyHeader v1 strictness (docs/domain.md#s8)', () => {
   it.each([
     ['PROXY TCP4 192.0.2.10 10.42.0.15 56324 443\n', 'bare LF'],
     ['PROXY TCP4 192.0.2.10 10.42.0.15 56324 443\rX', 'CR not followed by LF'],
@@ -133,7 +133,7 @@ const tlv = (type: number, value: Buffer): Buffer => {
   return Buffer.concat([head, value]);
 };
 
-describe('parseProxyHeader v2 strictness (DOMAIN §8)', () => {
+describe('parseProxyHeader v2 strictness (docs/domain.md#s8)', () => {
   it.each([
     [v2(0x11, 0x11, TCP4_BLOCK), 'version nibble'],
     [v2(0x22, 0x11, TCP4_BLOCK), 'command'],

@@ -1,4 +1,4 @@
-// A small, strict PROXY protocol v1/v2 parser and encoder (haproxy doc/proxy-protocol.txt; DOMAIN §8).
+// A small, strict PROXY protocol v1/v2 parser and encoder (haproxy doc/proxy-protocol.txt; docs/domain.md#s8).
 // The parser is streaming-safe: give it whatever prefix of the connection has arrived and it says whether it
 // needs more bytes, found no PROXY header, found a malformed one, or parsed one and how many bytes it used.
 import type { ProxyHeaderInfo } from '../types';

@@ -91,8 +91,8 @@ export function groupStages<T extends { kind: HopKind }>(items: T[]): T[][] {
 
 /**
  * How to draw a load balancer hop. A cloud LB is a proxy when the next hop sees the LB as its TCP peer
- * (DOMAIN.md §7: Hetzner/Octavia proxy; NLB/Azure/GCE pass-through keep the client), otherwise pass-through.
- * MetalLB and k3s ServiceLB never proxy: the announcing node receives the client's packets (DOMAIN.md §4, §5).
+ * (docs/domain.md#s7: Hetzner/Octavia proxy; NLB/Azure/GCE pass-through keep the client), otherwise pass-through.
+ * MetalLB and k3s ServiceLB never proxy: the announcing node receives the client's packets (docs/domain.md#s4, #s5).
  */
 export function loadBalancerLook(hop: Hop, next: Hop | undefined): LoadBalancerLook {
   const provider = (hop.details.provider ?? '').toLowerCase();

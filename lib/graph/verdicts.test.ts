@@ -13,21 +13,21 @@ const pathOf = (hops: Hop[], verdict: NetPath['verdict'] = 'header'): NetPath =>
   appClient: { via: 'x-real-ip', role: 'client', value: 'client' },
 });
 
-// A node behind a proxying LB: its TCP peer is the LB (netlab rows 13–17).
+// A node behind a proxying LB: its TCP peer is the LB (docs/lab.md#row-13–#row-17).
 const nodeBehindProxy = (via: ClientAddressVia) =>
   hopInfo({ id: 'node:192.0.2.11', kind: 'node', name: 'node1', expectedPeer: '192.0.2.1', expectedPeerRole: 'loadBalancer', clientAddressVia: via, believedClient: '192.0.2.1', believedClientRole: 'loadBalancer' });
 
 describe('predictedHopStatus', () => {
   it.each([
-    ['x-forwarded-for', 'header', 'row 15: HAProxy option forwardfor'],
-    ['proxy-protocol', 'header', 'rows 16–17: send-proxy(-v2)'],
-    ['none', 'lost', 'row 13: plain TCP proxy'],
+    ['x-forwarded-for', 'header', 'docs/lab.md#row-15: HAProxy option forwardfor'],
+    ['proxy-protocol', 'header', 'docs/lab.md#row-16–#row-17: send-proxy(-v2)'],
+    ['none', 'lost', 'docs/lab.md#row-13: plain TCP proxy'],
   ] as const)('a node behind a proxy LB with the client %s is %s (%s)', (via, status, _source) => {
     const node = nodeBehindProxy(via);
     expect(predictedHopStatus(node, pathOf([node]))).toBe(status);
   });
 
-  it('an ingress controller that refuses the header is lost even though the header reached it (row 22)', () => {
+  it('an ingress controller that refuses the header is lost even though the header reached it (docs/lab.md#row-22)', () => {
     const controller = hopInfo({
       id: 'ingressController:10.244.1.20',
       kind: 'ingressController',

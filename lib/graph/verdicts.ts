@@ -63,7 +63,7 @@ export const HOP_KIND_TEXT: Record<HopKind, string> = {
 /**
  * The status of what a hop takes as the client, from its role and the way it arrived: the model's verdict rule.
  * A header or PROXY preamble is "header" only when the value is the real client; a forged value is "spoofable"
- * (DOMAIN.md §6.1 gotcha: trust-all real_ip takes the left-most, client-supplied XFF entry).
+ * (docs/domain.md#s6.1 gotcha: trust-all real_ip takes the left-most, client-supplied XFF entry).
  */
 export const statusOfBelief: (role: AddressRole, via: ClientAddressVia) => HopStatus = verdictOfBelief;
 
@@ -82,8 +82,8 @@ export function predictedHopStatus(hop: Hop, path: NetPath): HopStatus {
 
 /**
  * kube-proxy on a node works on packets and reads no headers: behind a proxying load balancer its TCP peer is the
- * LB, but the client address still travels past it in X-Forwarded-For or a PROXY preamble (netlab rows 15–17, and
- * through SNAT in rows 22–23), so the node hop is "carried in a header", not "lost".
+ * LB, but the client address still travels past it in X-Forwarded-For or a PROXY preamble (docs/lab.md#row-15–#row-17, and
+ * through SNAT in docs/lab.md#row-22–#row-23), so the node hop is "carried in a header", not "lost".
  */
 const carriedInBand = (via: ClientAddressVia) => via !== 'source' && via !== 'none';
 

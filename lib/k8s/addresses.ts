@@ -1,7 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
 // Address ranges as MetalLB writes them in IPAddressPool.spec.addresses and the legacy ConfigMap:
-// CIDRs ("198.51.100.0/24") or inclusive ranges ("198.51.100.10-198.51.100.20") (DOMAIN.md §4).
+// CIDRs ("198.51.100.0/24") or inclusive ranges ("198.51.100.10-198.51.100.20") (docs/domain.md#s4).
 
 function ipToBigInt(ip: string): bigint | null {
   if (isIPv4(ip)) return ip.split('.').reduce((acc, octet) => (acc << 8n) + BigInt(Number(octet)), 0n);

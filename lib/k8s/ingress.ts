@@ -50,7 +50,7 @@ const cidrList = (value: string | undefined | null) =>
   (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
 
 /**
- * ingress-nginx ConfigMap keys and defaults (DOMAIN.md §6.1): use-forwarded-headers, compute-full-forwarded-for,
+ * ingress-nginx ConfigMap keys and defaults (docs/domain.md#s6.1): use-forwarded-headers, compute-full-forwarded-for,
  * use-proxy-protocol, enable-real-ip all "false"; forwarded-for-header "X-Forwarded-For";
  * proxy-real-ip-cidr "0.0.0.0/0" (which trusts every peer — the spoofing gotcha).
  */
@@ -85,7 +85,7 @@ interface TraefikEntryPoint {
 }
 
 /**
- * Traefik static configuration from CLI args (DOMAIN.md §6.2): `--entryPoints.<ep>.forwardedHeaders.trustedIPs`,
+ * Traefik static configuration from CLI args (docs/domain.md#s6.2): `--entryPoints.<ep>.forwardedHeaders.trustedIPs`,
  * `.forwardedHeaders.insecure`, `.proxyProtocol.trustedIPs`, `.proxyProtocol.insecure`. Flag names are
  * case-insensitive (`--entrypoints…` works too); a bare boolean flag means true.
  */
@@ -154,7 +154,7 @@ const CONTROLLERS: ControllerSpec[] = [
     kind: 'ingress-nginx',
     matchesPod: (pod) =>
       containerArgs(pod).includes('/nginx-ingress-controller') || images(pod).some((i) => /ingress-nginx\/controller[:@]/.test(i)),
-    // Defaults of --controller-class and --ingress-class (ingress-nginx cli-arguments, DOMAIN.md S21).
+    // Defaults of --controller-class and --ingress-class (ingress-nginx cli-arguments, docs/domain.md#src-S21).
     classControllers: (args) => [flagValue(args, '--controller-class') ?? 'k8s.io/ingress-nginx'],
     legacyClassNames: (args) => [flagValue(args, '--ingress-class') ?? 'nginx'],
     settings: (args, namespace, configMaps) => {

@@ -5,7 +5,7 @@ import { addressInRange } from './addresses';
 import { labelSelectorMatches } from './labels';
 import type { MetalLbAdvertisement, MetalLbIPAddressPool, RawMetalLbObjects } from './raw';
 
-/** An advertisement selects a pool by name, by pool label selector, or — with neither set — every pool (DOMAIN.md §4). */
+/** An advertisement selects a pool by name, by pool label selector, or — with neither set — every pool (docs/domain.md#s4). */
 function advertisementSelectsPool(adv: MetalLbAdvertisement, pool: MetalLbIPAddressPool): boolean {
   const names = adv.spec?.ipAddressPools ?? [];
   const selectors = adv.spec?.ipAddressPoolSelectors ?? [];
@@ -55,7 +55,7 @@ interface LegacyAddressPool {
   'auto-assign'?: boolean;
 }
 
-/** MetalLB ≤ v0.12: ConfigMap metallb-system/config, key `config`, `address-pools[]` with `protocol` (DOMAIN.md §4). */
+/** MetalLB ≤ v0.12: ConfigMap metallb-system/config, key `config`, `address-pools[]` with `protocol` (docs/domain.md#s4). */
 export function metallbLegacyPools(configMap: V1ConfigMap | undefined): LoadBalancerPool[] {
   const text = configMap?.data?.config;
   if (!text) return [];
@@ -111,7 +111,7 @@ export function metallbAnnouncers(objects: RawMetalLbObjects): Map<string, Metal
   return byService;
 }
 
-/** MetalLB writes the pool on the Service; the legacy prefix is still accepted (DOMAIN.md §4). */
+/** MetalLB writes the pool on the Service; the legacy prefix is still accepted (docs/domain.md#s4). */
 export function allocatedPoolAnnotation(annotations: Record<string, string> | undefined): string | null {
   return annotations?.['metallb.io/ip-allocated-from-pool'] ?? annotations?.['metallb.universe.tf/ip-allocated-from-pool'] ?? null;
 }

@@ -89,7 +89,7 @@ describe('pods', () => {
     expect(podWorkload(pod)).toEqual(expected);
   });
 
-  it('recognises the nginx-tranproxy sidecar and the headers it injects (seed 004)', () => {
+  it('recognises the nginx-tranproxy sidecar and the headers it injects (docs/sources.md#seed-004)', () => {
     const pod = {
       spec: {
         containers: [

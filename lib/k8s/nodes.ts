@@ -26,7 +26,7 @@ export function normalizeNode(node: V1Node): NodeInfo {
     externalIP: address('ExternalIP'),
     ready: (node.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
     roles: nodeRoles(labels),
-    // The label's presence (any value) excludes the node from LB backends and MetalLB announcements (DOMAIN.md §4).
+    // The label's presence (any value) excludes the node from LB backends and MetalLB announcements (docs/domain.md#s4).
     excludeFromExternalLB: EXCLUDE_FROM_LB_LABEL in labels,
     providerID: node.spec?.providerID ?? null,
     podCIDRs,
@@ -37,7 +37,7 @@ export function normalizeNode(node: V1Node): NodeInfo {
 const KNOWN_MODES: KubeProxyMode[] = ['iptables', 'ipvs', 'nftables', 'kernelspace'];
 
 /**
- * kube-proxy's mode from ConfigMap kube-system/kube-proxy key `config.conf` (kubeadm, DOMAIN.md §2.3);
+ * kube-proxy's mode from ConfigMap kube-system/kube-proxy key `config.conf` (kubeadm, docs/domain.md#s2.3);
  * an empty mode means iptables on Linux. k3s embeds kube-proxy (iptables by default) and has no ConfigMap,
  * so k3s nodes (kubelet version "+k3s") imply iptables as a default; otherwise a missing ConfigMap is unknown.
  */
@@ -75,7 +75,7 @@ const CNI_SIGNATURES: { name: string; pattern: RegExp; natOutgoing: boolean | nu
 
 /**
  * CNI detection from kube-system DaemonSets or pods. Pod egress to the outside is SNATed to the node IP by
- * every common CNI default (seed 004); `natOutgoing: null` means "not read from config, assume true".
+ * every common CNI default (docs/sources.md#seed-004); `natOutgoing: null` means "not read from config, assume true".
  */
 export function detectCni(daemonSets: V1DaemonSet[], pods: V1Pod[], nodes: V1Node[]): CniInfo {
   const names = [

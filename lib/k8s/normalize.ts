@@ -35,7 +35,7 @@ const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
 const nsName = (namespace: string | undefined, name: string | undefined) => `${namespace ?? ''}/${name ?? ''}`;
 
-/** EndpointSlices carry their Service in the `kubernetes.io/service-name` label (DOMAIN.md §3); nil ready counts as ready. */
+/** EndpointSlices carry their Service in the `kubernetes.io/service-name` label (docs/domain.md#s3); nil ready counts as ready. */
 function endpointsByService(slices: V1EndpointSlice[]): Map<string, EndpointInfo[]> {
   const byService = new Map<string, EndpointInfo[]>();
   for (const slice of slices) {
@@ -63,7 +63,7 @@ function endpointsByService(slices: V1EndpointSlice[]): Map<string, EndpointInfo
   return byService;
 }
 
-/** k3s ServiceLB: nodes running a ready svclb pod for the Service announce it (DOMAIN.md §5). */
+/** k3s ServiceLB: nodes running a ready svclb pod for the Service announce it (docs/domain.md#s5). */
 function svclbNodesByService(pods: V1Pod[]): Map<string, string[]> {
   const byService = new Map<string, Set<string>>();
   for (const pod of pods) {
@@ -152,7 +152,7 @@ function normalizeService(
       clusterIPs: (service.spec?.clusterIPs ?? (clusterIP ? [clusterIP] : [])).filter((ip) => ip !== 'None'),
       externalTrafficPolicy: externalPolicy(service),
       internalTrafficPolicy: type === 'ExternalName' ? null : service.spec?.internalTrafficPolicy === 'Local' ? 'Local' : 'Cluster',
-      // Only allocated for LoadBalancer + Local (DOMAIN.md §2.1).
+      // Only allocated for LoadBalancer + Local (docs/domain.md#s2.1).
       healthCheckNodePort: service.spec?.healthCheckNodePort ?? null,
       loadBalancerClass: service.spec?.loadBalancerClass ?? null,
       loadBalancerIPs,
@@ -178,13 +178,13 @@ function normalizeService(
       annotations,
       labels: service.metadata?.labels ?? {},
       externalIPs: service.spec?.externalIPs ?? [],
-      // Defaults to true; false means no NodePorts for a LoadBalancer Service (DOMAIN.md §3).
+      // Defaults to true; false means no NodePorts for a LoadBalancer Service (docs/domain.md#s3).
       allocateLoadBalancerNodePorts: service.spec?.allocateLoadBalancerNodePorts ?? true,
     },
   };
 }
 
-/** Node addresses k3s ServiceLB publishes: ExternalIP of svclb nodes, InternalIP when none has one (DOMAIN.md §5). */
+/** Node addresses k3s ServiceLB publishes: ExternalIP of svclb nodes, InternalIP when none has one (docs/domain.md#s5). */
 function servicelbAddresses(nodes: NodeInfo[], svclbNodes: Map<string, string[]>): string[] {
   const names = new Set([...svclbNodes.values()].flat());
   const hosting = nodes.filter((n) => names.has(n.name));

@@ -7,10 +7,10 @@ export const ECHO_POD_LABELS: [string, string][] = [
   ['app.kubernetes.io/component', 'echo'],
 ];
 
-/** Well-known echo servers whose output hopscope parses (DOMAIN.md §1): echoserver, whoami, ealen, mendhak. */
+/** Well-known echo servers whose output hopscope parses (docs/domain.md#s1): echoserver, whoami, ealen, mendhak. */
 const ECHO_IMAGES = [/(^|\/)echoserver:/, /(^|\/)traefik\/whoami(:|@|$)/, /(^|\/)ealen\/echo-server(:|@|$)/, /(^|\/)mendhak\/http-https-echo(:|@|$)/];
 
-/** k3s ServiceLB pods are labelled with the Service they front (DOMAIN.md §5). */
+/** k3s ServiceLB pods are labelled with the Service they front (docs/domain.md#s5). */
 export const SVCLB_SERVICE_NAME_LABEL = 'svccontroller.k3s.cattle.io/svcname';
 export const SVCLB_SERVICE_NAMESPACE_LABEL = 'svccontroller.k3s.cattle.io/svcnamespace';
 
@@ -71,7 +71,7 @@ function containerArgs(c: V1Container): string[] {
 }
 
 /**
- * A transparent egress proxy sidecar (seed 004: nginx-tranproxy): it REDIRECTs the pod's outgoing HTTP to a
+ * A transparent egress proxy sidecar (docs/sources.md#seed-004: nginx-tranproxy): it REDIRECTs the pod's outgoing HTTP to a
  * local nginx that adds headers (`-H name:value`, `--Set-Forwarded-For` → X-Forwarded-For,
  * `--Set-Client-Hostname` → X-Client-Hostname). Recognised by its image, or by NET_ADMIN plus those flags.
  */

@@ -1,5 +1,5 @@
 // The request as it travels: the TCP peer, an optional PROXY preamble and the client-address headers.
-// Each hop is a pure function from the Flow it receives to the Flow it sends on (DOMAIN §0: a backend only
+// Each hop is a pure function from the Flow it receives to the Flow it sends on (docs/domain.md#s0: a backend only
 // observes its TCP peer; everything else is a claim carried in-band).
 import type { AddressRole, ClientAddressVia } from '@/lib/types';
 import type { Arrival, PredictedAddress, PredictedProxyHeader } from './types';
@@ -36,7 +36,7 @@ export function clientRequest(kind: 'honest' | 'forged', withForgedProxyHeader =
   };
 }
 
-/** Roles that are infrastructure: a proxy skips them when it walks X-Forwarded-For from the right (DOMAIN §9). */
+/** Roles that are infrastructure: a proxy skips them when it walks X-Forwarded-For from the right (docs/domain.md#s9). */
 export function isInfrastructure(role: AddressRole): boolean {
   return role === 'loadBalancer' || role === 'node' || role === 'ingressController' || role === 'svclb' || role === 'pod';
 }
@@ -50,7 +50,7 @@ export function renderAddress(a: PredictedAddress | null): string | null {
 }
 
 /**
- * How an application that is not itself a proxy picks the client (DOMAIN §9, MDN): the TCP source when the peer
+ * How an application that is not itself a proxy picks the client (docs/domain.md#s9, MDN): the TCP source when the peer
  * is not a proxy; otherwise a PROXY preamble it parses, else X-Real-IP written by the proxy, else the right-most
  * X-Forwarded-For entry that is not infrastructure — and headers only count when some proxy wrote them.
  */

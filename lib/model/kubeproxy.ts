@@ -8,9 +8,9 @@ export type NodeDelivery = { action: 'forward'; peer: PredictedAddress; snat: bo
 export const nodeAddress = (node: NodeInfo): PredictedAddress => address('node', node.internalIP);
 
 /**
- * External traffic to a NodePort / LB IP on `node` (DOMAIN §2.5; netlab rows 6–12). `Cluster` masquerades to the
- * RECEIVING node's IP even when the endpoint is local (rows 6–7); `Local` keeps the source when the node has a
- * ready local endpoint (rows 8, 10) and silently drops it otherwise (rows 9, 12).
+ * External traffic to a NodePort / LB IP on `node` (docs/domain.md#s2.5; docs/lab.md#row-6–#row-12). `Cluster` masquerades to the
+ * RECEIVING node's IP even when the endpoint is local (docs/lab.md#row-6–#row-7); `Local` keeps the source when the node has a
+ * ready local endpoint (docs/lab.md#row-8, #row-10) and silently drops it otherwise (docs/lab.md#row-9, #row-12).
  */
 export function externalTrafficAtNode(
   policy: TrafficPolicy,
@@ -23,8 +23,8 @@ export function externalTrafficAtNode(
 }
 
 /**
- * A pod calling a ClusterIP (DOMAIN §2.4, S17; netlab rows 2–3): never SNAT'd, so the endpoint sees the calling pod —
- * except hairpin, an endpoint reaching itself through its own Service, which is masqueraded to its node (row 4).
+ * A pod calling a ClusterIP (docs/domain.md#s2.4, #src-S17; docs/lab.md#row-2–#row-3): never SNAT'd, so the endpoint sees the calling pod —
+ * except hairpin, an endpoint reaching itself through its own Service, which is masqueraded to its node (docs/lab.md#row-4).
  */
 export function clusterIPFromPod(
   callerPodIP: string | null,
@@ -36,17 +36,17 @@ export function clusterIPFromPod(
   return hairpin && endpointNode ? nodeAddress(endpointNode) : peer;
 }
 
-/** Pod-to-pod and routed client-to-pod traffic carries no NAT (Kubernetes network model; netlab rows 1 and 5). */
+/** Pod-to-pod and routed client-to-pod traffic carries no NAT (Kubernetes network model; docs/lab.md#row-1 and #row-5). */
 export const routedToPod = (peer: PredictedAddress): PredictedAddress => peer;
 
 /**
- * hostPort: the CNI portmap plugin DNATs node:hostPort to the pod without SNAT for outside clients (seed 001
- * "hostPort"; the packet is then routed like netlab row 5). hostNetwork: the pod's socket is the node's socket.
+ * hostPort: the CNI portmap plugin DNATs node:hostPort to the pod without SNAT for outside clients (docs/sources.md#seed-001
+ * "hostPort"; the packet is then routed like docs/lab.md#row-5). hostNetwork: the pod's socket is the node's socket.
  */
 export const hostPortOrNetwork = (peer: PredictedAddress): PredictedAddress => peer;
 
 /**
- * Pod → outside world: the CNI masquerades to the node IP (seed 004: "源 IP 会被转换成 Node 的 IP") unless the
+ * Pod → outside world: the CNI masquerades to the node IP (docs/sources.md#seed-004: "源 IP 会被转换成 Node 的 IP") unless the
  * pod network is routed without NAT (Calico natOutgoing: false). Unknown counts as masquerading.
  */
 export function egressSource(cni: CniInfo, node: NodeInfo | null, pod: PredictedAddress): PredictedAddress {
@@ -56,7 +56,7 @@ export function egressSource(cni: CniInfo, node: NodeInfo | null, pod: Predicted
 
 /**
  * In-cluster traffic to an LB IP with ipMode VIP (or unset) is intercepted by kube-proxy and sent straight to the
- * endpoints with Cluster semantics (DOMAIN §2.5 last line, §2.6): it never reaches the load balancer.
+ * endpoints with Cluster semantics (docs/domain.md#s2.5, #s2.6): it never reaches the load balancer.
  */
 export function isShortCircuitedInCluster(service: ServiceInfo, lbAddress: string): boolean {
   const ingress = service.loadBalancerIngress.find((i) => i.ip === lbAddress);
@@ -74,7 +74,7 @@ export function hasReadyEndpointOn(service: ServiceInfo, nodeName: string): bool
 /**
  * The endpoint a request through `node` is shown reaching: a local one when there is one (required for Local,
  * and what an L2 announcing node prefers to show), else the first ready endpoint by address. kube-proxy picks
- * at random under Cluster, which does not change the source address (rows 6–7).
+ * at random under Cluster, which does not change the source address (docs/lab.md#row-6–#row-7).
  */
 export function representativeEndpoint(service: ServiceInfo, nodeName: string | null): EndpointInfo | null {
   const ready = readyEndpoints(service);

@@ -1,16 +1,16 @@
-// Load balancer providers as a table: what each does to the client address (DOMAIN §4, §5, §7). Adding a provider
+// Load balancer providers as a table: what each does to the client address (docs/domain.md#s4, #s5, #s7). Adding a provider
 // means adding one entry to PROVIDERS; nothing else reads provider annotations.
 import type { ClusterInventory, ServiceInfo } from '@/lib/types';
 
 export interface LoadBalancerBehaviour {
   /**
-   * passthrough: only DNAT, the node sees the client (§7 MetalLB/GCE/Azure/NLB instance; netlab rows 10–12).
-   * proxy: a new TCP connection, the node sees the LB (netlab rows 13–17). svclb: k3s ServiceLB masquerades (§5).
+   * passthrough: only DNAT, the node sees the client (MetalLB: docs/domain.md#s4; GCE/Azure/NLB instance: docs/domain.md#s7; docs/lab.md#row-10–#row-12).
+   * proxy: a new TCP connection, the node sees the LB (docs/lab.md#row-13–#row-17). svclb: k3s ServiceLB masquerades (docs/domain.md#s5).
    */
   mode: 'passthrough' | 'proxy' | 'svclb';
-  /** The LB writes a PROXY preamble with the client address (netlab rows 16–17). */
+  /** The LB writes a PROXY preamble with the client address (docs/lab.md#row-16–#row-17). */
   proxyProtocol: { version: 1 | 2 | null } | null;
-  /** An HTTP listener that appends the client to X-Forwarded-For (netlab row 15). */
+  /** An HTTP listener that appends the client to X-Forwarded-For (docs/lab.md#row-15). */
   xForwardedFor: boolean;
   /** Where it delivers: node IP:NodePort, or straight to pod IPs (AWS NLB ip targets). */
   targets: 'nodes' | 'pods';
@@ -25,14 +25,14 @@ export interface LoadBalancerProvider {
   names: string[];
   annotationPrefixes: string[];
   providerIdSchemes: string[];
-  /** spec.loadBalancerClass values the provider implements (DOMAIN §3, §7). */
+  /** spec.loadBalancerClass values the provider implements (docs/domain.md#s3, #s7). */
   loadBalancerClasses: string[];
   behaviour(service: ServiceInfo, port: number): LoadBalancerBehaviour;
   /** Annotations that make the LB send PROXY vN (or stop sending: 'off'); null when the provider cannot. */
   proxyProtocolAnnotations: ((version: 'v1' | 'v2' | 'off') => Record<string, string | null>) | null;
   /** Annotations that switch the listener to HTTP with X-Forwarded-For; null when the provider cannot. */
   xForwardedForAnnotations: ((on: boolean) => Record<string, string | null>) | null;
-  /** Publishing a hostname instead of the IP stops kube-proxy from short-circuiting in-cluster clients (§2.6). */
+  /** Publishing a hostname instead of the IP stops kube-proxy from short-circuiting in-cluster clients (docs/domain.md#s2.6). */
   hostnameWorkaround: string | null;
   /** The cloud controller sets ipMode: Proxy itself when PROXY protocol is on (cloud-provider-openstack#2587). */
   setsProxyIpModeWithProxyProtocol: boolean;
@@ -50,21 +50,21 @@ const passthrough = (overrides: Partial<LoadBalancerBehaviour> = {}): LoadBalanc
 const proxying = (overrides: Partial<LoadBalancerBehaviour> = {}): LoadBalancerBehaviour =>
   passthrough({ mode: 'proxy', ...overrides });
 
-/** Port lists such as Scaleway's "80,443" or "*" (§7 Scaleway). */
+/** Port lists such as Scaleway's "80,443" or "*" (docs/domain.md#s7 Scaleway). */
 const coversPort = (value: string | undefined, port: number) =>
   value !== undefined && (truthy(value) || value.split(',').map((p) => p.trim()).includes(String(port)));
 
 const OCTAVIA_PROXY = 'loadbalancer.openstack.org/proxy-protocol';
 const OCTAVIA_XFF = 'loadbalancer.openstack.org/x-forwarded-for';
 
-/** OpenStack Octavia (§7, S27; seed 000): amphorae proxy; PROXY via proxy-protocol, XFF via an HTTP listener. */
+/** OpenStack Octavia (docs/domain.md#s7, #src-S27; docs/sources.md#seed-000): amphorae proxy; PROXY via proxy-protocol, XFF via an HTTP listener. */
 function octaviaBehaviour(service: ServiceInfo): LoadBalancerBehaviour {
   const a = service.annotations;
   const pp = a[OCTAVIA_PROXY]?.trim().toLowerCase();
   return proxying({
     proxyProtocol: pp === 'v2' ? { version: 2 } : pp === 'true' || pp === 'v1' ? { version: 1 } : null,
     xForwardedFor: truthy(a[OCTAVIA_XFF]),
-    // Seed 000 spells it "x-forward-for"; the cloud controller only reads "x-forwarded-for".
+    // docs/sources.md#seed-000 spells it "x-forward-for"; the cloud controller only reads "x-forwarded-for".
     misspelledAnnotations: Object.keys(a).filter((k) => k === 'loadbalancer.openstack.org/x-forward-for'),
   });
 }
@@ -81,7 +81,7 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     annotationPrefixes: ['metallb.io/', 'metallb.universe.tf/'],
     providerIdSchemes: [],
     loadBalancerClasses: [],
-    // §4: MetalLB only announces the VIP (L2 ARP / BGP); the packet reaches the node unchanged.
+    // docs/domain.md#s4: MetalLB only announces the VIP (L2 ARP / BGP); the packet reaches the node unchanged.
     behaviour: () => passthrough(),
     proxyProtocolAnnotations: null,
     xForwardedForAnnotations: null,
@@ -95,7 +95,7 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     annotationPrefixes: ['svccontroller.k3s.cattle.io/'],
     providerIdSchemes: ['k3s'],
     loadBalancerClasses: [],
-    // §5: the svclb pod DNATs and always MASQUERADEs toward DEST_IPS.
+    // docs/domain.md#s5: the svclb pod DNATs and always MASQUERADEs toward DEST_IPS.
     behaviour: () => passthrough({ mode: 'svclb' }),
     proxyProtocolAnnotations: null,
     xForwardedForAnnotations: null,
@@ -122,7 +122,7 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     annotationPrefixes: ['service.beta.kubernetes.io/ovh-loadbalancer-'],
     providerIdSchemes: ['ovhcloud'],
     loadBalancerClasses: [],
-    // §7 OVHcloud: Octavia annotations, or the legacy IOLB key with v1 | v2 | v2-ssl | v2-ssl-cn.
+    // docs/domain.md#s7 OVHcloud: Octavia annotations, or the legacy IOLB key with v1 | v2 | v2-ssl | v2-ssl-cn.
     behaviour(service) {
       const octavia = octaviaBehaviour(service);
       const legacy = service.annotations['service.beta.kubernetes.io/ovh-loadbalancer-proxy-protocol']?.trim();
@@ -141,7 +141,7 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     annotationPrefixes: ['service.beta.kubernetes.io/aws-load-balancer-'],
     providerIdSchemes: ['aws'],
     loadBalancerClasses: ['service.k8s.aws/nlb'],
-    // §7 AWS (S28): CLB proxies (PROXY v1 with "*", XFF with an HTTP backend); NLB instance targets keep the
+    // docs/domain.md#s7 AWS (docs/domain.md#src-S28): CLB proxies (PROXY v1 with "*", XFF with an HTTP backend); NLB instance targets keep the
     // client; AWS LB Controller ip targets do not unless preserve_client_ip.enabled=true, and PROXY is v2 there.
     behaviour(service) {
       const a = (k: string) => service.annotations[`service.beta.kubernetes.io/aws-load-balancer-${k}`];
@@ -177,7 +177,7 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     annotationPrefixes: ['service.beta.kubernetes.io/do-loadbalancer-'],
     providerIdSchemes: ['digitalocean'],
     loadBalancerClasses: [],
-    // §7 DigitalOcean (S29): REGIONAL_NETWORK (default) is pass-through; REGIONAL proxies; a PROXY preamble or an
+    // docs/domain.md#s7 DigitalOcean (docs/domain.md#src-S29): REGIONAL_NETWORK (default) is pass-through; REGIONAL proxies; a PROXY preamble or an
     // HTTP listener means the LB terminates TCP.
     behaviour(service) {
       const a = (k: string) => service.annotations[`service.beta.kubernetes.io/do-loadbalancer-${k}`];
@@ -201,7 +201,7 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     annotationPrefixes: ['load-balancer.hetzner.cloud/'],
     providerIdSchemes: ['hcloud'],
     loadBalancerClasses: [],
-    // §7 Hetzner (S30): the LB proxies unless PROXY protocol is on; protocol http/https adds X-Forwarded-For.
+    // docs/domain.md#s7 Hetzner (docs/domain.md#src-S30): the LB proxies unless PROXY protocol is on; protocol http/https adds X-Forwarded-For.
     behaviour(service) {
       const a = (k: string) => service.annotations[`load-balancer.hetzner.cloud/${k}`];
       return proxying({
@@ -221,7 +221,7 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     annotationPrefixes: ['service.beta.kubernetes.io/linode-loadbalancer-'],
     providerIdSchemes: ['linode'],
     loadBalancerClasses: [],
-    // §7 Linode (S31): default-proxy-protocol none|v1|v2 (old key proxy-protocol), overridable per port.
+    // docs/domain.md#s7 Linode (docs/domain.md#src-S31): default-proxy-protocol none|v1|v2 (old key proxy-protocol), overridable per port.
     behaviour(service, port) {
       const a = (k: string) => service.annotations[`service.beta.kubernetes.io/linode-loadbalancer-${k}`];
       let setting = a('default-proxy-protocol') ?? a('proxy-protocol') ?? 'none';
@@ -255,7 +255,7 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     annotationPrefixes: ['service.beta.kubernetes.io/scw-loadbalancer-'],
     providerIdSchemes: ['scaleway'],
     loadBalancerClasses: [],
-    // §7 Scaleway (S32): proxy-protocol-v1 / -v2 take true, "*", or a port list.
+    // docs/domain.md#s7 Scaleway (docs/domain.md#src-S32): proxy-protocol-v1 / -v2 take true, "*", or a port list.
     behaviour(service, port) {
       const a = (k: string) => service.annotations[`service.beta.kubernetes.io/scw-loadbalancer-${k}`];
       const version = coversPort(a('proxy-protocol-v2'), port) ? 2 : coversPort(a('proxy-protocol-v1'), port) ? 1 : null;
@@ -276,7 +276,7 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     annotationPrefixes: ['service.beta.kubernetes.io/azure-'],
     providerIdSchemes: ['azure'],
     loadBalancerClasses: [],
-    // §7 Azure (S34): pass-through; PROXY exists only on Private Link Service traffic, not on the public path.
+    // docs/domain.md#s7 Azure (docs/domain.md#src-S34): pass-through; PROXY exists only on Private Link Service traffic, not on the public path.
     behaviour: () => passthrough(),
     proxyProtocolAnnotations: null,
     xForwardedForAnnotations: null,
@@ -290,7 +290,7 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     annotationPrefixes: ['networking.gke.io/', 'cloud.google.com/'],
     providerIdSchemes: ['gce'],
     loadBalancerClasses: ['networking.gke.io/l4-regional-internal', 'networking.gke.io/l4-regional-external'],
-    // §7 GKE (S35): L4 passthrough LBs keep the client address.
+    // docs/domain.md#s7 GKE (docs/domain.md#src-S35): L4 passthrough LBs keep the client address.
     behaviour: () => passthrough(),
     proxyProtocolAnnotations: null,
     xForwardedForAnnotations: null,

@@ -1,4 +1,4 @@
-// The 29 rows of the real-packet lab (netlab): each row's measured outcome must be what the model predicts for
+// The 29 rows of the real-packet lab (docs/lab.md): each row's measured outcome must be what the model predicts for
 // the same topology (client 203.0.113.10 → LB 198.51.100.50 → node1 192.0.2.11 / node2 192.0.2.12 → pods).
 // The lab's proxy LB is HAProxy; here it is an OpenStack Octavia LB whose annotations select the same listener
 // (plain TCP, HTTP + X-Forwarded-For, PROXY v1 / v2); the lab's pass-through LB is a MetalLB L2 VIP.
@@ -74,7 +74,7 @@ interface Row {
 }
 
 const ROWS: Row[] = [
-  // rows 1–5 are single rules; see the dedicated tests below.
+  // docs/lab.md#row-1–#row-5 are single rules; see the dedicated tests below.
   { row: 6, source: 'Using Source IP §NodePort: SNAT to a node IP', setup: () => echoNodePort('Cluster'), pathId: 'nodePort:default/echo:30080@node1', verdict: 'lost', app: { peerRole: 'node', peer: LAB.node1 }, finding: 'snat-cluster-policy' },
   { row: 7, source: 'Using Source IP §NodePort: node2 replaces the source with its own IP', setup: () => echoNodePort('Cluster'), pathId: 'nodePort:default/echo:30080@node2', verdict: 'lost', app: { peerRole: 'node', peer: LAB.node2 }, finding: 'snat-cluster-policy' },
   { row: 8, source: 'Using Source IP §NodePort/Local: correct source IP', setup: () => echoNodePort('Local'), pathId: 'nodePort:default/echo:30081@node1', verdict: 'preserved', app: { peerRole: 'client', peer: null } },
@@ -86,7 +86,7 @@ const ROWS: Row[] = [
   { row: 14, source: 'proxy LB + Cluster SNAT ⇒ node2', setup: () => echoBehindLb('tcp', 'Cluster'), pathId: `loadBalancer:default/echo:${LAB.vip}:80@node2`, verdict: 'lost', app: { peerRole: 'node', peer: LAB.node2 }, finding: 'proxy-lb-hides-client' },
   { row: 15, source: 'Using Source IP §Cross-platform: X-Forwarded-For', setup: () => echoBehindLb('xff', 'Local'), pathId: `loadBalancer:default/echo:${LAB.vip}:80@node1`, verdict: 'header', app: { peerRole: 'loadBalancer', xffLast: 'client' } },
   { row: 16, source: 'Using Source IP §Cross-platform: PROXY v2', setup: () => echoBehindLb('proxy-v2', 'Local'), pathId: `loadBalancer:default/echo:${LAB.vip}:80@node1`, verdict: 'header', app: { peerRole: 'loadBalancer', proxySrc: 'client' } },
-  { row: 17, source: 'PROXY v1 (DOMAIN §8)', setup: () => echoBehindLb('proxy-v1', 'Local'), pathId: `loadBalancer:default/echo:${LAB.vip}:80@node1`, verdict: 'header', app: { peerRole: 'loadBalancer', proxySrc: 'client' } },
+  { row: 17, source: 'PROXY v1 (docs/domain.md#s8)', setup: () => echoBehindLb('proxy-v1', 'Local'), pathId: `loadBalancer:default/echo:${LAB.vip}:80@node1`, verdict: 'header', app: { peerRole: 'loadBalancer', proxySrc: 'client' } },
   { row: 18, source: 'spoofed XFF line survives; the last one is the LB\'s', setup: () => echoBehindLb('xff', 'Local'), pathId: `loadBalancer:default/echo:${LAB.vip}:80@node1`, probe: 'spoof', verdict: 'header', app: { peerRole: 'loadBalancer', xffLast: 'client' } },
   { row: 19, source: 'nginx realip trusts XFF from the LB', setup: () => nginxBehind('xff', 'a', 'Local'), pathId: LB_INGRESS('node1'), verdict: 'header', app: { peerRole: 'ingressController', peer: LAB.ingressPod, xffLast: 'client', xRealIp: 'client' }, controller: { peerRole: 'loadBalancer', believed: 'client' } },
   { row: 20, source: 'nginx proxy_protocol + real_ip_header proxy_protocol', setup: () => nginxBehind('proxy-v2', 'b', 'Local'), pathId: LB_INGRESS('node1'), verdict: 'header', app: { peerRole: 'ingressController', xffLast: 'client', xRealIp: 'client' }, controller: { peerRole: 'loadBalancer', believed: 'client', proxySrc: 'client' } },
@@ -107,7 +107,7 @@ function pathOf(inv: ClusterInventory, id: string): ModelPath {
   return path;
 }
 
-describe('netlab rows 6–29: the model predicts what the real-packet lab measured', () => {
+describe('docs/lab.md#row-6–#row-29: the model predicts what the real-packet lab measured', () => {
   it.each(ROWS)('row $row — $source', (r) => {
     const path = pathOf(r.setup(), r.pathId);
     const observation = predictedObservation(path, r.probe ?? 'direct');
@@ -138,35 +138,35 @@ describe('netlab rows 6–29: the model predicts what the real-packet lab measur
   });
 });
 
-describe('netlab rows 1–5: pod network and ClusterIP rules', () => {
+describe('docs/lab.md#row-1–#row-5: pod network and ClusterIP rules', () => {
   const echoEndpoint = endpoint(LAB.echoPod, 'node1');
   const [node1] = labNodes();
   const caller = { role: 'client' as const, address: LAB.clientPod };
 
-  it('row 1 — pod → pod IP across nodes keeps the pod address (no NAT in the pod network)', () => {
+  it('docs/lab.md#row-1 — pod → pod IP across nodes keeps the pod address (no NAT in the pod network)', () => {
     expect(routedToPod(caller)).toEqual(caller);
   });
 
-  it('row 2 — ClusterIP from a pod on another node: never SNAT\'d (Using Source IP §ClusterIP)', () => {
+  it('docs/lab.md#row-2 — ClusterIP from a pod on another node: never SNAT\'d (Using Source IP §ClusterIP)', () => {
     expect(clusterIPFromPod(LAB.clientPod, echoEndpoint, node1!, caller)).toEqual(caller);
     const path = pathOf(inventory({ services: [service({ name: 'echo' })] }), 'clusterIP:default/echo:80');
     expect(path.verdict).toBe('preserved');
     expect(path.hops.at(-1)).toMatchObject({ kind: 'pod', expectedPeer: 'client', clientAddressVia: 'source' });
   });
 
-  it('row 3 — ClusterIP from a pod on the same node: the calling pod', () => {
+  it('docs/lab.md#row-3 — ClusterIP from a pod on the same node: the calling pod', () => {
     const sameNode = { role: 'client' as const, address: LAB.ingressPod };
     expect(clusterIPFromPod(LAB.ingressPod, echoEndpoint, node1!, sameNode)).toEqual(sameNode);
   });
 
-  it('row 4 — hairpin (the echo pod calling its own Service) is masqueraded to node1', () => {
+  it('docs/lab.md#row-4 — hairpin (the echo pod calling its own Service) is masqueraded to node1', () => {
     const self = { role: 'client' as const, address: LAB.echoPod };
     expect(clusterIPFromPod(LAB.echoPod, echoEndpoint, node1!, self)).toEqual({ role: 'node', address: LAB.node1 });
     const path = pathOf(inventory({ services: [service({ name: 'echo' })] }), 'clusterIP:default/echo:80');
     expect(path.findings.map((f) => f.code)).toContain('hairpin-snat');
   });
 
-  it('row 5 — a routed client reaching a pod (here through a hostPort, seed 001) keeps its address', () => {
+  it('docs/lab.md#row-5 — a routed client reaching a pod (here through a hostPort, docs/sources.md#seed-001) keeps its address', () => {
     const inv = inventory({
       pods: [pod('default', 'influxdb', LAB.echoPod, 'node1', { hostPorts: [{ containerName: 'influxdb', containerPort: 8086, hostPort: 8086, protocol: 'TCP' }] })],
     });

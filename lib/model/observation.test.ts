@@ -15,7 +15,7 @@ const inv = () =>
 const ID = `ingress:default/echo:echo.example.test:echo@loadBalancer:ingress-nginx/ingress-nginx-controller:${LAB.vip}:80@node1`;
 
 describe('predictedObservation', () => {
-  it('says per hop what an echo reports, as roles (netlab row 20)', () => {
+  it('says per hop what an echo reports, as roles (docs/lab.md#row-20)', () => {
     const path = buildPaths(inv()).find((p) => p.id === ID)!;
     const direct = predictedObservation(path);
     expect(direct.outcome).toBe('ok');

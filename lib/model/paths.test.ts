@@ -33,7 +33,7 @@ function find(paths: ModelPath[], id: string): ModelPath {
   return path;
 }
 
-/** Seed 000: ingress-nginx behind an OpenStack LB; `annotations` select the listener, `settings` the ConfigMap. */
+/** docs/sources.md#seed-000: ingress-nginx behind an OpenStack LB; `annotations` select the listener, `settings` the ConfigMap. */
 function openstackNginx(annotations: Record<string, string>, settings = nginxSettings(), policy: 'Local' | 'Cluster' = 'Local'): ClusterInventory {
   return inventory({
     loadBalancers: OPENSTACK,
@@ -44,7 +44,7 @@ function openstackNginx(annotations: Record<string, string>, settings = nginxSet
   });
 }
 
-/** Seed 001: ingress-nginx behind a MetalLB L2 VIP announced by `announcingNode`. */
+/** docs/sources.md#seed-001: ingress-nginx behind a MetalLB L2 VIP announced by `announcingNode`. */
 function metallbNginx(policy: 'Local' | 'Cluster', announcingNode = 'node1'): ClusterInventory {
   return inventory({
     loadBalancers: [{ provider: 'metallb', pools: [{ name: 'default', addresses: ['198.51.100.50-198.51.100.60'], mode: 'layer2' }] }],
@@ -56,7 +56,7 @@ function metallbNginx(policy: 'Local' | 'Cluster', announcingNode = 'node1'): Cl
 }
 
 describe('acceptance', () => {
-  it('OpenStack PROXY annotation without use-proxy-protocol ⇒ broken, fix names use-proxy-protocol (seed 000, netlab row 21)', () => {
+  it('OpenStack PROXY annotation without use-proxy-protocol ⇒ broken, fix names use-proxy-protocol (docs/sources.md#seed-000, docs/lab.md#row-21)', () => {
     const path = find(buildPaths(openstackNginx({ 'loadbalancer.openstack.org/proxy-protocol': 'true' })), INGRESS_LB('node1'));
     expect(path.verdict).toBe('broken');
     expect(path.expectedOutcome).toBe('http-error');
@@ -66,7 +66,7 @@ describe('acceptance', () => {
     expect(fix?.hopId).toBe('ingressController:ingress-nginx/ingress-controller-0');
   });
 
-  it('use-forwarded-headers with the default proxy-real-ip-cidr ⇒ spoofable, fix names proxy-real-ip-cidr (DOMAIN §6.1)', () => {
+  it('use-forwarded-headers with the default proxy-real-ip-cidr ⇒ spoofable, fix names proxy-real-ip-cidr (docs/domain.md#s6.1)', () => {
     const inv = openstackNginx({ 'loadbalancer.openstack.org/x-forwarded-for': 'true' }, nginxSettings({ useForwardedHeaders: true }));
     const path = find(buildPaths(inv), INGRESS_LB('node1'));
     expect(path.verdict).toBe('spoofable');
@@ -85,7 +85,7 @@ describe('acceptance', () => {
     expect(fix?.whatIf).toBe('svc:default/echo.externalTrafficPolicy=Local');
   });
 
-  it('ingress-nginx behind MetalLB L2 with Local on the announcing node ⇒ header at the app, preserved at the controller (seed 001)', () => {
+  it('ingress-nginx behind MetalLB L2 with Local on the announcing node ⇒ header at the app, preserved at the controller (docs/sources.md#seed-001)', () => {
     const path = find(buildPaths(metallbNginx('Local')), INGRESS_LB('node1'));
     expect(path.verdict).toBe('header');
     expect(path.hops.map((h) => h.kind)).toEqual(['client', 'loadBalancer', 'node', 'ingressController', 'service', 'pod']);
@@ -136,7 +136,7 @@ describe('what-if previews', () => {
     ['use-proxy-protocol fixes the PROXY mismatch', () => openstackNginx({ 'loadbalancer.openstack.org/proxy-protocol': 'v2' }), INGRESS_LB('node1'), `controller:${NGINX_ID}.useProxyProtocol=true`, 'broken', 'header'],
     ['trusting only the node range closes the spoofing hole', () => openstackNginx({ 'loadbalancer.openstack.org/x-forwarded-for': 'true' }, nginxSettings({ useForwardedHeaders: true })), INGRESS_LB('node1'), `controller:${NGINX_ID}.trustedCIDRs=192.0.2.0/24`, 'spoofable', 'header'],
     ['PROXY on both ends recovers the client behind a TCP proxy LB', () => openstackNginx({}), INGRESS_LB('node1'), `svc:ingress-nginx/ingress-nginx-controller.proxyProtocol=v2,controller:${NGINX_ID}.useProxyProtocol=true`, 'lost', 'header'],
-    ['Local behind the LB fixes the trusted-proxy mismatch (netlab rows 22 → 19)', () => openstackNginx({ 'loadbalancer.openstack.org/x-forwarded-for': 'true' }, nginxSettings({ useForwardedHeaders: true, trustedCIDRs: [`${LAB.lbInside}/32`] }), 'Cluster'), INGRESS_LB('node1'), 'svc:ingress-nginx/ingress-nginx-controller.externalTrafficPolicy=Local', 'lost', 'header'],
+    ['Local behind the LB fixes the trusted-proxy mismatch (docs/lab.md#row-22 → #row-19)', () => openstackNginx({ 'loadbalancer.openstack.org/x-forwarded-for': 'true' }, nginxSettings({ useForwardedHeaders: true, trustedCIDRs: [`${LAB.lbInside}/32`] }), 'Cluster'), INGRESS_LB('node1'), 'svc:ingress-nginx/ingress-nginx-controller.externalTrafficPolicy=Local', 'lost', 'header'],
     ['turning forwarded headers off makes trust-all harmless behind a pass-through LB', () => { const i = metallbNginx('Local'); return { ...i, ingressControllers: i.ingressControllers.map((c) => ({ ...c, settings: { ...c.settings, useForwardedHeaders: true } })), ingresses: i.ingresses.map((g) => ({ ...g, controller: { ...g.controller!, settings: { ...g.controller!.settings, useForwardedHeaders: true } } })) }; }, INGRESS_LB('node1'), `controller:${NGINX_ID}.useForwardedHeaders=false`, 'spoofable', 'header'],
     ['natOutgoing off lets outside hosts see pod addresses', () => inventory(), 'egress:cluster', 'cni.natOutgoing=false', 'lost', 'preserved'],
   ])('%s', (_name, setup, id, whatIf, before, after) => {
@@ -176,21 +176,21 @@ describe('what-if previews', () => {
   });
 });
 
-describe('seeds', () => {
-  it('seed 000: the article\'s "x-forward-for" annotation is misspelled, so the TCP listener hides the client', () => {
+describe('the articles in docs/sources.md', () => {
+  it('docs/sources.md#seed-000: the article\'s "x-forward-for" annotation is misspelled, so the TCP listener hides the client', () => {
     const path = find(buildPaths(openstackNginx({ 'loadbalancer.openstack.org/x-forward-for': 'true' })), INGRESS_LB('node1'));
     expect(path.verdict).toBe('lost');
     expect(path.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['proxy-lb-hides-client', 'lb-annotation-misspelled']));
   });
 
-  it('seed 000: x-forwarded-for without use-forwarded-headers ⇒ nginx overwrites XFF with the LB', () => {
+  it('docs/sources.md#seed-000: x-forwarded-for without use-forwarded-headers ⇒ nginx overwrites XFF with the LB', () => {
     const path = find(buildPaths(openstackNginx({ 'loadbalancer.openstack.org/x-forwarded-for': 'true' })), INGRESS_LB('node1'));
     expect(path.verdict).toBe('lost');
     expect(path.hops.at(-1)?.arrival?.xRealIp?.role).toBe('loadBalancer');
     expect(path.findings.find((f) => f.code === 'xff-ignored-by-controller')?.fix).toContain('use-forwarded-headers: "true"');
   });
 
-  it('seed 000: PROXY on both ends works from outside, but in-cluster clients of the VIP break (cert-manager HTTP-01)', () => {
+  it('docs/sources.md#seed-000: PROXY on both ends works from outside, but in-cluster clients of the VIP break (cert-manager HTTP-01)', () => {
     const inv = openstackNginx({ 'loadbalancer.openstack.org/proxy-protocol': 'true' }, nginxSettings({ useProxyProtocol: true }));
     const path = find(buildPaths(inv), INGRESS_LB('node1'));
     expect(path.verdict).toBe('header');
@@ -206,7 +206,7 @@ describe('seeds', () => {
     expect(proxied.findings.map((f) => f.code)).not.toContain('in-cluster-proxy-protocol-short-circuit');
   });
 
-  it('seed 001: MetalLB L2 + ingress-nginx with the chart default Cluster policy ⇒ X-Real-IP is the announcing node', () => {
+  it('docs/sources.md#seed-001: MetalLB L2 + ingress-nginx with the chart default Cluster policy ⇒ X-Real-IP is the announcing node', () => {
     const path = find(buildPaths(metallbNginx('Cluster', 'node2')), INGRESS_LB('node2'));
     expect(path.verdict).toBe('lost');
     expect(path.hops.find((h) => h.kind === 'ingressController')?.expectedPeer).toBe(LAB.node2);
@@ -214,12 +214,12 @@ describe('seeds', () => {
     expect(path.findings.map((f) => f.code)).toContain('snat-cluster-policy');
   });
 
-  it('seed 001: a MetalLB L2 VIP enters only through its announcing node', () => {
+  it('docs/sources.md#seed-001: a MetalLB L2 VIP enters only through its announcing node', () => {
     const ids = buildPaths(metallbNginx('Local', 'node1')).filter((p) => p.entry.kind === 'loadBalancer').map((p) => p.id);
     expect(ids).toEqual([`loadBalancer:ingress-nginx/ingress-nginx-controller:${LAB.vip}:80@node1`]);
   });
 
-  it('seed 001: hostNetwork and hostPort pods see the client directly', () => {
+  it('docs/sources.md#seed-001: hostNetwork and hostPort pods see the client directly', () => {
     const inv = inventory({
       pods: [
         pod('default', 'influxdb', LAB.node1, 'node1', { hostNetwork: true, hostPorts: [{ containerName: 'influxdb', containerPort: 8086, hostPort: 8086, protocol: 'TCP' }] }),
@@ -230,7 +230,7 @@ describe('seeds', () => {
     expect(path.verdict).toBe('preserved');
   });
 
-  it('seed 002: with Local, a cloud LB health check leaves nodes without endpoints out', () => {
+  it('docs/sources.md#seed-002: with Local, a cloud LB health check leaves nodes without endpoints out', () => {
     const inv = inventory({
       loadBalancers: [{ provider: 'cloud', name: 'gce', pools: [] }],
       services: [service({ name: 'echo', type: 'LoadBalancer', lbAddress: LAB.vip, policy: 'Local', ports: [port(80, 30081)] })],
@@ -240,7 +240,7 @@ describe('seeds', () => {
     expect(lbPaths[0]!.findings.find((f) => f.code === 'lb-skips-nodes-without-endpoints')?.message).toContain('node2');
   });
 
-  it('seed 002: nodes labelled exclude-from-external-load-balancers get no LB path', () => {
+  it('docs/sources.md#seed-002: nodes labelled exclude-from-external-load-balancers get no LB path', () => {
     const inv = inventory({
       nodes: [node('node1', LAB.node1), node('node2', LAB.node2, { excludeFromExternalLB: true })],
       loadBalancers: [{ provider: 'cloud', name: 'gce', pools: [] }],
@@ -250,7 +250,7 @@ describe('seeds', () => {
     expect(nodes).toEqual(['node1']);
   });
 
-  it('seed 003: k3s ServiceLB + Traefik ⇒ the app sees the svclb pod in X-Real-Ip, and forged headers are stripped', () => {
+  it('docs/sources.md#seed-003: k3s ServiceLB + Traefik ⇒ the app sees the svclb pod in X-Real-Ip, and forged headers are stripped', () => {
     const svclb = pod('kube-system', 'svclb-traefik-1a2b3c4d-abcde', '10.244.1.2', 'node1', {
       roles: ['svclb'],
       labels: { 'svccontroller.k3s.cattle.io/svcname': 'traefik', 'svccontroller.k3s.cattle.io/svcnamespace': 'kube-system' },
@@ -275,7 +275,7 @@ describe('seeds', () => {
     // Trusted peers keep their X-Real-Ip, and the LB's HTTP listener only appends X-Forwarded-For.
     ['traefik trusting the LB range keeps a client-sent X-Real-Ip', false, ['192.0.2.0/24'], 'spoofable', 'forged-header-passed'],
     ['traefik trusting nobody replaces XFF with the LB', false, [], 'lost', null],
-  ])('DOMAIN §6.2: %s', (_name, insecure, trustedIPs, verdict, code) => {
+  ])('docs/domain.md#s6.2: %s', (_name, insecure, trustedIPs, verdict, code) => {
     const setup = ingressSetup({
       kind: 'traefik',
       controllerService: { name: 'traefik', type: 'LoadBalancer', lbAddress: LAB.vip, policy: 'Local', ports: [port(80, 30900)], annotations: { 'loadbalancer.openstack.org/x-forwarded-for': 'true' } },
@@ -290,7 +290,7 @@ describe('seeds', () => {
   it.each<[string, Record<string, unknown> | null, boolean | null, Verdict, string]>([
     ['without a sidecar the outside host sees the node', null, true, 'lost', 'egress-snat'],
     ['a transparent proxy sidecar writes X-Forwarded-For with the pod IP', { container: 'nginx-tranproxy', image: 'lijiaocn/nginx-tranproxy:0.1', injectsHeaders: ['X-Forwarded-For', 'X-Client-Hostname'] }, true, 'header', 'egress-proxy-header'],
-  ])('seed 004: %s', (_name, egressProxy, natOutgoing, verdict, code) => {
+  ])('docs/sources.md#seed-004: %s', (_name, egressProxy, natOutgoing, verdict, code) => {
     const tail = pod('default', 'tail', '10.244.2.40', 'node2', { egressProxy: egressProxy as never });
     const inv = inventory({ pods: [tail], cni: { name: 'calico', natOutgoing } });
     const path = find(buildPaths(inv), egressProxy ? 'egress:default/tail' : 'egress:cluster');
@@ -306,7 +306,7 @@ describe('providers and edge cases', () => {
     ['LB Controller ip targets hide the client by default', { 'service.beta.kubernetes.io/aws-load-balancer-type': 'external', 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip' }, 'lost', ''],
     ['ip targets with preserve_client_ip keep it', { 'service.beta.kubernetes.io/aws-load-balancer-type': 'external', 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip', 'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'preserve_client_ip.enabled=true' }, 'preserved', ''],
     ['a Classic LB proxies', {}, 'lost', '@node1'],
-  ])('AWS (DOMAIN §7): %s', (_name, annotations, verdict, suffix) => {
+  ])('AWS (docs/domain.md#s7): %s', (_name, annotations, verdict, suffix) => {
     const inv = inventory({
       loadBalancers: [{ provider: 'cloud', name: 'aws', pools: [] }],
       services: [service({ name: 'echo', type: 'LoadBalancer', lbAddress: LAB.vip, policy: 'Local', ports: [port(80, 30081)], annotations })],
@@ -314,7 +314,7 @@ describe('providers and edge cases', () => {
     expect(find(buildPaths(inv), `loadBalancer:default/echo:${LAB.vip}:80${suffix}`).verdict).toBe(verdict);
   });
 
-  it('a MetalLB address from a pool without advertisement is unreachable (DOMAIN §4)', () => {
+  it('a MetalLB address from a pool without advertisement is unreachable (docs/domain.md#s4)', () => {
     const svc = { ...service({ name: 'echo', type: 'LoadBalancer', provider: 'metallb', lbAddress: LAB.vip, ports: [port(80, 30080)] }), loadBalancerPool: 'quiet' };
     const inv = inventory({ loadBalancers: [{ provider: 'metallb', pools: [{ name: 'quiet', addresses: ['198.51.100.50/32'], mode: 'none' }] }], services: [svc] });
     const path = find(buildPaths(inv), `loadBalancer:default/echo:${LAB.vip}:80`);
@@ -337,7 +337,7 @@ describe('providers and edge cases', () => {
     expect(path.findings.map((f) => f.code)).toContain('no-ready-endpoints');
   });
 
-  it('a hostNetwork ingress controller DaemonSet is reached on node addresses (seed 001)', () => {
+  it('a hostNetwork ingress controller DaemonSet is reached on node addresses (docs/sources.md#seed-001)', () => {
     const ctrlPod = controllerPod('ingress-nginx', { ip: LAB.node1, hostNetwork: true, hostPorts: [{ containerName: 'controller', containerPort: 80, hostPort: 80, protocol: 'TCP' }] });
     const ctrl = controller({ service: null, settings: nginxSettings(), pods: [ctrlPod] });
     const inv = inventory({

@@ -74,7 +74,7 @@ export interface PathPlan {
   entry: PathEntry;
   stages: Stage[];
   context: PlanContext;
-  /** The same path for an in-cluster client where kube-proxy short-circuits the LB address (DOMAIN §2.6). */
+  /** The same path for an in-cluster client where kube-proxy short-circuits the LB address (docs/domain.md#s2.6). */
   inClusterStages?: Stage[];
   inClusterNote?: string | null;
   /** Egress paths have no outside client who could forge headers toward the pod. */
@@ -111,7 +111,7 @@ const lastArrival = (run: Run) => [...run.arrivals].reverse().find((a): a is Arr
 
 /**
  * The forging client: X-Forwarded-For and X-Real-IP with a made-up address, plus a made-up PROXY preamble when the
- * path would otherwise fail for want of one (a PROXY port reached without the LB, netlab row 28).
+ * path would otherwise fail for want of one (a PROXY port reached without the LB, docs/lab.md#row-28).
  */
 export function forgedRun(stages: Stage[]): Run {
   const plain = runStages(stages, clientRequest('forged'));

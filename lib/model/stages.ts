@@ -54,9 +54,9 @@ export function sourcePodStage(pod: PodInfo | null, nodeName: string | null): St
 }
 
 /**
- * The load balancer in front of the nodes (table in loadbalancers.ts). passthrough: DNAT only (netlab row 10);
- * proxy: a new connection from the LB, optionally with PROXY (rows 16–17) or an X-Forwarded-For line (rows 15, 18);
- * svclb: k3s klipper-lb MASQUERADEs to its pod address (DOMAIN §5).
+ * The load balancer in front of the nodes (table in loadbalancers.ts). passthrough: DNAT only (docs/lab.md#row-10);
+ * proxy: a new connection from the LB, optionally with PROXY (docs/lab.md#row-16–#row-17) or an X-Forwarded-For line (docs/lab.md#row-15, #row-18);
+ * svclb: k3s klipper-lb MASQUERADEs to its pod address (docs/domain.md#s5).
  */
 export function loadBalancerStage(input: {
   service: ServiceInfo;
@@ -128,7 +128,7 @@ export const ALIKE_SAMPLE = 5;
 const sameFor = ({ count, sample }: AlikeNodes) =>
   `${count} more node${count === 1 ? '' : 's'}: ${sample.join(', ')}${count > sample.length ? ', …' : ''}`;
 
-/** kube-proxy on the receiving node for a NodePort / LB address (DOMAIN §2.5; netlab rows 6–12). */
+/** kube-proxy on the receiving node for a NodePort / LB address (docs/domain.md#s2.5; docs/lab.md#row-6–#row-12). */
 export function nodePortStage(
   service: ServiceInfo,
   node: NodeInfo,
@@ -267,7 +267,7 @@ export function controllerStage(
   };
 }
 
-/** A ClusterIP hop: pods reaching a Service are never SNAT'd (DOMAIN §2.4; netlab rows 2–3). */
+/** A ClusterIP hop: pods reaching a Service are never SNAT'd (docs/domain.md#s2.4; docs/lab.md#row-2–#row-3). */
 export function clusterIPStage(service: ServiceInfo, port: number | null, afterController: boolean): Stage {
   return {
     role: 'service',
@@ -318,7 +318,7 @@ export function appStage(endpoint: EndpointInfo, pod: PodInfo | null): Stage {
   };
 }
 
-/** A transparent egress proxy sidecar that writes pod details into request headers (seed 004). */
+/** A transparent egress proxy sidecar that writes pod details into request headers (docs/sources.md#seed-004). */
 export function egressProxyStage(pod: PodInfo): Stage {
   const proxy = pod.egressProxy!;
   const writesXff = proxy.injectsHeaders.some((h) => h.toLowerCase() === 'x-forwarded-for');

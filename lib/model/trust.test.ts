@@ -7,8 +7,8 @@ const ctx = { podCIDRs: ['10.244.0.0/16'] };
 describe('isTrusted', () => {
   it.each<[string, ReturnType<typeof address>, string[], boolean]>([
     ['a node inside the listed range', address('node', '192.0.2.12'), ['192.0.2.0/24'], true],
-    ['a node outside a /32 for the LB (netlab row 22)', address('node', '192.0.2.12'), ['192.0.2.1/32'], false],
-    ['anything under the ingress-nginx default 0.0.0.0/0 (netlab rows 25, 27)', address('client', null), ['0.0.0.0/0'], true],
+    ['a node outside a /32 for the LB (docs/lab.md#row-22)', address('node', '192.0.2.12'), ['192.0.2.1/32'], false],
+    ['anything under the ingress-nginx default 0.0.0.0/0 (docs/lab.md#row-25, #row-27)', address('client', null), ['0.0.0.0/0'], true],
     ['a forged value under ::/0', address('attacker', null), ['::/0'], true],
     ['the client under a specific range', address('client', null), ['192.0.2.0/24'], false],
     ['an LB with an undiscoverable address when a non-pod range is listed', address('loadBalancer', null), ['192.0.2.1/32'], true],

@@ -14,7 +14,7 @@ export function trustContextOf(inventory: ClusterInventory): TrustContext {
   return { podCIDRs: [...new Set(ranges.map((r) => r.trim()).filter((r) => r !== ''))] };
 }
 
-/** 0.0.0.0/0 or ::/0: ingress-nginx's default proxy-real-ip-cidr trusts every address (DOMAIN §6.1 gotcha). */
+/** 0.0.0.0/0 or ::/0: ingress-nginx's default proxy-real-ip-cidr trusts every address (docs/domain.md#s6.1 gotcha). */
 export function isCatchAll(cidrs: readonly string[]): boolean {
   return cidrs.some((c) => parseCidr(c)?.prefixLength === 0);
 }
@@ -31,7 +31,7 @@ function isInsidePodRange(cidrText: string, ctx: TrustContext): boolean {
 
 /**
  * Trust of one address. The client and forged values have no known address: only a catch-all list covers them
- * (netlab rows 25, 27). A cloud LB's member-port address is not discoverable: it counts as trusted when the list
+ * (docs/lab.md#row-25, #row-27). A cloud LB's member-port address is not discoverable: it counts as trusted when the list
  * names anything outside the pod ranges — the operator listed it for the load balancer (shown in the hop details).
  */
 export function isTrusted(a: PredictedAddress, cidrs: readonly string[], ctx: TrustContext): boolean {

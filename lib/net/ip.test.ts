@@ -7,7 +7,7 @@ describe('parseIPv4 / isIPv4', () => {
     ['0.0.0.0', true],
     ['255.255.255.255', true],
     ['256.0.0.1', false],
-    ['01.2.3.4', false], // leading zeros are refused (PROXY v1, DOMAIN §8)
+    ['01.2.3.4', false], // leading zeros are refused (PROXY v1, docs/domain.md#s8)
     ['1.2.3', false],
     ['1.2.3.4.5', false],
     ['1.2.3.-4', false],

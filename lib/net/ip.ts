@@ -11,7 +11,7 @@ export interface ParsedIp {
 const DECIMAL_OCTET = /^(0|[1-9][0-9]{0,2})$/;
 const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
 
-/** Strict dotted quad: four decimal octets 0–255 without leading zeros (PROXY v1 rule, DOMAIN §8). */
+/** Strict dotted quad: four decimal octets 0–255 without leading zeros (PROXY v1 rule, docs/domain.md#s8). */
 export function parseIPv4(text: string): Uint8Array | null {
   const parts = text.split('.');
   if (parts.length !== 4) return null;

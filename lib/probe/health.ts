@@ -1,4 +1,4 @@
-// kube-proxy's healthCheckNodePort answer (DOMAIN §2.1): 200 iff the node has ready local endpoints and the proxy
+// kube-proxy's healthCheckNodePort answer (docs/domain.md#s2.1): 200 iff the node has ready local endpoints and the proxy
 // is healthy, else 503; body {"service":{namespace,name},"localEndpoints":N,"serviceProxyHealthy":true}
 // (serviceProxyHealthy is missing before ~v1.27 and in some other service proxies).
 

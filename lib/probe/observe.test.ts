@@ -62,7 +62,7 @@ describe('classifyAddress', () => {
   });
 });
 
-describe('appClientOf → verdict (netlab rows)', () => {
+describe('appClientOf → verdict (docs/lab.md)', () => {
   it.each([
     ['NodePort Local: TCP source is the client', obs({ peer: PROBER }), null, 'preserved', 'source'],
     ['NodePort Cluster: SNAT to the node', obs({ peer: '192.0.2.12' }), null, 'lost', 'none'],

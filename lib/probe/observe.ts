@@ -50,7 +50,7 @@ export function classifyAddress(address: string | null, ctx: ObserveContext): Ad
   if (pod || inventory.services.some((s) => s.endpoints.some((e) => e.ip === address))) return 'pod';
   if (inventory.nodes.some((n) => n.podCIDRs.some((cidr) => cidrContains(cidr, address)))) return 'pod';
   // Not the prober and no cluster object has it: an address between client and cluster, i.e. a proxying LB's
-  // member port (DOMAIN §7: "source is LB member-port IP").
+  // member port (docs/domain.md#s7: "source is LB member-port IP").
   return 'loadBalancer';
 }
 
@@ -62,7 +62,7 @@ export interface AppClient {
 
 /**
  * What an application that is not a proxy takes as the client, the same rule as the model's appBelief
- * (DOMAIN §9): the TCP source unless the peer is infrastructure; then a PROXY header, X-Real-IP, or the right-most
+ * (docs/domain.md#s9): the TCP source unless the peer is infrastructure; then a PROXY header, X-Real-IP, or the right-most
  * non-infrastructure X-Forwarded-For entry. Headers count only when infrastructure wrote them: with `honest`
  * (the same request without forged headers) given, a header absent there was copied from the client.
  */
@@ -78,7 +78,7 @@ export function appClientOf(observation: EchoObservation, ctx: ObserveContext, h
   }
   const xffVouched = honest === null || honest.xForwardedFor.length > 0;
   if (xffVouched) {
-    // Entries may carry ports ("192.0.2.1:4711") or garbage (DOMAIN §9); garbage is classified as written.
+    // Entries may carry ports ("192.0.2.1:4711") or garbage (docs/domain.md#s9); garbage is classified as written.
     const addresses = splitXForwardedFor(observation.xForwardedFor).map((entry) => entry.address ?? entry.raw);
     const rightmost = addresses.reverse().find((a) => !isInfrastructure(role(a)));
     if (rightmost) return { role: role(rightmost), via: 'x-forwarded-for', value: rightmost };
@@ -88,7 +88,7 @@ export function appClientOf(observation: EchoObservation, ctx: ObserveContext, h
 
 /**
  * When a path ends at an ingress controller (its own Service), the echo behind it reports the controller's belief:
- * ingress-nginx sends `X-Real-IP $remote_addr` upstream (DOMAIN §6.1). The echo cannot see how the controller
+ * ingress-nginx sends `X-Real-IP $remote_addr` upstream (docs/domain.md#s6.1). The echo cannot see how the controller
  * learnt it (its TCP peer or a header), so the mechanism is the predicted one when the belief agrees.
  */
 export function controllerBeliefOf(observation: EchoObservation, ctx: ObserveContext, predicted: { believedRole: AddressRole; via: ClientAddressVia }): AppClient {
@@ -102,7 +102,7 @@ export function verdictOfFailure(outcome: ProbeResult['outcome']): Verdict {
   return outcome === 'timeout' || outcome === 'refused' ? 'unreachable' : 'broken';
 }
 
-/** kube-proxy intercepts in-cluster traffic to an LB address with ipMode VIP or unset (DOMAIN §2.6). */
+/** kube-proxy intercepts in-cluster traffic to an LB address with ipMode VIP or unset (docs/domain.md#s2.6). */
 export function isShortCircuited(path: NetPath, service: ServiceInfo | null, ctx: ObserveContext): boolean {
   if (!ctx.proberInCluster || path.entry.kind !== 'loadBalancer' || !service || !path.entry.address) return false;
   const ingress = service.loadBalancerIngress.find((i) => i.ip === path.entry.address);
@@ -215,7 +215,7 @@ export function tracePath(path: NetPath, probes: ProbeResult[], ctx: ObserveCont
   };
 }
 
-/** Marks failures the model predicted (a Local node without endpoints drops, DOMAIN §2.5) as expected. */
+/** Marks failures the model predicted (a Local node without endpoints drops, docs/domain.md#s2.5) as expected. */
 export function markExpected(probe: ProbeResult, path: NetPath, ctx: ObserveContext): ProbeResult {
   if (probe.outcome === 'ok' || probe.kind === 'health-check') return probe;
   const service = entryService(ctx.inventory, path);

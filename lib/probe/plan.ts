@@ -30,7 +30,7 @@ export interface PlanOptions extends ScopeOptions {
 
 /**
  * A load-balancer address with ipMode VIP (or unset) is intercepted by kube-proxy for in-cluster clients and
- * never reaches the LB (DOMAIN §2.6): when the LB would add a PROXY header there, the in-cluster prober sends
+ * never reaches the LB (docs/domain.md#s2.6): when the LB would add a PROXY header there, the in-cluster prober sends
  * one itself so the receiver sees what it would get from the LB.
  */
 function ownProxyHeader(path: NetPath, service: ServiceInfo | null): ProbeTarget['proxyProtocol'] {
@@ -50,7 +50,7 @@ function directTargets(path: NetPath, inventory: ClusterInventory, set: TargetSe
   const service = entryService(inventory, path);
   switch (entry.kind) {
     case 'nodePort': {
-      // Seed 002: `for node in $NODES; do curl $node:$NODEPORT; done` — every node, unless the path names one.
+      // docs/sources.md#seed-002: `for node in $NODES; do curl $node:$NODEPORT; done` — every node, unless the path names one.
       // Nodes with a ready endpoint first, so the spoof test goes to a node that does not drop (Local policy).
       const hasEndpoint = (name: string) => (service?.endpoints ?? []).some((e) => e.ready && e.nodeName === name);
       const nodes = (entry.address ? inventory.nodes.filter((n) => n.internalIP === entry.address) : inventory.nodes)
@@ -93,7 +93,7 @@ function directTargets(path: NetPath, inventory: ClusterInventory, set: TargetSe
   }
 }
 
-/** healthCheckNodePort /healthz on every node (DOMAIN §2.1): which nodes would take outside traffic. */
+/** healthCheckNodePort /healthz on every node (docs/domain.md#s2.1): which nodes would take outside traffic. */
 function healthChecks(path: NetPath, inventory: ClusterInventory, set: TargetSet) {
   const service = entryService(inventory, path);
   if (!service?.healthCheckNodePort || path.entry.kind === 'clusterIP') return [];

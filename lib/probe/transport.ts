@@ -7,7 +7,7 @@ import { hostHeader, requestRefusal } from './wire';
 
 // One probe = one HTTP/1.1 request on a fresh raw socket, so the engine controls every byte (an optional PROXY
 // header before anything else, a forged X-Forwarded-For) and can tell a drop (timeout) from a refusal, a reset
-// and an empty reply (netlab rows 9, 21, 29). The whole exchange is bounded by one timeout.
+// and an empty reply (docs/lab.md#row-9, #row-21, #row-29). The whole exchange is bounded by one timeout.
 
 export interface ProbeRequest {
   target: ProbeTarget;

@@ -1,4 +1,4 @@
-// Plain-data builders for inventories in tests. The default topology is the real-packet lab (netlab): client
+// Plain-data builders for inventories in tests. The default topology is the real-packet lab (docs/lab.md#topology): client
 // 203.0.113.10, load balancer VIP 198.51.100.50 (inside address 192.0.2.1), node1 192.0.2.11, node2 192.0.2.12,
 // echo pod 10.244.1.10 on node1, ingress pod 10.244.1.20 on node1, client pod 10.244.2.10 on node2.
 import { clusterInventory, nodeInfo, podInfo, serviceInfo } from '@/test/support/inventory';

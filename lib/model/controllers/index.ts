@@ -9,7 +9,7 @@ import type { ControllerModel, ControllerResult } from './types';
 
 /**
  * Controllers without a dedicated module (HAProxy Ingress, Contour, unknown): the common proxy behaviour of
- * DOMAIN §6.3 — PROXY only when configured (a mismatch fails like nginx), the trusted-hop rule of §9 for
+ * docs/domain.md#s6.3 — PROXY only when configured (a mismatch fails like nginx), the trusted-hop rule of docs/domain.md#s9 for
  * forwarded headers, and the peer appended to X-Forwarded-For; X-Real-IP is left as it came.
  */
 function genericReceive(flow: Flow, c: IngressControllerInfo, self: PredictedAddress, ctx: TrustContext): ControllerResult {

@@ -1,4 +1,4 @@
-// ingress-nginx (DOMAIN §6.1, S21/S22; netlab rows 19–29; seeds 000 and 001).
+// ingress-nginx (docs/domain.md#s6.1, #src-S21, #src-S22; docs/lab.md#row-19–#row-29; docs/sources.md#seed-000 and #seed-001).
 import type { ClientAddressVia, IngressControllerInfo } from '@/lib/types';
 import { type Claim, type Flow, renderAddress } from '../flow';
 import { isCatchAll, isTrusted, type TrustContext } from '../trust';
@@ -18,7 +18,7 @@ function patchConfigMap(c: IngressControllerInfo, data: Record<string, string>):
 }
 
 /**
- * realip with `real_ip_recursive on` (nginx realip module, S22): only when the TCP peer is trusted, walk the header
+ * realip with `real_ip_recursive on` (nginx realip module, docs/domain.md#src-S22): only when the TCP peer is trusted, walk the header
  * from the right and take the first untrusted address; when every entry is trusted, the left-most one wins.
  */
 export function recursiveRealIp(
@@ -46,7 +46,7 @@ function receive(flow: Flow, c: IngressControllerInfo, self: PredictedAddress, c
     'proxy-real-ip-cidr': trusted.join(','),
     'settings from': s.origin,
   };
-  // A PROXY preamble on a port without proxy_protocol is read as the request line: 400 (netlab row 21).
+  // A PROXY preamble on a port without proxy_protocol is read as the request line: 400 (docs/lab.md#row-21).
   if (flow.proxyProtocol && !s.useProxyProtocol) {
     return {
       ok: false,
@@ -56,7 +56,7 @@ function receive(flow: Flow, c: IngressControllerInfo, self: PredictedAddress, c
       details,
     };
   }
-  // Plain HTTP on a proxy_protocol port: "broken header", connection closed without a reply (netlab row 29).
+  // Plain HTTP on a proxy_protocol port: "broken header", connection closed without a reply (docs/lab.md#row-29).
   if (!flow.proxyProtocol && s.useProxyProtocol) {
     return {
       ok: false,
@@ -68,12 +68,12 @@ function receive(flow: Flow, c: IngressControllerInfo, self: PredictedAddress, c
   }
   if (flow.proxyProtocol) details['$proxy_protocol_addr'] = renderAddress(flow.proxyProtocol.src) ?? 'unknown';
 
-  // Template (§6.1): real_ip_header is proxy_protocol when PROXY is on, else the forwarded-for header.
+  // Template (docs/domain.md#s6.1): real_ip_header is proxy_protocol when PROXY is on, else the forwarded-for header.
   let remote = flow.peer;
   let via: ClientAddressVia = 'source';
   if (realIpEnabled && isTrusted(flow.peer, trusted, ctx)) {
     if (flow.proxyProtocol) {
-      remote = flow.proxyProtocol.src; // netlab row 20; row 23 shows an untrusted peer keeps its own address
+      remote = flow.proxyProtocol.src; // docs/lab.md#row-20; docs/lab.md#row-23 shows an untrusted peer keeps its own address
       via = 'proxy-protocol';
     } else if ((s.forwardedForHeader ?? 'X-Forwarded-For').toLowerCase() === 'x-forwarded-for') {
       const fromHeader = recursiveRealIp(flow.peer, flow.xForwardedFor, trusted, ctx);
@@ -85,7 +85,7 @@ function receive(flow: Flow, c: IngressControllerInfo, self: PredictedAddress, c
   }
   if (realIpEnabled) details['trusts its TCP peer'] = String(isTrusted(flow.peer, trusted, ctx));
 
-  // Upstream headers (§6.1): X-Real-IP = $remote_addr; X-Forwarded-For = $remote_addr (replaced) or, with
+  // Upstream headers (docs/domain.md#s6.1): X-Real-IP = $remote_addr; X-Forwarded-For = $remote_addr (replaced) or, with
   // use-forwarded-headers + compute-full-forwarded-for, "<incoming XFF>, <realip_remote_addr | proxy_protocol_addr>".
   const written = (a: PredictedAddress): Claim => ({ address: a, vouched: true });
   const full = s.useForwardedHeaders && s.computeFullForwardedFor;
@@ -108,7 +108,7 @@ export const ingressNginx: ControllerModel = {
   kind: 'ingress-nginx',
   label: 'ingress-nginx',
   receive,
-  // realip on (forwarded headers or PROXY) with the default proxy-real-ip-cidr 0.0.0.0/0 (§6.1 gotcha).
+  // realip on (forwarded headers or PROXY) with the default proxy-real-ip-cidr 0.0.0.0/0 (docs/domain.md#s6.1 gotcha).
   trustsEveryone: (c) =>
     (c.settings.useForwardedHeaders || c.settings.useProxyProtocol || Boolean(c.settings.enableRealIp)) &&
     isCatchAll(c.settings.trustedCIDRs),

@@ -1,4 +1,4 @@
-// Traefik v2/v3 entry points (DOMAIN §6.2, S23; k3s / Rancher Desktop default, §5 and seed 003).
+// Traefik v2/v3 entry points (docs/domain.md#s6.2, #src-S23; k3s / Rancher Desktop default, docs/domain.md#s5 and docs/sources.md#seed-003).
 import type { ClientAddressVia, IngressControllerInfo } from '@/lib/types';
 import { type Claim, type Flow, renderAddress } from '../flow';
 import { isTrusted, type TrustContext } from '../trust';

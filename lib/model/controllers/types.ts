@@ -34,7 +34,7 @@ export interface ControllerModel {
   kind: IngressControllerKind;
   label: string;
   receive(flow: Flow, controller: IngressControllerInfo, self: PredictedAddress, trust: TrustContext): ControllerResult;
-  /** The setting that lets anyone set the client address, if this configuration has it (rows 25, 27). */
+  /** The setting that lets anyone set the client address, if this configuration has it (docs/lab.md#row-25, #row-27). */
   trustsEveryone(controller: IngressControllerInfo): boolean;
   fixes: ControllerFixes | null;
 }

@@ -3,7 +3,7 @@ import type { Finding, ServiceInfo } from '@/lib/types';
 import { finding, ref } from './finding';
 
 /**
- * healthCheckNodePort cross-check (DOMAIN §2.1, §4): with Local policy an outside client is dropped on a node
+ * healthCheckNodePort cross-check (docs/domain.md#s2.1, #s4): with Local policy an outside client is dropped on a node
  * without a ready local endpoint; when every node announcing the LB address says so, the path is unreachable.
  */
 export function announcerWithoutEndpoint(service: ServiceInfo, announcers: string[]): Finding {

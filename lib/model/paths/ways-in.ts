@@ -35,7 +35,7 @@ export const PER_NODE_PATH_LIMIT = 8;
 
 interface NodeGroup {
   node: NodeInfo;
-  /** Other nodes with the same outcome (same policy, same local-endpoint answer: netlab rows 6–9). */
+  /** Other nodes with the same outcome (same policy, same local-endpoint answer: docs/lab.md#row-6–#row-9). */
   alike: AlikeNodes;
 }
 
@@ -52,11 +52,11 @@ function nodeGroups(svc: ServiceInfo, nodes: NodeInfo[]): NodeGroup[] {
   return [...groups.values()];
 }
 
-/** The nodes an LB address reaches, per provider (DOMAIN §4, §5, §7), and those a Local health check leaves out. */
+/** The nodes an LB address reaches, per provider (docs/domain.md#s4, #s5, #s7), and those a Local health check leaves out. */
 function receivingNodes(m: Model, svc: ServiceInfo, providerId: string): { nodes: NodeInfo[]; skipped: string[] } {
   const eligible = m.lbEligibleNodes;
   const named = (names: string[]) => names.map((n) => m.nodeByName.get(n)).filter((n): n is NodeInfo => n !== undefined);
-  // MetalLB allocates from a pool no L2/BGP advertisement covers: nobody answers for the address (DOMAIN §4).
+  // MetalLB allocates from a pool no L2/BGP advertisement covers: nobody answers for the address (docs/domain.md#s4).
   const pool = m.inventory.loadBalancers.flatMap((p) => (p.provider === 'metallb' ? p.pools : [])).find((p) => p.name === svc.loadBalancerPool);
   if (providerId === 'metallb' && pool?.mode === 'none' && !svc.announcingNode) return { nodes: [], skipped: [] };
   // MetalLB L2: exactly one speaker announces the VIP, and all traffic enters through that node.
@@ -118,7 +118,7 @@ export function loadBalancerPrefixes(m: Model, svc: ServiceInfo, port: ServicePo
     return nodeGroups(svc, nodes).map(({ node, alike }) => ({
       id: `${base}@${node.name}`,
       entry,
-      // svclb forwards from its own pod, so the node's NodePort rules do not see the client (§5).
+      // svclb forwards from its own pod, so the node's NodePort rules do not see the client (docs/domain.md#s5).
       stages:
         behaviour.mode === 'svclb'
           ? [clientStage(), lb(node)]
@@ -201,7 +201,7 @@ export function controllerPrefixes(m: Model, controller: IngressControllerInfo, 
     const port = controllerPort(svc, tls);
     if (port) return outsidePrefixes(m, svc, port);
   }
-  // Bare-metal controllers as hostNetwork / hostPort DaemonSets (seed 001).
+  // Bare-metal controllers as hostNetwork / hostPort DaemonSets (docs/sources.md#seed-001).
   return controller.pods
     .map((ref) => m.inventory.pods.find((p) => p.namespace === ref.namespace && p.name === ref.name))
     .filter((p): p is PodInfo => p !== undefined && (p.hostNetwork || p.hostPorts.length > 0))
