@@ -8,7 +8,7 @@ const nextConfig: NextConfig = {
   // Server code reads scenarios/ and the data dir relative to process.cwd(), which makes the file tracer copy the
   // whole project into the standalone output; the image needs none of it (scenarios are copied by finish-build).
   outputFileTracingExcludes: {
-    '*': ['./chart/**', './e2e/**', './test-results/**', './.tmp/**', './.hopscope-data/**', './lib/echo/testdata/**', './lib/snapshot/testdata/**', './app/api/**/*.ts', './tsconfig.json', './package-lock.json', './*.md'],
+    '*': ['./chart/**', './e2e/**', './test/**', './docs/**', './test-results/**', './.tmp/**', './.hopscope-data/**', './lib/echo/testdata/**', './lib/snapshot/testdata/**', './app/api/**/*.ts', './tsconfig.json', './package-lock.json', './*.md'],
   },
 };
 

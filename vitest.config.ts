@@ -10,7 +10,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['lib/**/*.test.ts', 'e2e/**/*.test.ts', 'scripts/**/*.test.ts', 'chart/**/*.test.ts'],
+    include: ['lib/**/*.test.ts', 'test/**/*.test.ts', 'e2e/**/*.test.ts', 'scripts/**/*.test.ts', 'chart/**/*.test.ts'],
     exclude: ['e2e/browser/**', 'node_modules/**'],
     environment: 'node',
     testTimeout: 30_000,

@@ -65,7 +65,7 @@ await build({
 
 const fixture = spawn(
   process.execPath,
-  ['--import', 'tsx', path.join(root, 'e2e', 'fixture-apiserver', 'main.ts'), '--large', `${values.nodes}x${values.services}`],
+  ['--import', 'tsx', path.join(root, 'test', 'fixture-apiserver', 'main.ts'), '--large', `${values.nodes}x${values.services}`],
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
 );
 try {

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startFixtureApiServer } from '../fixture-apiserver/server';
+import { startFixtureApiServer } from '@/test/fixture-apiserver/server';
 import { parse, stringify } from 'yaml';
 import { FIXTURE_CONTEXT, FIXTURE_FORBIDDEN, UNREACHABLE_CONTEXT } from './fixture-settings';
 

@@ -147,7 +147,7 @@ export async function startHopscopeInLab(
   const apiServer = startInNamespace(LAB.hopscopeNamespace, process.execPath, [
     '--import',
     'tsx',
-    'e2e/fixture-apiserver/main.ts',
+    'test/fixture-apiserver/main.ts',
     '--scenario',
     scenario,
     '--port',

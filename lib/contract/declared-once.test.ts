@@ -10,7 +10,7 @@ import { FINDING_CODE_LIST } from './finding-codes';
 import * as schemas from './schemas';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const SCANNED = ['app', 'components', 'lib', 'e2e', 'scripts'];
+const SCANNED = ['app', 'components', 'lib', 'e2e', 'test', 'scripts'];
 const OWN = new Set(['lib/contract/enums.ts', 'lib/contract/errors.ts', 'lib/contract/finding-codes.ts', 'lib/contract/schemas.ts', 'lib/types.ts']);
 
 function sourceFiles(dir: string): string[] {

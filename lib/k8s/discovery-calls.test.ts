@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFixtureApiServer, type FixtureApiServer, type ResourceRequest } from '../../e2e/fixture-apiserver/server';
+import { startFixtureApiServer, type FixtureApiServer, type ResourceRequest } from '@/test/fixture-apiserver/server';
 import { KubeApi, resolveKubeTarget, type KubeTarget } from './client';
 import { discoverRawObjects } from './discover';
 import { DISCOVERY_CALLS, type DiscoveryCall } from './discovery-calls';

@@ -18,9 +18,17 @@ export interface DiscoveryCall {
   name?: string;
   /** May simply not exist (CRDs, well-known ConfigMaps): a 404 is no error. */
   optional: boolean;
+  /**
+   * Items kept at most, below the configured bound (HOPSCOPE_DISCOVERY_MAX_ITEMS): for resources that are few in
+   * any real cluster, so a list past this is an apiserver misbehaving, and normalization never pairs up thousands.
+   */
+  maxItems?: number;
 }
 
-type Where = Pick<DiscoveryCall, 'namespaced'> & Partial<Pick<DiscoveryCall, 'namespace' | 'optional'>>;
+/** The bound of resources that are few in any real cluster (IngressClasses, MetalLB pools and advertisements). */
+export const FEW_ITEMS = 100;
+
+type Where = Pick<DiscoveryCall, 'namespaced'> & Partial<Pick<DiscoveryCall, 'namespace' | 'optional' | 'maxItems'>>;
 
 const list = (group: string, version: string, plural: string, where: Where): DiscoveryCall => ({
   group,
@@ -32,7 +40,8 @@ const list = (group: string, version: string, plural: string, where: Where): Dis
 });
 
 // MetalLB is optional: a cluster without it answers 404 on the whole group.
-const metallb = (plural: string) => list('metallb.io', 'v1beta1', plural, { namespaced: true, optional: true });
+const metallb = (plural: string, where: Pick<Where, 'maxItems'> = {}) =>
+  list('metallb.io', 'v1beta1', plural, { namespaced: true, optional: true, ...where });
 
 const configMap = (reference: Pick<DiscoveryCall, 'namespace' | 'name'> = {}): DiscoveryCall => ({
   group: '',
@@ -50,16 +59,16 @@ export const DISCOVERY_CALLS = {
   endpointSlices: list('discovery.k8s.io', 'v1', 'endpointslices', { namespaced: true }),
   pods: list('', 'v1', 'pods', { namespaced: true }),
   ingresses: list('networking.k8s.io', 'v1', 'ingresses', { namespaced: true }),
-  ingressClasses: list('networking.k8s.io', 'v1', 'ingressclasses', { namespaced: false }),
+  ingressClasses: list('networking.k8s.io', 'v1', 'ingressclasses', { namespaced: false, maxItems: FEW_ITEMS }),
   // CNI detection looks at kube-system only.
-  daemonSets: list('apps', 'v1', 'daemonsets', { namespaced: true, namespace: 'kube-system' }),
+  daemonSets: list('apps', 'v1', 'daemonsets', { namespaced: true, namespace: 'kube-system', maxItems: FEW_ITEMS }),
   kubeProxyConfig: configMap({ namespace: 'kube-system', name: 'kube-proxy' }),
   metallbLegacyConfig: configMap({ namespace: 'metallb-system', name: 'config' }),
   // The ConfigMaps ingress-nginx controller pods name with --configmap.
   controllerConfigMaps: configMap(),
-  ipAddressPools: metallb('ipaddresspools'),
-  l2Advertisements: metallb('l2advertisements'),
-  bgpAdvertisements: metallb('bgpadvertisements'),
+  ipAddressPools: metallb('ipaddresspools', { maxItems: FEW_ITEMS }),
+  l2Advertisements: metallb('l2advertisements', { maxItems: FEW_ITEMS }),
+  bgpAdvertisements: metallb('bgpadvertisements', { maxItems: FEW_ITEMS }),
   serviceL2Statuses: metallb('servicel2statuses'),
   serviceBGPStatuses: metallb('servicebgpstatuses'),
 } satisfies Record<string, DiscoveryCall>;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFixtureApiServer, type FixtureApiServer } from '../../e2e/fixture-apiserver/server';
+import { startFixtureApiServer, type FixtureApiServer } from '@/test/fixture-apiserver/server';
 import { HopscopeError } from '../errors';
 import type { ClusterInventory, ServiceInfo } from '../types';
 import { getInventory, listContexts } from './inventory';

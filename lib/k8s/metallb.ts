@@ -31,10 +31,16 @@ function combineModes(l2: boolean, bgp: boolean): PoolMode {
 
 /** MetalLB v0.13+ CRDs: IPAddressPools with the mode given by the L2/BGP advertisements that select them. */
 export function metallbCrdPools(objects: RawMetalLbObjects, nodes: NodeInfo[]): LoadBalancerPool[] {
+  // Each advertisement's nodes once, not once per pool: pools × advertisements × nodes would not stay small.
+  const nodesOf = new Map<MetalLbAdvertisement, string[] | null>();
+  const limitOf = (a: MetalLbAdvertisement) => {
+    if (!nodesOf.has(a)) nodesOf.set(a, advertisementNodes(a, nodes));
+    return nodesOf.get(a)!;
+  };
   return objects.ipAddressPools.map((pool) => {
     const l2 = objects.l2Advertisements.filter((a) => advertisementSelectsPool(a, pool));
     const bgp = objects.bgpAdvertisements.filter((a) => advertisementSelectsPool(a, pool));
-    const limits = [...l2, ...bgp].map((a) => advertisementNodes(a, nodes));
+    const limits = [...l2, ...bgp].map(limitOf);
     const nodeSelectorNodes =
       limits.length === 0 || limits.some((l) => l === null) ? [] : [...new Set(limits.flatMap((l) => l ?? []))].sort();
     return {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFixtureApiServer, type FixtureApiServer } from '@/e2e/fixture-apiserver/server';
+import { startFixtureApiServer, type FixtureApiServer } from '@/test/fixture-apiserver/server';
 import { ConfigMapCallError, ConfigMaps } from '@/lib/k8s/configmaps';
 import { sampleSnapshot } from '@/test/support/samples';
 import { ConfigMapSnapshotStore, configMapNameOf, SNAPSHOT_LABELS } from './configmap-store';
