@@ -22,6 +22,8 @@ export type {
   Severity,
   SourceMode,
   TrafficPolicy,
+  PredictionVantage,
+  VantageKind,
   Verdict,
 } from './contract/enums';
 export type { ErrorCode } from './contract/errors';
@@ -72,6 +74,11 @@ export type ObservedHop = z.infer<typeof S.ObservedHopSchema>;
 export type PathTrace = z.infer<typeof S.PathTraceSchema>;
 export type TraceRun = z.infer<typeof S.TraceRunSchema>;
 export type TraceEvent = z.infer<typeof S.TraceEventSchema>;
+export type Vantage = z.infer<typeof S.VantageSchema>;
+export type VantagePrediction = z.infer<typeof S.VantagePredictionSchema>;
+export type OutsideProbe = z.infer<typeof S.OutsideProbeSchema>;
+export type OutsidePlan = z.infer<typeof S.OutsidePlanSchema>;
+export type OutsideReport = z.infer<typeof S.OutsideReportSchema>;
 
 // /api/v1/snapshots
 export type Snapshot = z.infer<typeof S.SnapshotSchema>;

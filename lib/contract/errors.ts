@@ -6,7 +6,10 @@ export const ERROR_STATUS = {
   forbidden: 403,
   cross_origin_refused: 403,
   not_found: 404,
+  unknown_trace: 404,
   trace_running: 409,
+  /** An outside trace past its deadline, or one whose reports are all in. */
+  trace_closed: 410,
   body_too_large: 413,
   unsupported_media_type: 415,
   host_not_allowed: 421,
@@ -15,6 +18,8 @@ export const ERROR_STATUS = {
   unknown_scenario: 404,
   snapshot_too_large: 413,
   snapshot_invalid: 422,
+  /** A report from an outside vantage hopscope did not ask for: unknown or used nonce, a target it did not plan. */
+  report_refused: 422,
   internal: 500,
   invalid_kubeconfig: 500,
   snapshot_corrupt: 500,

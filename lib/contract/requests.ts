@@ -1,7 +1,8 @@
 // What the API accepts: query strings and bodies, declared once. Route handlers parse with these and hand the
 // result to one service call; services take the parsed types, never a Request.
 import { z } from 'zod';
-import { ENTRY_KINDS, VERDICTS } from './enums';
+import { ENTRY_KINDS, VANTAGE_KINDS, VERDICTS } from './enums';
+import { OutsideReportSchema } from './schemas';
 
 /** Query parameters every cluster-reading route accepts: which kubeconfig context, or which demo scenario. */
 export const SourceQuery = z.object({
@@ -30,9 +31,28 @@ export type PathsQueryInput = z.infer<typeof PathsQuery> & { whatIf: string[] };
 export const TraceBody = z
   .object({
     pathIds: z.array(z.string().min(1).max(512)).min(1).max(1000).optional(),
+    /**
+     * Who sends the probes: the dashboard's pod (default, streamed), or an outside vantage that gets a plan back
+     * and posts what it saw (docs/vantages.md).
+     */
+    vantage: z.enum(VANTAGE_KINDS).default('in-cluster'),
+    /** An agent's name as its user gave it ("laptop-eu"); shown with its observations. */
+    agentName: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,63}$/, 'agent names are letters, digits, dots, dashes and underscores')
+      .optional(),
   })
   .strict();
-export type TraceBodyInput = z.infer<typeof TraceBody>;
+export type TraceBodyInput = z.input<typeof TraceBody>;
+
+/** POST /api/v1/traces/{id}/reports: what an outside vantage saw; `done` closes the trace and computes its verdicts. */
+export const ReportsBody = z
+  .object({
+    reports: z.array(OutsideReportSchema).max(512),
+    done: z.boolean().default(false),
+  })
+  .strict();
+export type ReportsBodyInput = z.infer<typeof ReportsBody>;
 export const TRACE_BODY_HINT =
   'send {"pathIds": [...]} with ids from GET /api/v1/paths; probe targets come only from discovered cluster objects';
 

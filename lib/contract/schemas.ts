@@ -20,6 +20,7 @@ import {
   POD_ROLES,
   POOL_MODES,
   POOL_ORIGINS,
+  PREDICTION_VANTAGES,
   PROBE_KINDS,
   PROBE_OUTCOMES,
   PROXY_COMMANDS,
@@ -28,6 +29,7 @@ import {
   SEVERITIES,
   SOURCE_MODES,
   TRAFFIC_POLICIES,
+  VANTAGE_KINDS,
   VERDICTS,
 } from './enums';
 import { ERROR_CODE_LIST } from './errors';
@@ -374,6 +376,12 @@ export const NetPathSchema = z.object({
   expectedOutcome: z.enum(PROBE_OUTCOMES).optional(),
   /** The verdict for an in-cluster client (such as hopscope itself) where it differs from an outside client. */
   inClusterVerdict: z.enum(VERDICTS).nullable().optional(),
+  /**
+   * What a pod of the cluster finds on this path (kube-proxy's short-circuit of LB addresses, the pod-traffic rule,
+   * hairpin), for a pod on a node with no special relation to the path; a trace recomputes it for its own prober's
+   * node. Absent when the model has no in-cluster view of the path.
+   */
+  inCluster: z.lazy(() => VantagePredictionSchema).nullable().optional(),
 });
 
 export const PathsResponseSchema = z.object({
@@ -387,6 +395,33 @@ export const PathsResponseSchema = z.object({
 });
 
 // ───────────────────────────── /api/v1/traces ─────────────────────────────
+
+/** Who sent the probes of a trace (docs/vantages.md). */
+export const VantageSchema = z.object({
+  kind: z.enum(VANTAGE_KINDS),
+  /** For people: "hopscope pod hopscope/hopscope-7d9 on wk-a", "your browser", "agent laptop-eu". */
+  label: str,
+  /** The pod's namespace/name in the cluster, the name the user gave an agent; null for a browser. */
+  name: nullableStr,
+  /** The node an in-cluster prober runs on; null outside the cluster or when unknown. */
+  node: nullableStr,
+  /** The prober's own address as its sockets saw it; null for a browser, which cannot know it. */
+  address: nullableStr,
+});
+
+/** What the model predicts a probe from one vantage finds at the end of a path. */
+export const VantagePredictionSchema = z.object({
+  vantage: z.enum(PREDICTION_VANTAGES),
+  verdict: z.enum(VERDICTS),
+  /** ok, or the failure the model predicts for a probe from here (timeout for a drop, …). */
+  expectedOutcome: z.enum(PROBE_OUTCOMES),
+  /** The last hop's TCP peer, and whom it takes as the client and from where, as roles. */
+  peerRole: z.enum(ADDRESS_ROLES),
+  believedRole: z.enum(ADDRESS_ROLES),
+  via: z.enum(CLIENT_ADDRESS_VIAS),
+  /** Why this vantage sees something else than an outside client (short-circuit, pod-traffic rule, hairpin); null if not. */
+  note: nullableStr,
+});
 
 export const ProxyHeaderInfoSchema = z.object({
   version: z.union([z.literal(1), z.literal(2)]),
@@ -414,6 +449,8 @@ export const EchoObservationSchema = z.object({
   echoNode: nullableStr,
   host: nullableStr,
   headers: z.array(z.tuple([str, str])),
+  /** The request target the echo received (path and query): where an outside probe's nonce comes back. */
+  path: nullableStr.optional(),
 });
 
 export const ProbeTargetSchema = z.object({
@@ -453,6 +490,8 @@ export const ProbeResultSchema = z.object({
   truncated: str.optional(),
   /** Set for outcomes the model predicted (e.g. a Local node without endpoints times out). */
   expected: z.boolean().optional(),
+  /** Who sent it; absent in traces stored before vantages existed (they were all in-cluster). */
+  vantage: z.enum(VANTAGE_KINDS).optional(),
 });
 
 export const ObservedHopSchema = z.object({
@@ -477,6 +516,14 @@ export const PathTraceSchema = z.object({
    * it probed. The path is still predicted; its observedVerdict is null.
    */
   notProbed: str.optional(),
+  /** The vantage the probes came from, and the prediction for that vantage the observation was compared with. */
+  vantage: z.enum(VANTAGE_KINDS).optional(),
+  predicted: VantagePredictionSchema.nullable().optional(),
+  /**
+   * Why no probe of this path got through from this vantage for a reason of the vantage itself (no route, DNS,
+   * mixed content, a browser's refusal): "not reachable from here", never a verdict; observedVerdict is null.
+   */
+  notReachable: str.optional(),
 });
 
 export const TraceRunSchema = z.object({
@@ -486,7 +533,52 @@ export const TraceRunSchema = z.object({
   /** Demo traces are simulated and labelled so; no packet is sent. */
   simulated: z.boolean(),
   prober: z.object({ inCluster: z.boolean(), address: nullableStr, note: str }),
+  /** Who sent the probes; absent in traces stored before vantages existed (in-cluster). */
+  vantage: VantageSchema.optional(),
   paths: z.array(PathTraceSchema),
+});
+
+/**
+ * One request an outside vantage (browser, agent) is asked to send. Only the server plans these, from discovered
+ * objects; the nonce ties the echo's report to this probe of this trace and is good for one report.
+ */
+export const OutsideProbeSchema = z.object({
+  id: str,
+  pathId: str,
+  kind: z.enum(PROBE_KINDS),
+  target: ProbeTargetSchema,
+  /** What a browser fetches: scheme, the Ingress host (else the address), port, and httpPath. */
+  url: str,
+  /** The echo's probe path with the nonce in its query. */
+  httpPath: str,
+  /** Headers to add (the spoof test's forged X-Forwarded-For / X-Real-IP). */
+  headers: z.array(z.tuple([str, str])),
+  nonce: str,
+});
+
+/** Answer of POST /api/v1/traces with vantage "browser" or "agent": the plan, valid until expiresAt. */
+export const OutsidePlanSchema = z.object({
+  traceId: str,
+  vantage: VantageSchema,
+  expiresAt: str,
+  probes: z.array(OutsideProbeSchema),
+  /** Paths this vantage is not asked to probe, and why (egress, not a probe target, demo mode, …). */
+  notProbed: z.array(z.object({ pathId: str, reason: str })),
+});
+
+/** What an outside vantage saw for one planned probe (POST /api/v1/traces/{id}/reports). */
+export const OutsideReportSchema = z.object({
+  probeId: str,
+  nonce: str,
+  outcome: z.enum(PROBE_OUTCOMES),
+  status: z.number().int().nullable(),
+  durationMs: z.number().nonnegative(),
+  /** The answer's body as received (the echo's JSON report), at most 64 KiB; null when none came. */
+  body: z.string().max(65_536).nullable(),
+  contentType: nullableStr.optional(),
+  error: z.string().max(1024).nullable(),
+  /** The sender's own source address on the connection; a browser cannot know it. */
+  localAddress: nullableStr.optional(),
 });
 
 // ───────────────────────────── errors ─────────────────────────────
