@@ -34,7 +34,7 @@ export const POD_ROLES = ['ingress-controller', 'svclb', 'echo', 'host-network',
 export type PodRole = (typeof POD_ROLES)[number];
 
 /** Why a resource is missing from discovery (DiscoveryError.reason). */
-export const DISCOVERY_REASONS = ['forbidden', 'unauthorized', 'not-found', 'timeout', 'unreachable', 'server-error', 'invalid'] as const;
+export const DISCOVERY_REASONS = ['forbidden', 'unauthorized', 'not-found', 'timeout', 'unreachable', 'server-error', 'invalid', 'truncated', 'too-large'] as const;
 export type DiscoveryReason = (typeof DISCOVERY_REASONS)[number];
 
 /** Entry kinds in the order the dashboard lists them. */
@@ -65,8 +65,22 @@ export const ECHO_FORMATS = ['hopscope', 'echoserver', 'whoami', 'whoami-json', 
 
 export const PROXY_COMMANDS = ['PROXY', 'LOCAL', 'UNKNOWN'] as const;
 
-export const PROBE_OUTCOMES = ['ok', 'http-error', 'timeout', 'refused', 'reset', 'empty-reply', 'error'] as const;
+/**
+ * How one probe ended. `no-route` (ENETUNREACH / EHOSTUNREACH), `dns` (a name that does not resolve), `tls` (the
+ * handshake failed) and `not-sent` (this vantage could not or would not send it: mixed content, a browser's
+ * private-network refusal, a request hopscope refuses) say where the request was from, not what the cluster did:
+ * they never make a verdict.
+ */
+export const PROBE_OUTCOMES = ['ok', 'http-error', 'timeout', 'refused', 'reset', 'empty-reply', 'no-route', 'dns', 'tls', 'not-sent', 'error'] as const;
 export type ProbeOutcome = (typeof PROBE_OUTCOMES)[number];
+
+/** Who sent a probe: a pod of the cluster (the dashboard), the user's browser, or the CLI agent (docs/vantages.md). */
+export const VANTAGE_KINDS = ['in-cluster', 'browser', 'agent'] as const;
+export type VantageKind = (typeof VANTAGE_KINDS)[number];
+
+/** Where the model predicts from: a client outside the cluster (browser, agent), or a pod inside it. */
+export const PREDICTION_VANTAGES = ['outside', 'in-cluster'] as const;
+export type PredictionVantage = (typeof PREDICTION_VANTAGES)[number];
 
 export const PROBE_KINDS = ['direct', 'spoof', 'health-check'] as const;
 export type ProbeKind = (typeof PROBE_KINDS)[number];
