@@ -79,6 +79,7 @@ export type VantagePrediction = z.infer<typeof S.VantagePredictionSchema>;
 export type OutsideProbe = z.infer<typeof S.OutsideProbeSchema>;
 export type OutsidePlan = z.infer<typeof S.OutsidePlanSchema>;
 export type OutsideReport = z.infer<typeof S.OutsideReportSchema>;
+export type ReportsAnswer = z.infer<typeof S.ReportsAnswerSchema>;
 
 // /api/v1/snapshots
 export type Snapshot = z.infer<typeof S.SnapshotSchema>;

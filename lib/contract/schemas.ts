@@ -581,6 +581,22 @@ export const OutsideReportSchema = z.object({
   localAddress: nullableStr.optional(),
 });
 
+/**
+ * Answer of POST /api/v1/traces/{id}/reports when at least one report was counted: what this call counted, what it
+ * did not and why, and the trace compared with the outside prediction once it is closed (done, or every probe in).
+ */
+export const ReportsAnswerSchema = z.object({
+  traceId: str,
+  /** Probe ids whose reports this call counted. */
+  accepted: z.array(str),
+  /** Reports of this call that were not counted, with the reason. */
+  refused: z.array(z.object({ probeId: str, reason: str })),
+  /** Probes of the plan still without a counted report. */
+  pending: z.number().int().nonnegative(),
+  /** The closed trace with its verdicts; null while the trace is open. */
+  trace: TraceRunSchema.nullable(),
+});
+
 // ───────────────────────────── errors ─────────────────────────────
 
 export const ApiErrorSchema = z.object({
