@@ -582,7 +582,7 @@ export const OutsideReportSchema = z.object({
 });
 
 /**
- * Answer of POST /api/v1/traces/{id}/reports when at least one report was counted: what this call counted, what it
+ * Answer of POST /api/v1/traces/{id}/reports when it counted a report or closed the trace: what this call counted, what it
  * did not and why, and the trace compared with the outside prediction once it is closed (done, or every probe in).
  */
 export const ReportsAnswerSchema = z.object({
