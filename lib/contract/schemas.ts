@@ -579,6 +579,10 @@ export const OutsideReportSchema = z.object({
   error: z.string().max(1024).nullable(),
   /** The sender's own source address on the connection; a browser cannot know it. */
   localAddress: nullableStr.optional(),
+  /** Size of the answer in bytes as the sender received it, also past what `body` kept. */
+  bytes: z.number().int().nonnegative().optional(),
+  /** What the sender cut from the body to keep the report within the request limit; absent when nothing was cut. */
+  truncated: z.string().max(256).optional(),
 });
 
 /**
