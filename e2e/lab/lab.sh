@@ -23,8 +23,12 @@
 #                          [hs-fabric: bridge br0]  (L2 switch between LB and nodes)
 #                        /            |             \
 #            [hs-node1 .11]      [hs-node2 .12]     [hs-node3 .13] ...   kube-proxy-like iptables, healthCheckNodePort
-#   pods on node1: echo 10.244.1.10, ingress a/b/trustall/nopp 10.244.1.20-23, hopscope 10.244.1.30
-#   pods on node2: client 10.244.2.10
+#   pods on node1: echo 10.244.1.10, ingress a/b/trustall/nopp 10.244.1.20-23
+#   pods on node2: client 10.244.2.10, hopscope 10.244.2.30 (the prober: its node has none of the endpoints)
+#
+# As in a real cluster (docs/lab.md#lab-realism): kube-proxy knows the cluster CIDR, so KUBE-EXT of a Local Service
+# sends pod traffic to any endpoint; every node short-circuits each LB address whose ipMode is VIP or unset; the CNI
+# (Calico-like, natOutgoing on) masquerades pod traffic leaving the pod CIDR; nginx answers only its Ingress host.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -43,7 +47,7 @@ ING_A_IP=10.244.1.20
 ING_B_IP=10.244.1.21
 ING_ALL_IP=10.244.1.22
 ING_NOPP_IP=10.244.1.23
-HOPSCOPE_IP=10.244.1.30
+HOPSCOPE_IP=10.244.2.30
 PODC_IP=10.244.2.10
 
 node_ip() { echo "192.0.2.$((10 + $1))"; }
@@ -131,27 +135,33 @@ start_bg() { # name ns cmd...   -> $RUN/name.pid, $RUN/name.log
 }
 
 # ---------------------------------------------------------------- the Services (same numbers as scenarios/lab.yaml)
-# NAME NAMESPACE CLUSTER_IP PORT NODEPORT POLICY HEALTHCHECK_NODEPORT INTERCEPTED_LB_IP ENDPOINT_IP ENDPOINT_PORT ENDPOINT_NODE
-# INTERCEPTED_LB_IP: a LoadBalancer address with ipMode VIP, which kube-proxy programs on every node (docs/domain.md#s2.6);
-# the HAProxy VIPs have ipMode Proxy, so kube-proxy leaves them alone.
+# NAME NAMESPACE CLUSTER_IP PORT NODEPORT POLICY HEALTHCHECK_NODEPORT VIP_LB_IP ENDPOINT_IP ENDPOINT_PORT ENDPOINT_NODE
+# VIP_LB_IP: the LoadBalancer address kube-proxy programs on every node, i.e. one whose ipMode is VIP or unset
+# (docs/domain.md#s2.6, #s2.7). The OpenStack-like controller publishes ipMode Proxy only for its PROXY-protocol LBs
+# (ingress-b, ingress-nopp): kube-proxy leaves those two addresses alone, so pods really go through HAProxy there.
 SERVICES=(
   "echo                  lab           10.96.0.10 80 -     -       -     -             $ECHO_IP    8080 node1"
   "echo-nodeport-cluster lab           10.96.0.11 80 30080 Cluster -     -             $ECHO_IP    8080 node1"
   "echo-nodeport-local   lab           10.96.0.12 80 30081 Local   -     -             $ECHO_IP    8080 node1"
   "echo-metallb          lab           10.96.0.13 80 30082 Local   32082 198.51.100.60 $ECHO_IP    8080 node1"
   "echo-metallb-stale    lab           10.96.0.14 80 30083 Local   32083 198.51.100.61 $ECHO_IP    8080 node1"
-  "echo-octavia-tcp      lab           10.96.0.15 80 30084 Local   32084 -             $ECHO_IP    8080 node1"
-  "ingress-a             ingress-nginx 10.96.0.20 80 30880 Local   32880 -             $ING_A_IP   80   node1"
+  "echo-octavia-tcp      lab           10.96.0.15 80 30084 Local   32084 198.51.100.54 $ECHO_IP    8080 node1"
+  "ingress-a             ingress-nginx 10.96.0.20 80 30880 Local   32880 198.51.100.50 $ING_A_IP   80   node1"
   "ingress-nopp          ingress-nginx 10.96.0.21 80 30881 Local   32881 -             $ING_NOPP_IP 80  node1"
   "ingress-b             ingress-nginx 10.96.0.22 80 30882 Local   32882 -             $ING_B_IP   80   node1"
-  "ingress-trustall      ingress-nginx 10.96.0.23 80 30883 Local   32883 -             $ING_ALL_IP 80   node1"
+  "ingress-trustall      ingress-nginx 10.96.0.23 80 30883 Local   32883 198.51.100.53 $ING_ALL_IP 80   node1"
 )
 
-# kube-proxy iptables mode (v1.28+) for one node: KUBE-SERVICES -> KUBE-SVC -> KUBE-SEP (DNAT);
-# KUBE-NODEPORTS and LB IPs -> KUBE-EXT; Cluster: KUBE-EXT marks for masquerade (docs/domain.md#s2.4, #s2.5);
-# Local: KUBE-EXT -> KUBE-SVL (local endpoints only), and filter/KUBE-EXTERNAL-SERVICES drops what has no local
-# endpoint. kube-proxy runs without clusterCIDR here (see the kube-proxy ConfigMap in scenarios/lab.yaml), so there
-# is no "pod traffic" short-cut in KUBE-EXT: pods reaching a NodePort are treated like any outside client.
+# kube-proxy iptables mode (v1.28+) for one node, rule for rule as pkg/proxy/iptables/proxier.go writes them
+# (docs/domain.md#s2.4, #s2.5, #s2.7): KUBE-SERVICES -> KUBE-SVC -> KUBE-SEP (DNAT); NodePorts and VIP-mode LB
+# addresses -> KUBE-EXT. kube-proxy knows the cluster CIDR ($POD_CIDR, the kube-proxy ConfigMap in scenarios/lab.yaml),
+# so KUBE-SVC masquerades traffic from outside it, and KUBE-EXT of a Local Service first sends pod traffic to any
+# endpoint ("pod traffic for ... external destinations"), then masquerades and routes the node's own traffic, then
+# jumps to KUBE-SVL only where the node has a local endpoint; where it has none, filter/KUBE-EXTERNAL-SERVICES drops
+# what is left. Cluster: KUBE-EXT marks everything for masquerade.
+# The CNI part is Calico's cali-nat-outgoing rule (docs/domain.md#s2.8) with the lab's one IP pool written as a CIDR
+# where Calico matches its ipsets "masq pools" (source) and "all pools" (destination): node IPs and LB addresses
+# are outside every pool, so a pod's traffic to them leaves with its node's address.
 kube_rules() {
   local node=$1 chains="" nat="" filt=""
   local name ns cip port np pol hc lbip epip epport epnode
@@ -161,47 +171,54 @@ kube_rules() {
     local svc=KUBE-SVC-$id ext=KUBE-EXT-$id sep=KUBE-SEP-$id svl=KUBE-SVL-$id
     chains+=":$svc - [0:0]"$'\n'":$sep - [0:0]"$'\n'
     nat+="-A KUBE-SERVICES -d $cip/32 -p tcp -m comment --comment \"$ns/$name cluster IP\" -m tcp --dport $port -j $svc"$'\n'
+    nat+="-A $svc ! -s $POD_CIDR -d $cip/32 -p tcp -m comment --comment \"$ns/$name cluster IP\" -m tcp --dport $port -j KUBE-MARK-MASQ"$'\n'
     nat+="-A $svc -m comment --comment \"$ns/$name -> $epip:$epport\" -j $sep"$'\n'
     nat+="-A $sep -s $epip/32 -m comment --comment \"$ns/$name hairpin\" -j KUBE-MARK-MASQ"$'\n'
     nat+="-A $sep -p tcp -m comment --comment \"$ns/$name\" -m tcp -j DNAT --to-destination $epip:$epport"$'\n'
     [ "$np" = - ] && continue
     chains+=":$ext - [0:0]"$'\n'
-    nat+="-A KUBE-NODEPORTS -p tcp -m comment --comment \"$ns/$name\" -m tcp --dport $np -j $ext"$'\n'
     if [ "$lbip" != - ]; then
       nat+="-A KUBE-SERVICES -d $lbip/32 -p tcp -m comment --comment \"$ns/$name loadbalancer IP\" -m tcp --dport $port -j $ext"$'\n'
     fi
+    nat+="-A KUBE-NODEPORTS -p tcp -m comment --comment \"$ns/$name\" -m tcp --dport $np -j $ext"$'\n'
     if [ "$pol" = Cluster ]; then
       nat+="-A $ext -m comment --comment \"masquerade traffic for $ns/$name external destinations\" -j KUBE-MARK-MASQ"$'\n'
       nat+="-A $ext -j $svc"$'\n'
-    else
+      continue
+    fi
+    nat+="-A $ext -s $POD_CIDR -m comment --comment \"pod traffic for $ns/$name external destinations\" -j $svc"$'\n'
+    nat+="-A $ext -m comment --comment \"masquerade LOCAL traffic for $ns/$name external destinations\" -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ"$'\n'
+    nat+="-A $ext -m comment --comment \"route LOCAL traffic for $ns/$name external destinations\" -m addrtype --src-type LOCAL -j $svc"$'\n'
+    if [ "$epnode" = "$node" ]; then
       chains+=":$svl - [0:0]"$'\n'
-      nat+="-A $ext -m comment --comment \"masquerade LOCAL traffic for $ns/$name external destinations\" -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ"$'\n'
-      nat+="-A $ext -m comment --comment \"route LOCAL traffic for $ns/$name external destinations\" -m addrtype --src-type LOCAL -j $svc"$'\n'
       nat+="-A $ext -j $svl"$'\n'
-      if [ "$epnode" = "$node" ]; then
-        nat+="-A $svl -m comment --comment \"$ns/$name -> $epip:$epport (local)\" -j $sep"$'\n'
-      else
-        filt+="-A KUBE-EXTERNAL-SERVICES -p tcp -m comment --comment \"$ns/$name has no local endpoints\" -m addrtype --dst-type LOCAL -m tcp --dport $np -j DROP"$'\n'
-        if [ "$lbip" != - ]; then
-          filt+="-A KUBE-EXTERNAL-SERVICES -d $lbip/32 -p tcp -m comment --comment \"$ns/$name has no local endpoints\" -m tcp --dport $port -j DROP"$'\n'
-        fi
+      nat+="-A $svl -m comment --comment \"$ns/$name -> $epip:$epport (local)\" -j $sep"$'\n'
+    else
+      if [ "$lbip" != - ]; then
+        filt+="-A KUBE-EXTERNAL-SERVICES -d $lbip/32 -p tcp -m comment --comment \"$ns/$name has no local endpoints\" -m tcp --dport $port -j DROP"$'\n'
       fi
+      filt+="-A KUBE-EXTERNAL-SERVICES -p tcp -m comment --comment \"$ns/$name has no local endpoints\" -m addrtype --dst-type LOCAL -m tcp --dport $np -j DROP"$'\n'
     fi
   done
   cat <<RULES
-# generated by the hopscope lab for $node (kube-proxy iptables-mode imitation)
+# generated by the hopscope lab for $node (kube-proxy iptables-mode imitation, Calico-like natOutgoing)
 *nat
 :PREROUTING ACCEPT [0:0]
 :INPUT ACCEPT [0:0]
 :OUTPUT ACCEPT [0:0]
 :POSTROUTING ACCEPT [0:0]
+:cali-POSTROUTING - [0:0]
+:cali-nat-outgoing - [0:0]
 :KUBE-SERVICES - [0:0]
 :KUBE-NODEPORTS - [0:0]
 :KUBE-POSTROUTING - [0:0]
 :KUBE-MARK-MASQ - [0:0]
 ${chains}-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
 -A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+-A POSTROUTING -m comment --comment "calico postrouting rules (Calico inserts its jump first)" -j cali-POSTROUTING
 -A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING
+-A cali-POSTROUTING -j cali-nat-outgoing
+-A cali-nat-outgoing -s $POD_CIDR ! -d $POD_CIDR -m comment --comment "natOutgoing: from the IP pool to anything outside the IP pools" -j MASQUERADE --random-fully
 -A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000
 -A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
 -A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0
@@ -283,9 +300,11 @@ CFG
 
 # ---------------------------------------------------------------- nginx = ingress-nginx controllers
 # The directives ingress-nginx's template renders for each ConfigMap in scenarios/lab.yaml (docs/domain.md#s6.1):
-# realip with real_ip_recursive on, X-Real-IP $remote_addr, X-Forwarded-For $remote_addr (compute-full-forwarded-for off).
-write_nginx_cfg() { # variant listen-suffix realip-header trusted-cidr
-  local variant=$1 listen=$2 header=$3 trusted=$4 dir=$RUN/nginx-$1
+# realip in the http block with real_ip_recursive on, X-Real-IP $remote_addr, X-Forwarded-For $remote_addr
+# (compute-full-forwarded-for off); one server per Ingress host, and the catch-all default server that answers any
+# other Host (an address, another name) with the default backend's 404.
+write_nginx_cfg() { # variant listen-suffix realip-header trusted-cidr ingress-host
+  local variant=$1 listen=$2 header=$3 trusted=$4 host=$5 dir=$RUN/nginx-$1
   mkdir -p "$dir/tmp" "$dir/logs"
   cat >"$dir/nginx.conf" <<CFG
 user root;
@@ -300,14 +319,20 @@ http {
     fastcgi_temp_path     $dir/tmp/fastcgi;
     uwsgi_temp_path       $dir/tmp/uwsgi;
     scgi_temp_path        $dir/tmp/scgi;
-    log_format lab 'remote_addr=\$remote_addr tcp_peer=\$realip_remote_addr pp_addr="\$proxy_protocol_addr" xff_in="\$http_x_forwarded_for" "\$request" \$status';
+    log_format lab 'remote_addr=\$remote_addr tcp_peer=\$realip_remote_addr pp_addr="\$proxy_protocol_addr" xff_in="\$http_x_forwarded_for" host="\$host" "\$request" \$status';
     access_log $dir/logs/access.log lab;
+    set_real_ip_from $trusted;
+    real_ip_header $header;
+    real_ip_recursive on;
     upstream lab-echo-80 { server $ECHO_IP:8080; }
     server {
+        listen 80$listen default_server;
+        server_name _;
+        location / { return 404; }
+    }
+    server {
         listen 80$listen;
-        set_real_ip_from $trusted;
-        real_ip_header $header;
-        real_ip_recursive on;
+        server_name $host;
         location / {
             proxy_pass http://lab-echo-80;
             proxy_set_header Host \$host;
@@ -401,8 +426,8 @@ up() {
   pod_attach node1 pod-ing-b    cali-ingb   "$ING_B_IP"
   pod_attach node1 pod-ing-all  cali-ingall "$ING_ALL_IP"
   pod_attach node1 pod-ing-nopp cali-ingnopp "$ING_NOPP_IP"
-  pod_attach node1 pod-hopscope cali-hop    "$HOPSCOPE_IP"
   pod_attach node2 pod-client   cali-cli    "$PODC_IP"
+  pod_attach node2 pod-hopscope cali-hop    "$HOPSCOPE_IP"
 
   # kube-proxy imitation and healthCheckNodePort responders
   for ((i = 1; i <= NODE_COUNT; i++)); do
@@ -416,10 +441,10 @@ up() {
   # shellcheck disable=SC2046
   start_bg echo pod-echo env POD_NAME=echo-6d5f7c9b8-x7k2p POD_NAMESPACE=lab NODE_NAME=node1 POD_IP="$ECHO_IP" \
     $(echo_command) --port 8080
-  write_nginx_cfg a   ""              X-Forwarded-For 192.0.2.0/24
-  write_nginx_cfg b   " proxy_protocol" proxy_protocol 192.0.2.0/24
-  write_nginx_cfg all ""              X-Forwarded-For 0.0.0.0/0
-  write_nginx_cfg nopp ""             X-Forwarded-For 192.0.2.0/24
+  write_nginx_cfg a    ""                X-Forwarded-For 192.0.2.0/24 a.lab.example
+  write_nginx_cfg b    " proxy_protocol" proxy_protocol  192.0.2.0/24 b.lab.example
+  write_nginx_cfg all  ""                X-Forwarded-For 0.0.0.0/0    trustall.lab.example
+  write_nginx_cfg nopp ""                X-Forwarded-For 192.0.2.0/24 nopp.lab.example
   start_bg nginx-a   pod-ing-a   nginx -c "$RUN/nginx-a/nginx.conf"   -e "$RUN/nginx-a/logs/error.log"   -p "$RUN/nginx-a/"
   start_bg nginx-b   pod-ing-b   nginx -c "$RUN/nginx-b/nginx.conf"   -e "$RUN/nginx-b/logs/error.log"   -p "$RUN/nginx-b/"
   start_bg nginx-all pod-ing-all nginx -c "$RUN/nginx-all/nginx.conf" -e "$RUN/nginx-all/logs/error.log" -p "$RUN/nginx-all/"

@@ -12,7 +12,9 @@ export const LAB = {
   stateDir: process.env.HOPSCOPE_LAB_DIR ?? '/tmp/hopscope-lab',
   hopscopeNamespace: 'hs-pod-hopscope',
   clientNamespace: 'hs-client',
-  hopscopePodIP: '10.244.1.30',
+  /** The prober runs on node2, which has none of the echo's or the controllers' endpoints (those are on node1). */
+  hopscopePodIP: '10.244.2.30',
+  hopscopeNode: 'node2',
   echoPodIP: '10.244.1.10',
   clientIP: '203.0.113.10',
   apiServerPort: 6443,
