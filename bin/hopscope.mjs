@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// `hopscope` (npx hopscope probe --server …). Runs the TypeScript CLI in lib/cli straight from the source tree
+// through tsx, which `npm ci` installs, so a fresh clone needs no build step and the CLI can never be older than
+// the contract it speaks. The repository's tsconfig is named explicitly: the command may run from any directory.
+import { fileURLToPath } from 'node:url';
+
+let tsImport;
+try {
+  ({ tsImport } = await import('tsx/esm/api'));
+} catch {
+  process.stderr.write('hopscope: tsx is missing; run `npm ci` in the hopscope repository first\n');
+  process.exit(2);
+}
+
+const { main } = await tsImport('../lib/cli/main.ts', {
+  parentURL: import.meta.url,
+  tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)),
+});
+const code = await main(process.argv.slice(2));
+// Exit once stdout has taken everything (a piped --json trace can be large); open keep-alive sockets would
+// otherwise hold the process.
+process.stdout.write('', () => process.exit(code));
