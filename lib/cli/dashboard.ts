@@ -7,6 +7,7 @@ import { ApiErrorBodySchema, OutsidePlanSchema, ReportsAnswerSchema } from '../c
 import { readBodyText } from '../http/body';
 import type { OutsidePlan, ReportsAnswer } from '../types';
 import { DashboardError } from './errors';
+import { USER_AGENT } from './sender';
 import { terminalText } from './text';
 
 /** A plan of 1000 paths with their traces stays far below this; a server that sends more is not the dashboard. */
@@ -52,7 +53,7 @@ async function postJson(target: DashboardTarget, path: string, body: unknown): P
   try {
     response = await fetch(urlOf(target, path), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': USER_AGENT },
       body: JSON.stringify(body),
       // A redirect would turn the POST into something else, or send the agent's trace elsewhere: say so instead.
       redirect: 'manual',

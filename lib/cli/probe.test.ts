@@ -133,6 +133,7 @@ describe('hopscope probe against a dashboard and echoes on loopback', () => {
     expect(first.method).toBe('POST');
     expect(first.url).toBe('/api/v1/traces?context=ctx-1');
     expect(first.contentType).toBe('application/json');
+    expect(first.userAgent).toBe('hopscope-agent/1');
     expect(first.json).toEqual({ vantage: 'agent', agentName: 'lab-client' });
   });
 

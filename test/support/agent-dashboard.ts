@@ -12,6 +12,7 @@ export interface DashboardCall {
   /** Path and query as received. */
   url: string;
   contentType: string | null;
+  userAgent: string | null;
   /** Bytes of the request body as received. */
   bytes: number;
   json: unknown;
@@ -85,7 +86,7 @@ export async function startFakeDashboard(options: FakeDashboardOptions): Promise
       } catch {
         json = null;
       }
-      calls.push({ method: req.method ?? '', url: req.url ?? '', contentType: req.headers['content-type'] ?? null, bytes: Buffer.byteLength(text), json });
+      calls.push({ method: req.method ?? '', url: req.url ?? '', contentType: req.headers['content-type'] ?? null, userAgent: req.headers['user-agent'] ?? null, bytes: Buffer.byteLength(text), json });
       const path = (req.url ?? '').split('?')[0]!;
       if (req.method === 'POST' && path === '/api/v1/traces') {
         const body = TraceBody.safeParse(json);
