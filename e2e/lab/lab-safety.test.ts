@@ -2,7 +2,7 @@
 // not create (ownership mark on lo).
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labDown, labUp, requireRoot } from './lab';
+import { curlInNamespace, edgePackets, LAB, labDown, labUp, requireRoot } from './lab';
 
 const labNamespaces = () =>
   spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' })
@@ -24,6 +24,19 @@ describe('lab.sh', () => {
     labDown();
     expect(labNamespaces()).toEqual([]);
   }, 90_000);
+
+  it('counts what every namespace sends: lab traffic is counted, and nothing is addressed outside the lab', () => {
+    labUp();
+    // From outside in, through HAProxy, kube-proxy and nginx to the echo, and from the hopscope pod out to an LB.
+    expect(curlInNamespace(LAB.clientNamespace, 'http://198.51.100.50/', { headers: ['Host: a.lab.example'], maxTimeSeconds: 5 }).status).toBe(200);
+    expect(curlInNamespace(LAB.hopscopeNamespace, 'http://198.51.100.51/', { headers: ['Host: b.lab.example'], maxTimeSeconds: 5 }).status).toBe(200);
+    const counted = new Map(edgePackets().map((e) => [e.namespace, e]));
+    for (const ns of [LAB.clientNamespace, 'hs-lb', 'hs-node1', 'hs-node2', 'hs-pod-ing-a', 'hs-pod-echo', LAB.hopscopeNamespace]) {
+      expect(counted.get(ns)?.lab, ns).toBeGreaterThan(0);
+    }
+    expect([...counted.values()].filter((e) => e.outside > 0)).toEqual([]);
+    labDown();
+  }, 60_000);
 
   it('refuses to build over a namespace it did not create, and leaves that namespace alone', () => {
     const foreign = 'hs-node2';

@@ -7,6 +7,7 @@
 #   lab.sh down     stop the lab's processes (by PID) and delete its namespaces
 #   lab.sh status   namespaces, ownership, addresses, processes
 #   lab.sh rules N  iptables-save of node N (the kube-proxy imitation)
+#   lab.sh stray    per namespace, packets sent or forwarded to an address outside the lab's ranges (should be 0)
 #
 #   HOPSCOPE_LAB_DIR     state directory (pids, logs, generated configs); default /tmp/hopscope-lab
 #   HOPSCOPE_LAB_NODES   number of nodes (3..40); default 3. Pods live on node1/node2, extra nodes only forward.
@@ -99,6 +100,31 @@ mkns() {
   ip -n "$ns" link set lo up
   ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
   ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 2>/dev/null || true
+}
+
+# Every packet a lab namespace sends or forwards passes the mangle chain HS-EDGE, which lets the lab's own ranges
+# through one counted rule each and counts the rest in its last rule: the proof that nothing was addressed outside
+# the lab. Destinations are taken before DNAT, so the Service range is a lab range too.
+# 224.0.0.0/24 is link-local multicast (IGMP on the bridge), which no router forwards.
+LAB_RANGES=(127.0.0.0/8 203.0.113.0/24 198.51.100.0/24 192.0.2.0/24 10.244.0.0/16 10.96.0.0/16 224.0.0.0/24)
+edge_counter() {
+  local ns range; ns=$(ns_name "$1")
+  ip netns exec "$ns" iptables -t mangle -N HS-EDGE
+  for range in "${LAB_RANGES[@]}"; do
+    ip netns exec "$ns" iptables -t mangle -A HS-EDGE -d "$range" -m comment --comment "lab $range" -j RETURN
+  done
+  ip netns exec "$ns" iptables -t mangle -A HS-EDGE -m comment --comment "leaves the lab"
+  ip netns exec "$ns" iptables -t mangle -A OUTPUT -j HS-EDGE
+  ip netns exec "$ns" iptables -t mangle -A FORWARD -j HS-EDGE
+}
+
+# "namespace lab-packets stray-packets" per lab namespace, from the HS-EDGE counters.
+stray() {
+  local ns
+  for ns in $(all_lab_namespaces); do
+    ip netns exec "$ns" iptables -t mangle -L HS-EDGE -n -v -x 2>/dev/null |
+      awk -v ns="$ns" '$0 ~ /\/\* lab / {lab += $1} $0 ~ /leaves the lab/ {out += $1} END {print ns, lab + 0, out + 0}'
+  done
 }
 
 # veth pair: ns1/if1 <-> ns2/if2
@@ -429,6 +455,8 @@ up() {
   pod_attach node2 pod-client   cali-cli    "$PODC_IP"
   pod_attach node2 pod-hopscope cali-hop    "$HOPSCOPE_IP"
 
+  for ns in "${NSES[@]}"; do edge_counter "$ns"; done
+
   # kube-proxy imitation and healthCheckNodePort responders
   for ((i = 1; i <= NODE_COUNT; i++)); do
     kube_rules "node$i" >"$RUN/iptables-node$i.rules"
@@ -479,5 +507,6 @@ case "${1:-}" in
   down) t0=$(date +%s%N); down; log "lab down in $(( ($(date +%s%N) - t0) / 1000000 )) ms" ;;
   status) status ;;
   rules) ip netns exec "hs-${2:-node2}" iptables-save ;;
-  *) echo "usage: $0 up|down|status|rules [nodeN]" >&2; exit 2 ;;
+  stray) stray ;;
+  *) echo "usage: $0 up|down|status|rules [nodeN]|stray" >&2; exit 2 ;;
 esac

@@ -41,6 +41,20 @@ function runLabScript(command: 'up' | 'down', nodes: number | undefined): { ms: 
 }
 
 export const labUp = (options: { nodes?: number } = {}) => runLabScript('up', options.nodes);
+
+/**
+ * Per lab namespace, how many packets it sent or forwarded to the lab's own ranges and how many to anywhere else
+ * (lab.sh's HS-EDGE counters): `outside` must stay 0 whatever a test did.
+ */
+export function edgePackets(): { namespace: string; lab: number; outside: number }[] {
+  const result = spawnSync('bash', [LAB_SCRIPT, 'stray'], { encoding: 'utf8', timeout: 30_000 });
+  if (result.status !== 0) throw new Error(`lab.sh stray failed: ${result.stderr}`);
+  return result.stdout
+    .trim()
+    .split('\n')
+    .map((line) => line.split(' '))
+    .map(([namespace = '', lab = '0', outside = '0']) => ({ namespace, lab: Number(lab), outside: Number(outside) }));
+}
 export const labDown = () => runLabScript('down', undefined);
 
 export interface LabProcess {
@@ -102,6 +116,34 @@ export function curlInNamespace(
   const cut = stdout.lastIndexOf('\n');
   const [code = '0', contentType = ''] = stdout.slice(cut + 1).split(' ');
   return { status: Number(code), contentType, body: stdout.slice(0, Math.max(cut, 0)) };
+}
+
+export interface CurlResult {
+  /** curl's exit code: 0, 7 (refused), 28 (timeout), 52 (empty reply), 56 (reset), … */
+  exitCode: number;
+  status: number;
+  body: string;
+}
+
+/** One request with curl inside a namespace, without blocking: many rows of a table can be measured at once. */
+export function curlInNamespaceAsync(
+  namespace: string,
+  url: string,
+  options: { headers?: string[]; maxTimeSeconds?: number } = {},
+): Promise<CurlResult> {
+  const max = options.maxTimeSeconds ?? 3;
+  const args = ['netns', 'exec', namespace, 'curl', '-sS', '-o', '-', '-w', '\n%{http_code}', '--connect-timeout', String(max), '--max-time', String(max)];
+  for (const header of options.headers ?? []) args.push('-H', header);
+  args.push(url);
+  return new Promise((resolve) => {
+    const child = spawn('ip', args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.once('close', (code) => {
+      const cut = stdout.lastIndexOf('\n');
+      resolve({ exitCode: code ?? -1, status: Number(stdout.slice(cut + 1)) || 0, body: stdout.slice(0, Math.max(cut, 0)) });
+    });
+  });
 }
 
 /** Waits until `url` answers 2xx from inside the namespace, or fails with the process output (bounded). */
