@@ -13,6 +13,7 @@ const N2 = LAB.nodeIP(2);
 const N3 = LAB.nodeIP(3);
 /** HAProxy's inside address: the TCP source of everything it proxies. */
 const LB_INSIDE = '192.0.2.1';
+const ECHO = LAB.echoPodIP;
 const ING_A = '10.244.1.20';
 const ING_B = '10.244.1.21';
 const ING_ALL = '10.244.1.22';
@@ -46,6 +47,11 @@ export interface LabPath {
   /** Path id, or a prefix that names exactly one lab path. */
   id: string;
   request: LabRequest;
+  /**
+   * A ClusterIP path's endpoint: the in-cluster prober may address it directly (the same pod-to-pod packets as through
+   * the ClusterIP from a pod that is not the endpoint itself, docs/lab.md#row-1, #row-2).
+   */
+  endpoint?: { address: string; port: number };
   /** The path's last pod: the echo, or the ingress controller itself (whose belief nginx sends as X-Real-IP). */
   endsAt: 'echo' | 'controller';
   inCluster: PacketTruth | null;
@@ -98,6 +104,7 @@ export const LAB_PATHS: LabPath[] = [
   ].map(([name, last]): LabPath => ({
     id: `clusterIP:lab/${name}:80`,
     request: clusterIP(Number(last)),
+    endpoint: { address: ECHO, port: 8080 },
     endsAt: 'echo',
     inCluster: ok(POD, 'preserved'),
     outside: null,
@@ -106,6 +113,7 @@ export const LAB_PATHS: LabPath[] = [
   {
     id: 'clusterIP:ingress-nginx/ingress-a:80',
     request: { ...clusterIP(20), host: CONTROLLERS.a.host },
+    endpoint: { address: ING_A, port: 80 },
     endsAt: 'controller',
     inCluster: ok(ING_A, 'preserved', POD, POD),
     outside: null,
@@ -113,16 +121,25 @@ export const LAB_PATHS: LabPath[] = [
   {
     id: 'clusterIP:ingress-nginx/ingress-nopp:80',
     request: { ...clusterIP(21), host: CONTROLLERS.nopp.host },
+    endpoint: { address: ING_NOPP, port: 80 },
     endsAt: 'controller',
     inCluster: ok(ING_NOPP, 'preserved', POD, POD),
     outside: null,
   },
   // nginx (b) expects PROXY on every connection; a pod sends none (and the prober must not write one).
-  { id: 'clusterIP:ingress-nginx/ingress-b:80', request: { ...clusterIP(22), host: CONTROLLERS.b.host }, endsAt: 'controller', inCluster: noPreamble, outside: null },
+  {
+    id: 'clusterIP:ingress-nginx/ingress-b:80',
+    request: { ...clusterIP(22), host: CONTROLLERS.b.host },
+    endpoint: { address: ING_B, port: 80 },
+    endsAt: 'controller',
+    inCluster: noPreamble,
+    outside: null,
+  },
   // nginx (a') trusts 0.0.0.0/0 recursively: the forged X-Forwarded-For wins (docs/lab.md#row-27).
   {
     id: 'clusterIP:ingress-nginx/ingress-trustall:80',
     request: { ...clusterIP(23), host: CONTROLLERS.trustall.host },
+    endpoint: { address: ING_ALL, port: 80 },
     endsAt: 'controller',
     inCluster: ok(ING_ALL, 'spoofable', POD, SPOOF),
     outside: null,
