@@ -2,9 +2,11 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
-import type { NetPath, PathsResponse, PathTrace, TraceRun, Verdict } from '@/lib/types';
+import type { NetPath, PathsResponse, PathTrace, ReportsAnswer, TraceRun, Verdict } from '@/lib/types';
 import { buildHopGraph } from '@/lib/graph/elements';
-import { LAB, LAB_TEST_ENV, labDown, labUp, requireRoot, startHopscopeInLab, type HopscopeInLab } from '../lab/lab';
+import { problemsAgainstTruth } from '../lab/against-truth';
+import { edgePackets, LAB, LAB_TEST_ENV, labDown, labUp, requireRoot, startHopscopeInLab, type HopscopeInLab } from '../lab/lab';
+import { browserCannotSend, INGRESS_ADDRESS, LAB_PATHS, rowFor } from '../lab/truth';
 import { entry, hopButton, openDashboard, SCREENSHOTS } from './helpers';
 
 // The built dashboard inside the real-packet lab (e2e/lab/lab.sh): hopscope runs in the lab's hopscope pod
@@ -17,14 +19,30 @@ import { entry, hopButton, openDashboard, SCREENSHOTS } from './helpers';
 /** lab.sh starts the echo with this POD_NAME; only a real echo report can carry it into the evidence. */
 const ECHO_POD = 'echo-6d5f7c9b8-x7k2p';
 
-/** One entry of each verdict, with the verdict the docs/lab.md rows establish for it (see e2e/lab/lab.test.ts). */
+/**
+ * One entry of each verdict as the hopscope pod on node2 finds it, from the lab's truth table (e2e/lab/truth.ts,
+ * measured by e2e/lab/packets.test.ts): the pod-traffic rule, natOutgoing, nginx via a short-circuited LB address,
+ * PROXY into nginx without proxy_protocol, nginx trusting everyone, a node without endpoint.
+ */
 const REPRESENTATIVES: [pathIdPrefix: string, verdict: Verdict][] = [
-  ['nodePort:lab/echo-nodeport-local:30081@node1', 'preserved'],
-  ['nodePort:lab/echo-nodeport-cluster:30080@node2', 'lost'],
-  ['ingress:lab/echo-a:a.lab.example', 'header'],
-  ['loadBalancer:ingress-nginx/ingress-nopp:198.51.100.52', 'broken'],
-  ['ingress:lab/echo-trustall:trustall.lab.example', 'spoofable'],
-  ['nodePort:lab/echo-nodeport-local:30081@node2', 'unreachable'],
+  'nodePort:lab/echo-nodeport-local:30081@node2',
+  'nodePort:lab/echo-nodeport-local:30081@node1',
+  'ingress:lab/echo-a:a.lab.example',
+  'loadBalancer:ingress-nginx/ingress-nopp:198.51.100.52',
+  'ingress:lab/echo-trustall:trustall.lab.example',
+  'nodePort:lab/echo-nodeport-local:30081@node3',
+].map((id) => [id, LAB_PATHS.find((row) => row.id === id)!.inCluster!.verdict]);
+
+/**
+ * The browser's paths checked on screen: per LB, Ingress controller and NodePort, the client address the last hop saw
+ * from the client namespace (the echo's peer; for a controller, the client nginx believes).
+ */
+const BROWSER_SHOWN = [
+  'loadBalancer:lab/echo-metallb:198.51.100.60',
+  'loadBalancer:lab/echo-octavia-tcp:198.51.100.54',
+  'loadBalancer:ingress-nginx/ingress-a:198.51.100.50',
+  'nodePort:lab/echo-nodeport-local:30081@node1',
+  'nodePort:lab/echo-nodeport-cluster:30080@node2',
 ];
 
 const CHROMIUM_ARGS = [
@@ -34,8 +52,12 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
-  // IP literals only: Chromium resolves no name, so it sends no DNS query into the lab either.
-  `--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE ${LAB.hopscopePodIP}`,
+  // The browser's own DNS: each Ingress host resolves to its Ingress address, as a user's DNS would answer, and every
+  // other name to nothing, so Chromium sends no DNS query into the lab. Lab addresses are used as they are.
+  `--host-resolver-rules=${[
+    ...Object.entries(INGRESS_ADDRESS).map(([host, address]) => `MAP ${host} ${address}`),
+    `MAP * ~NOTFOUND, EXCLUDE ${LAB.hopscopePodIP}, EXCLUDE 192.0.2.*, EXCLUDE 198.51.100.*`,
+  ].join(', ')}`,
 ];
 
 let labStarted = false;
@@ -146,14 +168,14 @@ async function expectNoHopObservedOtherwise(pathId: string): Promise<void> {
   await expect(page.getByTestId('hop').getByTestId('verdict').filter({ hasText: 'observed' }), pathId).toHaveCount(0);
 }
 
-test('picking an entry and pressing Run probes streams progress, then the real observation equals the prediction', async () => {
+test('picking an entry and pressing Run probes streams progress, then the pod\'s real observation equals its own prediction', async () => {
   test.setTimeout(120_000);
   await openDashboard(page);
   await expect(page.getByTestId('demo-banner')).toHaveCount(0);
   const { paths } = await getJson<PathsResponse>('/api/v1/paths');
   const [prefix, verdict] = REPRESENTATIVES[0]!;
   const localNodePort = pathStartingWith(paths, prefix);
-  expect(localNodePort.verdict).toBe(verdict);
+  expect(localNodePort.inCluster?.verdict).toBe(verdict);
 
   await entry(page, localNodePort.id).click();
   await expect(entry(page, localNodePort.id)).toHaveAttribute('aria-current', 'true');
@@ -169,7 +191,7 @@ test('picking an entry and pressing Run probes streams progress, then the real o
   await expect(hopButton(page, localNodePort.hops.at(-1)!.id).locator('[data-field="observed-peer"]')).toHaveText(LAB.hopscopePodIP);
   await expectNoHopObservedOtherwise(localNodePort.id);
 
-  // The echo pod's own report, as it answered the probe from the hopscope pod (Local keeps the source).
+  // The echo pod's own report, as it answered the probe from the hopscope pod (node2's pod-traffic rule keeps it).
   await hopButton(page, localNodePort.hops.at(-1)!.id).click();
   await expect(page.getByTestId('details').getByTestId('verdict')).toContainText([`predicted ${verdict}`, `observed ${verdict}`]);
   const evidence = page.getByTestId('details').getByTestId('evidence').filter({ hasText: 'direct probe' }).first();
@@ -181,7 +203,7 @@ test('picking an entry and pressing Run probes streams progress, then the real o
   await expect(evidence.getByTestId('echo-raw')).toContainText(LAB.hopscopePodIP);
 });
 
-test('Probe all observes every lab path as predicted, and the dashboard shows what the server traced', async () => {
+test('Probe all observes every lab path as the packets go from the hopscope pod, and the dashboard shows what the server traced', async () => {
   test.setTimeout(150_000);
   await openDashboard(page);
   const { paths } = await getJson<PathsResponse>('/api/v1/paths');
@@ -201,6 +223,7 @@ test('Probe all observes every lab path as predicted, and the dashboard shows wh
   expect(trace!.simulated).toBe(false);
   expect(trace!.prober).toMatchObject({ inCluster: true, address: LAB.hopscopePodIP });
   expect(trace!.paths.map((p) => p.pathId).sort()).toEqual(probeable.map((p) => p.id).sort());
+  expect(problemsAgainstTruth(trace!, 'in-cluster')).toEqual([]);
   // Every probed path matches, and no entry is marked as differing.
   const probed = trace!.paths;
   expect(probed.filter((p) => !p.matchesPrediction).map((p) => [p.pathId, p.differences])).toEqual([]);
@@ -212,7 +235,7 @@ test('Probe all observes every lab path as predicted, and the dashboard shows wh
   for (const [prefix, verdict] of REPRESENTATIVES) {
     const netPath = pathStartingWith(paths, prefix);
     const serverTrace = traced.get(netPath.id);
-    expect(netPath.verdict, prefix).toBe(verdict);
+    expect(netPath.inCluster?.verdict, prefix).toBe(verdict);
     expect(serverTrace?.observedVerdict, prefix).toBe(verdict);
 
     await entry(page, netPath.id).click();
@@ -240,4 +263,46 @@ test('Probe all observes every lab path as predicted, and the dashboard shows wh
   await page.getByRole('main').evaluate((main) => main.scrollTo(0, 0));
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}/lab-probed.png` });
+});
+
+/** The closed browser trace, as the reports call that closes it answers (ReportsAnswer.trace). */
+function closedBrowserTrace(): Promise<TraceRun> {
+  return page
+    .waitForResponse(
+      async (response) => {
+        if (!/\/api\/v1\/traces\/[^/]+\/reports$/.test(new URL(response.url()).pathname) || response.status() !== 200) return false;
+        return ((await response.json()) as ReportsAnswer).trace !== null;
+      },
+      { timeout: 90_000 },
+    )
+    .then(async (response) => ((await response.json()) as ReportsAnswer).trace!);
+}
+
+test('Probe from this browser: Chromium in the client namespace sees what curl sees there, and the page shows it per path', async () => {
+  test.setTimeout(150_000);
+  await openDashboard(page);
+  const { paths } = await getJson<PathsResponse>('/api/v1/paths');
+  const closed = closedBrowserTrace();
+  await page.getByRole('button', { name: 'Probe from this browser' }).click();
+  const trace = await closed;
+
+  // The same table curl is held to from the client namespace (e2e/lab/packets.test.ts): the client's own address
+  // through Local and MetalLB, the LB's or a node's where they hide it, the spoof test through the echo's CORS
+  // preflight believed only by the trust-all nginx. A controller's NodePort with its Ingress host is a request no
+  // browser can make (its DNS puts the host on the LB): "not reachable from here", never a verdict.
+  expect(problemsAgainstTruth(trace, 'browser', browserCannotSend)).toEqual([]);
+  expect(trace.vantage).toMatchObject({ kind: 'browser', address: null });
+
+  // On screen, per LB / Ingress / NodePort path: the address the echo saw from the browser, beside the pod's.
+  for (const id of BROWSER_SHOWN) {
+    const row = LAB_PATHS.find((r) => r.id === id)!;
+    const netPath = pathStartingWith(paths, id);
+    const traced = rowFor(row, trace.paths)!;
+    await entry(page, netPath.id).click();
+    await expect(entry(page, netPath.id)).toHaveAttribute('aria-current', 'true');
+    const last = traced.observed.at(-1)!;
+    const seen = row.endsAt === 'controller' ? row.outside!.xRealIp! : row.outside!.peer!;
+    await expect(hopButton(page, last.hopId).locator('[data-field="observed-peer"][data-vantage="browser"]'), id).toHaveText(seen);
+  }
+  expect(edgePackets().filter((e) => e.outside > 0)).toEqual([]);
 });

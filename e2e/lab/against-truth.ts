@@ -3,7 +3,7 @@
 // with, and no "differs" where packets and the right prediction agree. Returns every problem at once, so one
 // failing run names all of them.
 import type { PathTrace, TraceRun, VantageKind } from '@/lib/types';
-import { LAB_PATHS, rowFor, truthOf, type Vantage } from './truth';
+import { LAB_PATHS, rowFor, truthOf, type LabPath, type Vantage } from './truth';
 
 const PREDICTION_OF: Record<VantageKind, Vantage> = { 'in-cluster': 'in-cluster', browser: 'outside', agent: 'outside' };
 
@@ -12,7 +12,11 @@ export interface TruthProblem {
   problem: string;
 }
 
-export function problemsAgainstTruth(trace: TraceRun, kind: VantageKind): TruthProblem[] {
+/**
+ * `cannotSend`: rows this vantage has no way to send (a browser and a host its DNS puts elsewhere): they must come back
+ * "not reachable from here" (or not planned) with no observed verdict, never as a verdict.
+ */
+export function problemsAgainstTruth(trace: TraceRun, kind: VantageKind, cannotSend: (row: LabPath) => boolean = () => false): TruthProblem[] {
   const vantage = PREDICTION_OF[kind];
   const problems: TruthProblem[] = [];
   const say = (path: string, problem: string) => problems.push({ path, problem });
@@ -28,10 +32,15 @@ export function problemsAgainstTruth(trace: TraceRun, kind: VantageKind): TruthP
       continue;
     }
     if (!traced) {
-      say(row.id, 'not in the trace');
+      if (!cannotSend(row)) say(row.id, 'not in the trace');
       continue;
     }
     const id = traced.pathId;
+    if (cannotSend(row)) {
+      if (traced.observedVerdict !== null) say(id, `observed verdict ${traced.observedVerdict} from a request ${kind} cannot make`);
+      if (!traced.notReachable && !traced.notProbed) say(id, `not marked "not reachable from here" although ${kind} cannot send it`);
+      continue;
+    }
     if (traced.vantage !== kind) say(id, `path vantage ${traced.vantage ?? 'missing'}, expected ${kind}`);
     const direct = traced.probes.filter((p) => p.kind === 'direct');
     const spoof = traced.probes.filter((p) => p.kind === 'spoof');

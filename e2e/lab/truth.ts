@@ -218,6 +218,18 @@ export const LAB_PATHS: LabPath[] = [
   { id: 'ingress:lab/echo-trustall:trustall.lab.example', request: { address: '198.51.100.53', port: 80, host: CONTROLLERS.trustall.host }, endsAt: 'echo', inCluster: ok(ING_ALL, 'spoofable', POD, SPOOF), outside: ok(ING_ALL, 'spoofable', CLIENT, SPOOF) },
 ];
 
+/** Each Ingress host and the address its Ingress status publishes (scenarios/lab.yaml): what a client's DNS answers. */
+export const INGRESS_ADDRESS: Record<string, string> = Object.fromEntries(
+  LAB_PATHS.filter((row) => row.id.startsWith('ingress:') && row.request.host).map((row) => [row.request.host!, row.request.address]),
+);
+
+/**
+ * A browser names the Ingress host in its URL and lets its own DNS pick the address, so it can only reach a host at
+ * the address the host resolves to: a controller's NodePort on a node, with that host, is not a request it can make.
+ */
+export const browserCannotSend = (row: LabPath): boolean =>
+  row.request.host !== null && INGRESS_ADDRESS[row.request.host] !== row.request.address;
+
 /** The egress path: the pod's request to an echo outside leaves with node2's address (natOutgoing, docs/lab.md#row-42). */
 export const EGRESS_TRUTH = { pathId: 'egress:cluster', peer: N2, verdict: 'lost' as Verdict };
 
