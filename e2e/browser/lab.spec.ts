@@ -53,7 +53,9 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
   // The browser's own DNS: each Ingress host resolves to its Ingress address, as a user's DNS would answer, and every
-  // other name to nothing, so Chromium sends no DNS query into the lab. Lab addresses are used as they are.
+  // other name to nothing, so Chromium sends no DNS query into the lab. Lab addresses are used as they are. (A main-frame
+  // navigation that fails to resolve makes Chromium probe public DNS itself, past these rules: the tests navigate only
+  // to the dashboard, and the lab's edge counters would show such a packet.)
   `--host-resolver-rules=${[
     ...Object.entries(INGRESS_ADDRESS).map(([host, address]) => `MAP ${host} ${address}`),
     `MAP * ~NOTFOUND, EXCLUDE ${LAB.hopscopePodIP}, EXCLUDE 192.0.2.*, EXCLUDE 198.51.100.*`,
