@@ -89,7 +89,7 @@ async function postJson(target: DashboardTarget, path: string, body: unknown): P
     const envelope = ApiErrorBodySchema.safeParse(json);
     if (envelope.success) {
       const { code, message, hint } = envelope.data.error;
-      throw new DashboardError(`the dashboard refused POST ${path}: ${code} (HTTP ${response.status}): ${terminalText(message)}`, hint ? terminalText(hint) : null);
+      throw new DashboardError(`the dashboard refused POST ${path}: ${code} (HTTP ${response.status}): ${terminalText(message)}`, hint ? terminalText(hint) : null, code);
     }
     throw new DashboardError(
       `POST ${path} answered HTTP ${response.status}${contentType ? ` (${terminalText(contentType.slice(0, 80))})` : ''}, not hopscope's API`,

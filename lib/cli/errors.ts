@@ -14,4 +14,13 @@ export class CliError extends Error {
 export class UsageError extends CliError {}
 
 /** The dashboard, its answer or its plan kept the agent from comparing anything. */
-export class DashboardError extends CliError {}
+export class DashboardError extends CliError {
+  constructor(
+    message: string,
+    hint: string | null = null,
+    /** The API's error code when the dashboard answered with its error envelope. */
+    readonly apiCode: string | null = null,
+  ) {
+    super(message, hint);
+  }
+}

@@ -305,6 +305,23 @@ describe('hopscope probe: timeouts, resets and what the verdicts say', () => {
 });
 
 describe('hopscope probe: the dashboard says no, or is not there', () => {
+  it('when the dashboard refuses every report of the closing call, says so and still closes the trace', async () => {
+    const e = await echo();
+    try {
+      // An echo answer without the nonce in its request path is no evidence for this trace: the dashboard refuses it.
+      const d = await dashboard({ plan: () => plan([probe('a#direct', 'a', e.server.port, { httpPath: '/hopscope-probe' })]) });
+      const io = testIo();
+      expect(await main(['probe', '--server', d.url], io, 'h')).toBe(0);
+      expect(io.stderr()).toContain('the dashboard counted none of 1 report: the dashboard refused POST /api/v1/traces/');
+      expect(io.stderr()).toContain('(a#direct: the echo report does not carry this nonce)');
+      expect(reportCalls(d).map((c) => c.json)).toEqual([expect.objectContaining({ done: true }), { reports: [], done: true }]);
+      expect(io.stdout()).toContain('path a');
+    } finally {
+      await e.server.close();
+    }
+  });
+
+
   it('exits 2 with the error envelope message and hint, and sends no probe', async () => {
     const e = await echo();
     try {

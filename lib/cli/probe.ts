@@ -58,11 +58,20 @@ export async function runProbe(command: ProbeCommand, io: CliIo): Promise<number
     const sent = await sendPlanned(plan.probes, command.pathIds, command.timeoutMs);
     const reports = plan.probes.map((probe) => toReport(probe, sent.get(probe.id)!));
     const answers: ReportsAnswer[] = [];
-    for (const batch of reportBatches(reports)) answers.push(await postReports(target, plan.traceId, batch));
+    for (const batch of reportBatches(reports)) {
+      try {
+        answers.push(await postReports(target, plan.traceId, batch));
+      } catch (error) {
+        // A call whose every report is refused is answered 422 report_refused; the other calls still count.
+        if (!(error instanceof DashboardError && error.apiCode === 'report_refused')) throw error;
+        io.err(`the dashboard counted none of ${batch.reports.length} report${batch.reports.length === 1 ? '' : 's'}: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`);
+      }
+    }
     for (const { probeId, reason } of refusedReports(answers)) {
       io.err(`the dashboard did not count the report of ${terminalText(probeId)}: ${terminalText(reason)}\n`);
     }
-    const trace = answers.at(-1)?.trace ?? null;
+    // The call that said done was refused as a whole: close the trace with an empty one.
+    const trace = answers.at(-1)?.trace ?? (await postReports(target, plan.traceId, { reports: [], done: true })).trace;
     if (!trace) throw new DashboardError('the dashboard did not close the trace after the last report', 'the agent and the dashboard may be different hopscope versions');
     io.out(command.json ? `${JSON.stringify(trace, null, 2)}\n` : renderTable(plan, sent, trace));
     const code = exitCodeOf(trace);

@@ -117,6 +117,10 @@ export async function startFakeDashboard(options: FakeDashboardOptions): Promise
             counted.push(report);
           }
         }
+        // As the real API does: a call whose every report is refused is refused as a whole.
+        if (body.data.reports.length > 0 && accepted.length === 0) {
+          return send(res, 422, { error: { code: 'report_refused', message: `${refused.length} reports refused`, hint: refused.map((r) => `${r.probeId}: ${r.reason}`).join('; ') } });
+        }
         const pending = plan.probes.filter((p) => !used.has(p.nonce)).length;
         const closed = body.data.done || pending === 0;
         const trace: TraceRun | null = closed
