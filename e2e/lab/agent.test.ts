@@ -77,6 +77,9 @@ function runAgent(args: string[] = []): Promise<{ code: number | null; trace: Tr
 
 function plan(body: Record<string, unknown>, query = ''): { status: number; plan: OutsidePlan } {
   const response = outside(`/api/v1/traces${query}`, { method: 'POST', body: JSON.stringify(body) });
+  if (!response.contentType.startsWith('application/json')) {
+    throw new Error(`no outside plan: ${response.status} ${response.contentType} ${response.body.slice(0, 300)}`);
+  }
   return { status: response.status, plan: json<OutsidePlan>(response) };
 }
 
