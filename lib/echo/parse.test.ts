@@ -11,6 +11,7 @@ describe('registry.k8s.io/echoserver', () => {
     expect(parseEchoResponse(sample('echoserver-1.10-output.txt'), 'text/plain')).toMatchObject({
       format: 'echoserver',
       peer: '172.17.0.1',
+      path: '/',
       echoPod: 'hello-minikube-7c77b68cff-8wdzq',
       echoNode: null,
       host: '192.168.99.100:30674',
@@ -58,6 +59,7 @@ describe('registry.k8s.io/echoserver', () => {
     expect(parseEchoResponse(sample('echoserver-1.4-output-with-xff.txt'))).toMatchObject({
       format: 'echoserver',
       peer: '172.17.0.7',
+      path: '/',
       echoPod: null,
       host: 'app.example.com',
       xForwardedFor: ['172.17.0.1'],
@@ -72,6 +74,7 @@ describe('traefik/whoami', () => {
     peerPort: 41040,
     echoPod: '9c9c93da54b5',
     host: 'localhost:8080',
+    path: '/',
     headers: [
       ['Host', 'localhost:8080'],
       ['User-Agent', 'curl/8.5.0'],
@@ -108,6 +111,7 @@ describe('traefik/whoami', () => {
       echoPod: 'whoami-5b8f9c7d4-abcde',
       echoNode: null,
       host: 'localhost',
+      path: '/api',
       headers: [
         ['Host', 'localhost'],
         ['Accept', '*/*'],
@@ -130,6 +134,7 @@ describe('ealen/echo-server', () => {
       echoPod: 'echo-7d9c5b6f4-x2k8p',
       echoNode: 'worker-1',
       host: '127.0.0.1:18081',
+      path: '/hello?x=1',
       xForwardedFor: [],
     });
   });
@@ -162,6 +167,8 @@ describe('mendhak/http-https-echo', () => {
     expect(parseEchoResponse(sample('mendhak-response-plain.json'))).toMatchObject({
       format: 'mendhak',
       peer: '127.0.0.1',
+      // Its "path" has no query, so it is not the request target.
+      path: null,
       derivedClient: null,
       notes: [expect.stringContaining('"ips" is empty')],
     });
@@ -176,7 +183,7 @@ describe('hopscope echo', () => {
     proxyProtocol: { version: 2, command: 'PROXY', family: 'TCP6', src: '2001:db8::7', dst: '2001:db8::1', srcPort: 4711, dstPort: 80, tlvs: [] },
     tls: true,
     sni: 'shop.example.com',
-    request: { method: 'GET', path: '/?x=1', httpVersion: '1.1' },
+    request: { method: 'GET', path: '/hopscope-probe?nonce=n1&x=1', httpVersion: '1.1' },
     host: 'shop.example.com',
     headers: [
       ['Host', 'shop.example.com'],
@@ -199,6 +206,7 @@ describe('hopscope echo', () => {
     echoPod: 'echo-5d8f',
     echoNode: 'wk-a',
     host: 'shop.example.com',
+    path: '/hopscope-probe?nonce=n1&x=1',
     headers: report.headers,
   };
 
@@ -208,6 +216,12 @@ describe('hopscope echo', () => {
 
   it('reads the text report to the same observation', () => {
     expect(parseEchoResponse(renderEchoText(report), 'text/plain')).toMatchObject(expected);
+  });
+
+  it('has no request target when the report names none', () => {
+    const { request: _request, ...withoutRequest } = report;
+    expect(parseEchoResponse(JSON.stringify(withoutRequest), 'application/json')?.path).toBeNull();
+    expect(parseEchoResponse(renderEchoText(report).replace(/^request: .*$/m, 'request: '), 'text/plain')?.path).toBeNull();
   });
 
   it.each([

@@ -85,6 +85,8 @@ interface ObservationBase {
   echoPod?: string | null;
   echoNode?: string | null;
   host?: string | null;
+  /** The request target (path and query) as the echo server received it, where its format reports it. */
+  path?: string | null;
   derivedClient?: string | null;
   notes?: string[];
 }
@@ -121,6 +123,7 @@ function observation(
     headers: cut
       .list(headers, ECHO_LIMITS.headerLines, `header lines past the first ${ECHO_LIMITS.headerLines}`)
       .map(([name, value]): [string, string] => [cut.text(name, ECHO_LIMITS.nameChars), cut.text(value)]),
+    path: cut.nullable(nonEmpty(base.path)),
     derivedClient: cut.nullable(base.derivedClient ?? null),
     notes: (base.notes ?? []).map((note) => cut.text(note)),
   };
@@ -150,6 +153,7 @@ const HopscopeJson = z.object({
   local: SocketAddressSchema.nullish(),
   proxyProtocol: ProxyHeaderInfoSchema.nullable(),
   host: z.string().nullish(),
+  request: z.object({ path: z.string() }).nullish(),
   headers: z.array(z.tuple([z.string(), z.string()])),
   identity: z
     .object({ podName: z.string().nullish(), podNamespace: z.string().nullish(), nodeName: z.string().nullish() })
@@ -172,6 +176,7 @@ const StringHeaders = z.record(z.string(), z.union([z.string(), z.array(z.string
 // ealen/echo-server: Express without `trust proxy`, so host.ip is the socket peer (often ::ffff:-mapped).
 const EalenJson = z.object({
   host: z.object({ hostname: z.string().optional(), ip: z.string(), ips: z.array(z.string()).optional() }),
+  http: z.object({ originalUrl: z.string().optional() }).optional(),
   request: z.object({ headers: StringHeaders }),
   environment: z.record(z.string(), z.string()).optional(),
 });
@@ -197,13 +202,15 @@ function fromJson(value: unknown): ParsedEchoObservation | null {
       echoPod: report.identity?.podName,
       echoNode: report.identity?.nodeName,
       host: report.host ?? null,
+      path: report.request?.path,
     });
   }
   const ealen = EalenJson.safeParse(value);
   if (ealen.success) {
-    const { host, request, environment } = ealen.data;
+    const { host, http, request, environment } = ealen.data;
     return observation('ealen', headerPairs(request.headers), {
       peer: normalizeIp(host.ip),
+      path: http?.originalUrl,
       echoPod: environment?.HOSTNAME,
       echoNode: environment?.NODE_NAME,
     });
@@ -234,6 +241,7 @@ function fromJson(value: unknown): ParsedEchoObservation | null {
     if (data.host) headers.unshift(['Host', data.host]);
     return observation('whoami-json', headers, {
       ...peerFrom(data.remoteAddr),
+      path: data.url,
       echoPod: data.hostname,
       notes: data.remoteAddr ? [] : ['traefik/whoami before v1.10.0 does not report remoteAddr in /api'],
     });
@@ -276,6 +284,17 @@ const ECHOSERVER_SECTIONS = new Set([
   'body',
 ]);
 
+/** echoserver's request_uri is absolute ("http://host:8080/path?q"): its path and query are the request target. */
+function targetOfUri(uri: string | undefined): string | null {
+  if (!uri) return null;
+  try {
+    const url = new URL(uri);
+    return `${url.pathname}${url.search}`;
+  } catch {
+    return null;
+  }
+}
+
 function fromEchoserver(lines: string[]): ParsedEchoObservation | null {
   let section = '';
   let hostname: string | null = null;
@@ -308,6 +327,7 @@ function fromEchoserver(lines: string[]): ParsedEchoObservation | null {
   const modern = lines.some((line) => line.trim() === 'Request Information:');
   return observation('echoserver', headers, {
     peer: normalizeIp(clientAddress),
+    path: targetOfUri(values.get('request_uri')),
     echoPod: pod.get('pod name') ?? (hostname === 'N/A' ? null : hostname),
     echoNode: pod.get('node name'),
     notes: modern ? [] : ['echoserver 1.4 format (CLIENT VALUES): no pod or node information'],
@@ -335,6 +355,7 @@ function fromWhoamiText(lines: string[]): ParsedEchoObservation | null {
   }
   return observation('whoami', headers, {
     ...peerFrom(preamble.get('RemoteAddr')),
+    path: lines[start]!.split(' ')[1],
     echoPod: preamble.get('Hostname'),
   });
 }
@@ -380,8 +401,11 @@ function fromHopscopeText(lines: string[]): ParsedEchoObservation | null {
   }
   const peer = peerFrom(fields.get('peer'));
   const local = fields.get('local');
+  // "request: GET /path?query HTTP/1.1"
+  const requestLine = fields.get('request')?.split(' ') ?? [];
   return observation('hopscope', headers, {
     ...peer,
+    path: requestLine.length === 3 ? requestLine[1] : null,
     local: local ? (parseAddressWithPort(local)?.address ?? null) : null,
     proxyProtocol: parseProxyLine(fields.get('proxy-protocol') ?? ''),
     echoPod: fields.get('pod'),

@@ -1,5 +1,5 @@
 // What the echo answers to a request head, and how an answer goes on the wire: HTTP/1.1, always
-// `Connection: close` (one request per connection), never cached, readable cross-origin.
+// `Connection: close` (one request per connection), never cached. Only the probe path is readable cross-origin.
 import { headerValues, type RequestHead } from './http-head';
 import { renderEchoText, type EchoReport } from './report';
 
@@ -28,8 +28,6 @@ export function serializeReply(reply: Reply): Buffer {
     ['Connection', 'close'],
     ['Cache-Control', 'no-store'],
     ['X-Content-Type-Options', 'nosniff'],
-    // Any page (the hopscope UI included) may read the report from a browser.
-    ['Access-Control-Allow-Origin', '*'],
     ...(reply.headers ?? []),
   ];
   const head = [`HTTP/1.1 ${reply.status} ${STATUS_TEXT[reply.status] ?? ''}`, ...headers.map(([k, v]) => `${k}: ${v}`)];
@@ -62,28 +60,47 @@ function pathOf(target: string): string {
   return query < 0 ? target : target.slice(0, query);
 }
 
+/**
+ * The path outside vantages probe (docs/vantages.md), with the probe's nonce in the query. It is the only path a page
+ * on another origin may read, so a browser can run the probes the dashboard planned and nothing else is exposed.
+ */
+export const PROBE_PATH = '/hopscope-probe';
+
+const ANY_ORIGIN: [string, string] = ['Access-Control-Allow-Origin', '*'];
+
+/**
+ * The CORS preflight of the probe path. It allows exactly the spoof test's forged headers, private-network access
+ * (Chromium asks before a public page reaches a private address) and is never cached, so each spoof probe's
+ * preflight reaches the echo like its request.
+ */
+const PROBE_PREFLIGHT: Reply = {
+  status: 204,
+  body: '',
+  headers: [
+    ANY_ORIGIN,
+    ['Access-Control-Allow-Methods', 'GET'],
+    ['Access-Control-Allow-Headers', 'X-Forwarded-For, X-Real-IP'],
+    ['Access-Control-Allow-Private-Network', 'true'],
+    ['Access-Control-Max-Age', '0'],
+  ],
+};
+
 /** The report is built only for the routes that show it. */
 export function routeRequest(head: RequestHead, report: () => EchoReport): Reply {
-  if (head.method === 'OPTIONS') {
-    // CORS preflight: allow whatever the page asks for, so a browser can send its own X-Forwarded-For to test spoofing.
-    const requested = headerValues(head.headers, 'access-control-request-headers').join(', ');
-    return {
-      status: 204,
-      body: '',
-      headers: [
-        ['Access-Control-Allow-Methods', 'GET, HEAD, POST, OPTIONS'],
-        ['Access-Control-Allow-Headers', requested || '*'],
-        ['Access-Control-Max-Age', '600'],
-        ['Allow', 'GET, HEAD, POST, OPTIONS'],
-      ],
-    };
+  const path = pathOf(head.target);
+  const omitBody = head.method === 'HEAD';
+  if (path === PROBE_PATH) {
+    if (head.method === 'OPTIONS') return PROBE_PREFLIGHT;
+    // Always JSON: what a probe reads back is parsed, whoever sends it.
+    const reply = jsonReply(200, report());
+    return { ...reply, headers: [ANY_ORIGIN], omitBody };
   }
-  if (pathOf(head.target) === '/healthz') {
-    return { status: 200, contentType: 'text/plain; charset=utf-8', body: 'ok\n', omitBody: head.method === 'HEAD' };
+  if (path === '/healthz') {
+    return { status: 200, contentType: 'text/plain; charset=utf-8', body: 'ok\n', omitBody };
   }
   const built = report();
   const reply: Reply = wantsText(head)
     ? { status: 200, contentType: 'text/plain; charset=utf-8', body: renderEchoText(built) }
     : jsonReply(200, built);
-  return { ...reply, omitBody: head.method === 'HEAD' };
+  return { ...reply, omitBody };
 }

@@ -32,6 +32,7 @@ export interface EchoReport {
   tls: boolean;
   /** Server name the client sent in its TLS ClientHello; null without TLS or without SNI. */
   sni: string | null;
+  /** `path` is the request target as received, query included: an outside probe's nonce comes back in it. */
   request: { method: string; path: string; httpVersion: string };
   host: string | null;
   /** Every header line in arrival order, duplicates kept. */

@@ -37,7 +37,6 @@ describe('echo report over plain HTTP', () => {
     });
     expect(response.status).toBe(200);
     expect(header(response, 'content-type')).toBe('application/json');
-    expect(header(response, 'access-control-allow-origin')).toBe('*');
     const body = report(response.body);
     expect(body).toMatchObject({
       kind: 'hopscope-echo',
@@ -116,20 +115,63 @@ describe('echo report over plain HTTP', () => {
     const response = await exchange(echo.port, { chunks: [get('/healthz')] });
     expect([response.status, response.body]).toEqual([200, 'ok\n']);
   });
+});
 
-  it('answers a CORS preflight', async () => {
-    const response = await exchange(echo.port, {
+describe('the probe path, which a page on another origin may read', () => {
+  const origin = 'Origin: http://localhost:3000';
+  const headersOf = (response: { headers: [string, string][] }) => Object.fromEntries(response.headers.map(([k, v]) => [k.toLowerCase(), v]));
+  const preflight = (target: string) =>
+    exchange(echo.port, {
       chunks: [
-        'OPTIONS / HTTP/1.1\r\nHost: echo.test\r\nOrigin: http://localhost:3000\r\nAccess-Control-Request-Method: GET\r\nAccess-Control-Request-Headers: x-forwarded-for\r\n\r\n',
+        `OPTIONS ${target} HTTP/1.1\r\nHost: echo.test\r\n${origin}\r\nAccess-Control-Request-Method: GET\r\nAccess-Control-Request-Headers: x-forwarded-for,x-real-ip\r\nAccess-Control-Request-Private-Network: true\r\n\r\n`,
       ],
     });
-    expect(response.status).toBe(204);
-    expect(response.body).toBe('');
-    expect(Object.fromEntries(response.headers.map(([k, v]) => [k.toLowerCase(), v]))).toMatchObject({
+
+  it('answers the preflight of a forged X-Forwarded-For, then the forged request itself, with the nonce in the report', async () => {
+    const target = '/hopscope-probe?nonce=AAAAAAAAAAAAAAAAAAAAAA';
+    const allowed = await preflight(target);
+    expect([allowed.status, allowed.body]).toEqual([204, '']);
+    expect(headersOf(allowed)).toMatchObject({
       'access-control-allow-origin': '*',
-      'access-control-allow-methods': 'GET, HEAD, POST, OPTIONS',
-      'access-control-allow-headers': 'x-forwarded-for',
+      'access-control-allow-methods': 'GET',
+      'access-control-allow-headers': 'X-Forwarded-For, X-Real-IP',
+      'access-control-allow-private-network': 'true',
+      'access-control-max-age': '0',
     });
+    // What the browser checks before it sends the request: every header it asked for is allowed.
+    const granted = headersOf(allowed)['access-control-allow-headers']!.toLowerCase().split(/,\s*/);
+    expect(['x-forwarded-for', 'x-real-ip'].every((h) => granted.includes(h))).toBe(true);
+
+    const forged = await exchange(echo.port, { chunks: [get(target, [origin, 'X-Forwarded-For: 198.51.100.66', 'X-Real-IP: 198.51.100.66'])] });
+    expect(forged.status).toBe(200);
+    expect(header(forged, 'access-control-allow-origin')).toBe('*');
+    expect(parseEchoResponse(forged.body, header(forged, 'content-type'))).toMatchObject({
+      peer: '127.0.0.1',
+      xForwardedFor: ['198.51.100.66'],
+      xRealIp: '198.51.100.66',
+      path: target,
+    });
+  });
+
+  it.each([
+    ['curl', ['User-Agent: curl/8.5.0']],
+    ['a text Accept', ['Accept: text/plain']],
+  ])('answers JSON there also to %s', async (_who, lines) => {
+    const response = await exchange(echo.port, { chunks: [get('/hopscope-probe?nonce=n1&format=text', lines)] });
+    expect(header(response, 'content-type')).toBe('application/json');
+    expect(report(response.body).request.path).toBe('/hopscope-probe?nonce=n1&format=text');
+  });
+
+  it('allows no other origin anywhere else: no CORS headers, and OPTIONS is answered as any request', async () => {
+    const plain = await exchange(echo.port, { chunks: [get('/', [origin])] });
+    expect(header(plain, 'access-control-allow-origin')).toBeNull();
+    const options = await preflight('/');
+    expect(options.status).toBe(200);
+    expect(options.headers.filter(([k]) => k.toLowerCase().startsWith('access-control-'))).toEqual([]);
+    expect(report(options.body).request.method).toBe('OPTIONS');
+    // A path that only starts like the probe path is another path.
+    const lookalike = await preflight('/hopscope-probe-not');
+    expect(header(lookalike, 'access-control-allow-origin')).toBeNull();
   });
 });
 
