@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import type { EntryKind, NetPath, PathTrace, Verdict } from '@/lib/types';
 import { VERDICTS } from '@/lib/contract/enums';
 import { ENTRY_KIND_TEXT, entrySubtitle, entryTitle, groupEntries, kindsOf, namespacesOf } from '@/lib/graph/entries';
+import { stateOfTrace } from '@/lib/graph/vantages';
 import { type EntryFilter, filterPaths } from '@/lib/model/filter';
 import { NetText, netString } from '@/components/ui/NetText';
 import { StatusBadge } from '@/components/ui/StatusBadge';
@@ -104,12 +105,7 @@ export function EntryPicker({ paths, selectedId, filter, traces, onFilterChange,
                         <span className="truncate">
                           <NetText value={entrySubtitle(path)} />
                         </span>
-                        {trace?.notProbed && <span>not probed</span>}
-                        {trace && !trace.notProbed && (
-                          <span className={trace.matchesPrediction ? 'text-emerald-700 dark:text-emerald-300' : 'font-bold text-red-700 dark:text-red-300'}>
-                            {trace.matchesPrediction ? '✔ probed' : '⚠ differs'}
-                          </span>
-                        )}
+                        {trace && <TraceMark state={stateOfTrace(trace)} />}
                       </span>
                     </button>
                   </li>
@@ -120,5 +116,16 @@ export function EntryPicker({ paths, selectedId, filter, traces, onFilterChange,
         ))}
       </div>
     </nav>
+  );
+}
+
+/** How the most telling vantage's trace of a path stands (lib/graph/vantages.ts pickerTraces). */
+function TraceMark({ state }: { state: ReturnType<typeof stateOfTrace> }) {
+  if (state === 'not-probed') return <span data-testid="entry-trace" data-state={state}>not probed</span>;
+  if (state === 'not-reachable') return <span data-testid="entry-trace" data-state={state}>not reachable</span>;
+  return (
+    <span data-testid="entry-trace" data-state={state} className={state === 'matches' ? 'text-emerald-700 dark:text-emerald-300' : 'font-bold text-red-700 dark:text-red-300'}>
+      {state === 'matches' ? '✔ probed' : '⚠ differs'}
+    </span>
   );
 }

@@ -2,14 +2,19 @@
 
 import type { NetPath, PathTrace } from '@/lib/types';
 import { entrySubtitle, entryTitle } from '@/lib/graph/entries';
+import { type PathVantageView, pathVantageViews, runOfPathTraces } from '@/lib/graph/vantages';
 import { ROLE_TEXT, VIA_TEXT } from '@/lib/graph/verdicts';
 import { NetText } from '@/components/ui/NetText';
 import { StatusBadge } from '@/components/ui/StatusBadge';
 import { FindingCard } from '@/components/details/FindingCard';
+import { VantageObservations } from './VantageObservations';
 
 export interface PathHeaderProps {
   path: NetPath;
-  trace: PathTrace | null;
+  /** What each vantage observed on this path (lib/graph/vantages.ts); none while a fix is previewed. */
+  views?: readonly PathVantageView[];
+  /** One trace of one vantage, where no views are given (its vantage is the trace's, in-cluster for older ones). */
+  trace?: PathTrace | null;
   /** Findings not tied to a hop drawn on the graph. */
   pathFindings: NetPath['findings'];
   activeWhatIf: string | null;
@@ -23,7 +28,9 @@ function appClientSentence(path: NetPath): string {
   return `The app learns ${who} from ${VIA_TEXT[appClient.via]}.`;
 }
 
-export function PathHeader({ path, trace, pathFindings, activeWhatIf, onPreview }: PathHeaderProps) {
+export function PathHeader({ path, views: given, trace = null, pathFindings, activeWhatIf, onPreview }: PathHeaderProps) {
+  const views = given ?? (trace ? pathVantageViews(path, [runOfPathTraces([trace])]) : []);
+  const differing = views.filter((v) => v.state === 'differs');
   return (
     <div className="flex flex-col gap-2" data-testid="path-header">
       <div className="flex flex-wrap items-center gap-2">
@@ -31,42 +38,26 @@ export function PathHeader({ path, trace, pathFindings, activeWhatIf, onPreview 
           <NetText value={entryTitle(path)} />
         </h2>
         <StatusBadge status={path.verdict} prefix="predicted" />
-        {trace?.observedVerdict && <StatusBadge status={trace.observedVerdict} prefix="observed" />}
-        {trace?.notProbed && (
-          <span data-testid="path-not-probed" className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-bold text-slate-700 dark:bg-slate-700 dark:text-slate-100">
-            not probed
-          </span>
-        )}
-        {trace && !trace.notProbed && (
-          <span
-            data-testid="path-match"
-            data-matches={trace.matchesPrediction ? 'true' : 'false'}
-            className={`rounded-full px-2 py-0.5 text-xs font-bold ${trace.matchesPrediction ? 'bg-emerald-600 text-white' : 'bg-red-600 text-white'}`}
-          >
-            {trace.matchesPrediction ? '✔ observation matches prediction' : '⚠ observation differs from prediction'}
+        {differing.length > 0 && (
+          <span data-testid="path-differs" className="rounded-full bg-red-600 px-2 py-0.5 text-xs font-bold text-white">
+            ⚠ observed differs from the prediction{' '}
+            {differing.length === 1 ? (
+              <>
+                (<NetText value={differing[0]!.title} />)
+              </>
+            ) : (
+              `for ${differing.length} vantages`
+            )}
           </span>
         )}
       </div>
       <p className="text-sm text-slate-600 dark:text-slate-300">
         <NetText value={entrySubtitle(path)} /> · <NetText value={appClientSentence(path)} />
       </p>
-      {trace?.notProbed && (
-        <p data-testid="not-probed-reason" className="rounded-lg border border-slate-300 bg-slate-50 px-3 py-2 text-sm text-slate-700 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-200">
-          {trace.notProbed}
-        </p>
-      )}
-      {trace && !trace.notProbed && !trace.matchesPrediction && trace.differences.length > 0 && (
-        <ul role="alert" className="list-disc rounded-lg border-2 border-red-600 bg-red-50 py-2 pl-8 pr-3 text-sm font-medium text-red-900 dark:bg-red-950 dark:text-red-100">
-          {trace.differences.map((d) => (
-            <li key={d}>
-              <NetText value={d} />
-            </li>
-          ))}
-        </ul>
-      )}
-      {(path.inClusterNote || trace?.inClusterNote) && (
+      <VantageObservations views={views} />
+      {views.length === 0 && path.inClusterNote && (
         <p className="text-xs text-slate-500 dark:text-slate-400">
-          <span className="font-semibold">In-cluster clients:</span> <NetText value={trace?.inClusterNote ?? path.inClusterNote ?? ''} />
+          <span className="font-semibold">In-cluster clients:</span> <NetText value={path.inClusterNote} />
         </p>
       )}
       {pathFindings.length > 0 && (

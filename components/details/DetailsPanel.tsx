@@ -3,6 +3,7 @@
 import { useEffect, useRef } from 'react';
 import type { Finding, NetPath, PathTrace, ProbeResult } from '@/lib/types';
 import type { GraphNode } from '@/lib/graph/elements';
+import { type PathVantageView, pathVantageViews, runOfPathTraces } from '@/lib/graph/vantages';
 import { HOP_KIND_TEXT, ROLE_TEXT, VIA_TEXT } from '@/lib/graph/verdicts';
 import { NetText } from '@/components/ui/NetText';
 import { StatusBadge } from '@/components/ui/StatusBadge';
@@ -12,8 +13,10 @@ import { FindingCard } from './FindingCard';
 export interface DetailsPanelProps {
   node: GraphNode;
   path: NetPath;
-  trace: PathTrace | null;
-  probes: ProbeResult[];
+  /** What each vantage observed on this path; without it, `trace` and `probes` are one vantage's. */
+  views?: readonly PathVantageView[];
+  trace?: PathTrace | null;
+  probes?: ProbeResult[];
   /** Findings of the hop in the cluster as it is, so a what-if stays switchable while its preview is shown (default: the node's). */
   findings?: Finding[];
   simulated: boolean;
@@ -48,7 +51,7 @@ function KeyValues({ rows }: { rows: [string, string][] }) {
   );
 }
 
-export function DetailsPanel({ node, path, trace, probes, findings, simulated, activeWhatIf, onPreview, onClose }: DetailsPanelProps) {
+export function DetailsPanel({ node, path, views, trace = null, probes = [], findings, simulated, activeWhatIf, onPreview, onClose }: DetailsPanelProps) {
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
@@ -98,14 +101,37 @@ export function DetailsPanel({ node, path, trace, probes, findings, simulated, a
           </ul>
         </Section>
       ) : (
-        <HopDetails node={node} path={path} trace={trace} probes={probes} findings={findings} simulated={simulated} activeWhatIf={activeWhatIf} onPreview={onPreview} />
+        <HopDetails
+          node={node}
+          path={path}
+          views={views ?? oneVantage(path, trace, probes, simulated)}
+          findings={findings}
+          activeWhatIf={activeWhatIf}
+          onPreview={onPreview}
+        />
       )}
     </aside>
   );
 }
 
-function HopDetails({ node, path, trace, probes, findings = node.data.findings, simulated, activeWhatIf, onPreview }: Omit<DetailsPanelProps, 'onClose' | 'node'> & { node: Extract<GraphNode, { type: 'hop' }> }) {
-  const { hop, predicted, observed, observedStatus, mismatch } = node.data;
+/** One trace (or probes still streaming) as the single vantage it came from. */
+function oneVantage(path: NetPath, trace: PathTrace | null, probes: ProbeResult[], simulated: boolean): PathVantageView[] {
+  if (trace) return pathVantageViews(path, [runOfPathTraces([trace], simulated)]);
+  if (probes.length === 0) return [];
+  return pathVantageViews(path, [{ ...runOfPathTraces([], simulated), running: true, probes: { [path.id]: probes } }]);
+}
+
+interface HopDetailsProps {
+  node: Extract<GraphNode, { type: 'hop' }>;
+  path: NetPath;
+  views: readonly PathVantageView[];
+  findings?: Finding[];
+  activeWhatIf: string | null;
+  onPreview: (whatIf: string | null) => void;
+}
+
+function HopDetails({ node, path, views, findings = node.data.findings, activeWhatIf, onPreview }: HopDetailsProps) {
+  const { hop, predicted, observedStatus } = node.data;
   const seen: [string, string][] = [
     ['own address', hop.address ? `${hop.address}${hop.port ? `:${hop.port}` : ''}` : '—'],
     ['TCP peer (predicted)', hop.expectedPeer ? `${hop.expectedPeer} (${ROLE_TEXT[hop.expectedPeerRole]})` : '—'],
@@ -113,6 +139,11 @@ function HopDetails({ node, path, trace, probes, findings = node.data.findings, 
     ['takes as client', hop.believedClient ? `${hop.believedClient} (${ROLE_TEXT[hop.believedClientRole]})` : '—'],
   ];
   const isLastHop = path.hops.at(-1)?.id === hop.id;
+  const here = views.flatMap((view) => {
+    const observed = view.hops.find((h) => h.hopId === hop.id);
+    return observed ? [{ view, observed }] : [];
+  });
+  const withProbes = views.filter((v) => v.probes.length > 0);
   return (
     <>
       <div className="flex flex-wrap items-center gap-2">
@@ -120,24 +151,46 @@ function HopDetails({ node, path, trace, probes, findings = node.data.findings, 
         {observedStatus && <StatusBadge status={observedStatus} prefix="observed" />}
       </div>
 
-      {mismatch && observed && (
-        <div role="alert" className="rounded-lg border-2 border-red-600 bg-red-50 p-3 text-sm text-red-900 dark:bg-red-950 dark:text-red-100">
-          <p className="font-bold">⚠ Observed differs from the prediction</p>
-          <p>
-            Predicted peer <NetText value={hop.expectedPeer ?? '—'} /> ({ROLE_TEXT[hop.expectedPeerRole]}), observed{' '}
-            <NetText value={observed.observedPeer ?? 'nothing'} /> ({ROLE_TEXT[observed.observedPeerRole]}) via {VIA_TEXT[observed.via]}.
-          </p>
-          {trace?.differences.map((d) => (
-            <p key={d}>
-              <NetText value={d} />
+      {here
+        .filter(({ observed }) => !observed.matches)
+        .map(({ view, observed }) => (
+          <div key={view.kind} role="alert" data-vantage={view.kind} className="rounded-lg border-2 border-red-600 bg-red-50 p-3 text-sm text-red-900 dark:bg-red-950 dark:text-red-100">
+            <p className="font-bold">
+              ⚠ Observed differs from the prediction, <NetText value={view.title} />
             </p>
-          ))}
-        </div>
-      )}
+            <p>
+              Predicted peer <NetText value={hop.expectedPeer ?? '—'} /> ({ROLE_TEXT[hop.expectedPeerRole]}), observed <NetText value={observed.observedPeer ?? 'nothing'} /> (
+              {ROLE_TEXT[observed.role]}) via {VIA_TEXT[observed.via]}.
+            </p>
+            {view.differences.map((d) => (
+              <p key={d}>
+                <NetText value={d} />
+              </p>
+            ))}
+          </div>
+        ))}
 
       <Section title="What this hop sees">
         <KeyValues rows={seen} />
       </Section>
+
+      {here.length > 0 && (
+        <Section title="Observed here, per vantage">
+          <ul className="flex flex-col gap-1 text-sm" data-testid="hop-vantages">
+            {here.map(({ view, observed }) => (
+              <li key={view.kind} data-vantage={view.kind} data-matches={observed.matches ? 'true' : 'false'} className="flex flex-col">
+                <span className="text-xs font-semibold text-slate-500 dark:text-slate-400">
+                  <NetText value={view.title} />
+                </span>
+                <span className={observed.matches ? '' : 'font-semibold text-red-800 dark:text-red-200'}>
+                  <NetText value={observed.observedPeer ?? 'nothing'} className="font-mono text-xs" /> ({ROLE_TEXT[observed.role]}) via {VIA_TEXT[observed.via]}
+                  {observed.matches ? ' · as predicted for this vantage' : ' · differs from the prediction for this vantage'}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </Section>
+      )}
 
       <Section title="Kubernetes objects">
         {hop.objects.length === 0 ? (
@@ -163,7 +216,20 @@ function HopDetails({ node, path, trace, probes, findings = node.data.findings, 
       </Section>
 
       <Section title={isLastHop ? 'Evidence (what the echo reported)' : 'Evidence (probes of this path)'}>
-        <Evidence probes={probes} simulated={simulated} />
+        {withProbes.length === 0 ? (
+          <Evidence probes={[]} simulated={false} />
+        ) : (
+          withProbes.map((view) => (
+            <div key={view.kind} data-testid="vantage-evidence" data-vantage={view.kind} className="flex flex-col gap-1">
+              {(withProbes.length > 1 || view.kind !== 'in-cluster') && (
+                <h4 className="text-xs font-semibold text-slate-600 dark:text-slate-300">
+                  <NetText value={view.title} />
+                </h4>
+              )}
+              <Evidence probes={view.probes} simulated={view.simulated} />
+            </div>
+          ))
+        )}
       </Section>
     </>
   );

@@ -1,5 +1,13 @@
 import type { EchoObservation, ProbeResult } from '@/lib/types';
+import { isVantageOutcome } from '@/lib/graph/verdicts';
 import { NetText } from '@/components/ui/NetText';
+
+function outcomeTone(probe: ProbeResult): string {
+  if (probe.outcome === 'ok') return 'text-emerald-700 dark:text-emerald-300';
+  // The vantage's own failure says nothing about the cluster: not shown as one.
+  if (isVantageOutcome(probe.outcome)) return 'text-slate-600 dark:text-slate-300';
+  return 'text-red-700 dark:text-red-300';
+}
 
 function observationRows(o: EchoObservation): [string, string][] {
   const rows: [string, string | null][] = [
@@ -31,8 +39,9 @@ export function Evidence({ probes, simulated }: { probes: ProbeResult[]; simulat
             <span className="font-medium">
               {probe.kind} probe → <NetText value={probe.target.label} />
             </span>
-            <span className={`text-xs font-semibold ${probe.outcome === 'ok' ? 'text-emerald-700 dark:text-emerald-300' : 'text-red-700 dark:text-red-300'}`}>
+            <span data-testid="probe-outcome" data-outcome={probe.outcome} className={`text-xs font-semibold ${outcomeTone(probe)}`}>
               {probe.outcome}
+              {isVantageOutcome(probe.outcome) ? ' (not reachable from here)' : ''}
               {probe.status ? ` ${probe.status}` : ''} · {probe.durationMs} ms{simulated ? ' · simulated' : ''}
             </span>
           </p>

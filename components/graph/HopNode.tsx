@@ -2,7 +2,7 @@
 
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
-import { HOP_KIND_TEXT, ROLE_TEXT, VIA_TEXT } from '@/lib/graph/verdicts';
+import { HOP_KIND_TEXT, ROLE_TEXT, VANTAGE_TAG, VIA_TEXT } from '@/lib/graph/verdicts';
 import { NetText, netString } from '@/components/ui/NetText';
 import { StatusBadge } from '@/components/ui/StatusBadge';
 import { STATUS_ACCENT } from '@/components/ui/status-style';
@@ -19,7 +19,9 @@ function beliefNote(hop: HopFlowNode['data']['hop']): string {
 }
 
 function HopNodeView({ data, width, height }: NodeProps<HopFlowNode>) {
-  const { hop, predicted, observed, observedStatus, mismatch, loadBalancer } = data;
+  const { hop, predicted, observations, observedStatus, mismatch, loadBalancer } = data;
+  // With one vantage the tag is noise unless it is an outside one (the pod's view used to be the only one).
+  const tagged = observations.length > 1 || observations.some((o) => o.vantage !== 'in-cluster');
   const caption = loadBalancer ? loadBalancer.caption : HOP_KIND_TEXT[hop.kind];
   const isOrigin = predicted === 'neutral';
   return (
@@ -72,11 +74,26 @@ function HopNodeView({ data, width, height }: NodeProps<HopFlowNode>) {
             <span>{beliefNote(hop)}</span>
           </span>
         )}
-        {observed && (
-          <span className={`flex flex-wrap items-center gap-1 text-xs font-medium ${mismatch ? 'text-red-700 dark:text-red-300' : 'text-emerald-700 dark:text-emerald-300'}`}>
+        {observations.length > 0 && (
+          <span className="flex flex-wrap items-center gap-x-1.5 text-xs font-medium text-slate-600 dark:text-slate-300">
             observed
-            {observed.observedPeer ? <Address value={observed.observedPeer} field="observed-peer" tone={mismatch ? 'mismatch' : 'observed'} /> : ' nothing'}
-            <span>({ROLE_TEXT[observed.observedPeerRole]})</span>
+            {observations.map(({ vantage, observed }) => (
+              <span
+                key={vantage}
+                data-testid="hop-observation"
+                data-vantage={vantage}
+                data-matches={observed.matches ? 'true' : 'false'}
+                className={`inline-flex items-center gap-0.5 ${observed.matches ? 'text-emerald-700 dark:text-emerald-300' : 'text-red-700 dark:text-red-300'}`}
+              >
+                {tagged && <span className="text-[10px] font-semibold uppercase tracking-wide">{VANTAGE_TAG[vantage]}</span>}
+                {observed.observedPeer ? (
+                  <Address value={observed.observedPeer} field="observed-peer" vantage={vantage} tone={observed.matches ? 'observed' : 'mismatch'} />
+                ) : (
+                  <span>nothing</span>
+                )}
+                {!tagged && <span>({ROLE_TEXT[observed.observedPeerRole]})</span>}
+              </span>
+            ))}
             {observedStatus && observedStatus !== predicted && <StatusBadge status={observedStatus} size="xs" prefix="observed" />}
           </span>
         )}

@@ -1,7 +1,7 @@
 // Turns one NetPath (and, once probed, its PathTrace) into graph nodes and edges: one node per hop, consecutive
 // hops of the same kind side by side (e.g. every node a NodePort answers on), edges between neighbouring groups.
 // Pure data in, pure data out — the React Flow components only render what this returns.
-import type { AddressRole, ClientAddressVia, Finding, Hop, HopKind, NetPath, ObservedHop, PathTrace } from '@/lib/types';
+import type { AddressRole, ClientAddressVia, Finding, Hop, HopKind, NetPath, ObservedHop, PathTrace, VantageKind } from '@/lib/types';
 import { type HopStatus, predictedHopStatus, statusOfBelief, worseStatus } from './verdicts';
 
 export const NODE_WIDTH = 248;
@@ -18,13 +18,22 @@ export interface LoadBalancerLook {
   announcingNode: string | null;
 }
 
+/** What one vantage observed at a hop, compared with that vantage's own prediction. */
+export interface HopObservation {
+  vantage: VantageKind;
+  observed: ObservedHop;
+}
+
 export type HopNodeData = {
   hop: Hop;
   stage: number;
   predicted: HopStatus;
+  /** The first vantage's observation (the traces come ordered, differences first). */
   observed: ObservedHop | null;
   observedStatus: HopStatus | null;
-  /** Observed differs from predicted: the most important thing on screen. */
+  /** Every vantage that observed this hop, in the order of the traces. */
+  observations: HopObservation[];
+  /** Some vantage observed other than its own prediction: the most important thing on screen. */
   mismatch: boolean;
   loadBalancer: LoadBalancerLook | null;
   findings: Finding[];
@@ -151,8 +160,24 @@ function withNodeIds(hops: Hop[]): { kind: HopKind; hop: Hop; id: string }[] {
   });
 }
 
-export function buildHopGraph(path: NetPath, trace: PathTrace | null = null): HopGraph {
-  const observedById = new Map((trace?.observed ?? []).map((o) => [o.hopId, o]));
+/**
+ * One trace, or the traces of several vantages (lib/graph/vantages.ts graphTraces: differences first). Each hop
+ * shows every vantage's observation; the first one is its headline, and any vantage's difference from its own
+ * prediction marks the hop.
+ */
+export function buildHopGraph(path: NetPath, traces: PathTrace | readonly PathTrace[] | null = null): HopGraph {
+  const list: readonly PathTrace[] = traces === null ? [] : 'pathId' in traces ? [traces] : traces;
+  const trace = list[0] ?? null;
+  const observationsById = new Map<string, HopObservation[]>();
+  for (const t of list) {
+    for (const observed of t.observed) {
+      const at = observationsById.get(observed.hopId) ?? [];
+      at.push({ vantage: t.vantage ?? 'in-cluster', observed });
+      observationsById.set(observed.hopId, at);
+    }
+  }
+  const observedById = new Map([...observationsById].map(([id, all]) => [id, all[0]!.observed]));
+  const mismatchAt = (hopId: string) => (observationsById.get(hopId) ?? []).some((o) => !o.observed.matches);
   const stages = groupStages(withNodeIds(path.hops));
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
@@ -172,7 +197,8 @@ export function buildHopGraph(path: NetPath, trace: PathTrace | null = null): Ho
           predicted,
           observed,
           observedStatus: observedStatusOf(observed, predicted, trace),
-          mismatch: observed !== null && !observed.matches,
+          observations: observationsById.get(hop.id) ?? [],
+          mismatch: mismatchAt(hop.id),
           loadBalancer: hop.kind === 'loadBalancer' ? loadBalancerLook(hop, nextStageFirst) : null,
           findings: path.findings.filter((f) => f.hopId === hop.id),
         },
@@ -213,7 +239,7 @@ export function buildHopGraph(path: NetPath, trace: PathTrace | null = null): Ho
             status: predictedHopStatus(target.hop, path),
             observedPeer: observed?.observedPeer ?? null,
             observedRole: observed?.observedPeerRole ?? null,
-            mismatch: observed !== null && !observed.matches,
+            mismatch: mismatchAt(target.hop.id),
             labelled: index === Math.floor((previous.length - 1) / 2),
           },
         });

@@ -3,7 +3,7 @@
 // header = set by trusted infrastructure, lost = only an intermediate address, spoofable = a client-forgeable
 // value is taken as the client, broken = requests fail, unreachable = no way through.
 import { VERDICTS_BY_BADNESS, verdictOfBelief, worseVerdict } from '@/lib/model/verdict';
-import type { AddressRole, ClientAddressVia, Hop, HopKind, NetPath, Verdict } from '@/lib/types';
+import type { AddressRole, ClientAddressVia, Hop, HopKind, NetPath, ProbeOutcome, VantageKind, Verdict } from '@/lib/types';
 
 /** A hop's own status: a verdict, or "neutral" for hops that take no client address (the client itself). */
 export type HopStatus = Verdict | 'neutral';
@@ -47,6 +47,20 @@ export const ROLE_TEXT: Record<AddressRole, string> = {
   svclb: 'svclb pod',
   attacker: 'forged by client',
   none: 'nobody',
+};
+
+/**
+ * Outcomes that say where the request was sent from, not what the cluster did (lib/contract/enums.ts
+ * PROBE_OUTCOMES): "not reachable from here", never a verdict.
+ */
+const VANTAGE_OUTCOMES: ReadonlySet<ProbeOutcome> = new Set<ProbeOutcome>(['no-route', 'dns', 'tls', 'not-sent']);
+export const isVantageOutcome = (outcome: ProbeOutcome): boolean => VANTAGE_OUTCOMES.has(outcome);
+
+/** Short names of vantages where space is scarce (a hop on the graph); titles are in lib/graph/vantages.ts. */
+export const VANTAGE_TAG: Record<VantageKind, string> = {
+  'in-cluster': 'pod',
+  browser: 'browser',
+  agent: 'agent',
 };
 
 export const HOP_KIND_TEXT: Record<HopKind, string> = {

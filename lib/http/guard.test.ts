@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cspFor, hostName, isAllowedHost, isSameOrigin, refusalOf } from './guard';
+import { MAX_PROBE_PAGE_ORIGINS, cspFor, hostName, isAllowedHost, isPrivatePath, isProbePage, isSameOrigin, probePageConnect, refusalOf, securityHeadersFor } from './guard';
 
 const headers = (h: Record<string, string>) => new Headers(h);
 const ALLOWED = ['hopscope.example.com', 'hopscope.hopscope.svc'];
@@ -76,5 +76,59 @@ describe('page policy', () => {
     expect(csp).toContain("object-src 'none'");
     expect(csp).not.toContain('unsafe-eval');
     expect(cspFor('abc', true)).toContain("'unsafe-eval'");
+  });
+});
+
+describe('the probe page policy (app/probe/[id])', () => {
+  const connect = (...origins: string[]) => probePageConnect(new URLSearchParams(origins.map((o) => ['connect', o])));
+
+  it('lets the probe page connect to the origins of its plan part and be framed by the dashboard only', () => {
+    const csp = cspFor('abc', false, { connect: ['http://198.51.100.60', 'https://a.lab.example:8443'] });
+    expect(csp).toContain("connect-src 'self' http://198.51.100.60 https://a.lab.example:8443;");
+    expect(csp).toContain("frame-ancestors 'self'");
+    expect(csp).toContain("script-src 'self' 'nonce-abc' 'strict-dynamic'");
+    // Every other page keeps connect-src 'self' alone.
+    expect(cspFor('abc')).toContain("connect-src 'self';");
+  });
+
+  it('is only /probe/<id>, never cached, and framable by the same origin only', () => {
+    expect(isProbePage('/probe/t1')).toBe(true);
+    expect(isProbePage('/probe/t1/x')).toBe(false);
+    expect(isProbePage('/probe')).toBe(false);
+    expect(isPrivatePath('/probe/t1')).toBe(true);
+    expect(securityHeadersFor('/probe/t1')['X-Frame-Options']).toBe('SAMEORIGIN');
+    expect(securityHeadersFor('/')['X-Frame-Options']).toBe('DENY');
+  });
+
+  it('reads http(s) origins in canonical form, each once', () => {
+    expect(connect('http://198.51.100.60', 'http://192.0.2.11:30081', 'https://a.lab.example', 'http://[2001:db8::1]:8080', 'http://198.51.100.60')).toEqual([
+      'http://198.51.100.60',
+      'http://192.0.2.11:30081',
+      'https://a.lab.example',
+      'http://[2001:db8::1]:8080',
+    ]);
+  });
+
+  it.each([
+    ["http://198.51.100.60; script-src 'unsafe-inline'"],
+    ['http://198.51.100.60 https://evil.example'],
+    ['http://*.example'],
+    ['*'],
+    ['data:'],
+    ['ws://198.51.100.60'],
+    ['http://198.51.100.60/path'],
+    ['http://198.51.100.60:80'],
+    ['HTTP://A.LAB.EXAMPLE'],
+    ['http://user@198.51.100.60'],
+    ["'self'"],
+  ])('refuses %s, so nothing but plain origins reaches the header', (origin) => {
+    expect(connect(origin)).toBeNull();
+    expect(connect('http://198.51.100.60', origin)).toBeNull();
+  });
+
+  it('refuses no origin and too many', () => {
+    expect(connect()).toBeNull();
+    expect(connect(...Array.from({ length: MAX_PROBE_PAGE_ORIGINS + 1 }, (_, i) => `http://192.0.2.1:${30000 + i}`))).toBeNull();
+    expect(connect(...Array.from({ length: MAX_PROBE_PAGE_ORIGINS }, (_, i) => `http://192.0.2.1:${30000 + i}`))).toHaveLength(MAX_PROBE_PAGE_ORIGINS);
   });
 });

@@ -92,22 +92,57 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
  * The page policy: scripts only with this response's nonce (Next puts it on its own scripts) or loaded by them;
  * styles may be inline because React Flow positions nodes with style attributes; images from data:/blob: for the
  * graph export; workers from this origin for the ELK layout; no framing, no plugins, no foreign forms.
+ * The probe page (`probePage`) alone may also connect to the origins of its part of a browser plan, and be framed by
+ * the dashboard that runs it.
  */
-export function cspFor(nonce: string, dev = false): string {
+export function cspFor(nonce: string, dev = false, probePage: { connect: readonly string[] } | null = null): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ''}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
-    "connect-src 'self'",
+    ["connect-src 'self'", ...(probePage?.connect ?? [])].join(' '),
     "worker-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
-    "frame-ancestors 'none'",
+    probePage ? "frame-ancestors 'self'" : "frame-ancestors 'none'",
   ].join('; ');
 }
 
+/** The page that sends a browser plan's probes (app/probe/[id]). */
+export const isProbePage = (pathname: string) => /^\/probe\/[^/]+$/.test(pathname);
+
+/** At most this many origins per probe page; a bigger plan is sent by several pages in turn (lib/graph/browser-probe.ts). */
+export const MAX_PROBE_PAGE_ORIGINS = 64;
+const MAX_ORIGIN_CHARS = 300;
+/** What may stand in a CSP source expression here: scheme, a host name or IP literal, a port; nothing that ends it. */
+const CONNECT_ORIGIN = /^https?:\/\/(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * The origins the probe page's address asks to connect to (`?connect=<origin>`, repeated), or null when one of them
+ * is not an http(s) origin in canonical form. The page itself runs only when they are exactly origins of its trace's
+ * plan (app/probe/[id]/page.tsx): this check only keeps the header well-formed.
+ */
+export function probePageConnect(params: URLSearchParams): string[] | null {
+  const asked = params.getAll('connect');
+  if (asked.length === 0 || asked.length > MAX_PROBE_PAGE_ORIGINS) return null;
+  for (const origin of asked) {
+    if (origin.length > MAX_ORIGIN_CHARS || !CONNECT_ORIGIN.test(origin)) return null;
+    try {
+      if (new URL(origin).origin !== origin) return null;
+    } catch {
+      return null;
+    }
+  }
+  return [...new Set(asked)];
+}
+
+/** Security headers of a page: the probe page may be framed by the dashboard (same origin), no other page by anyone. */
+export function securityHeadersFor(pathname: string): Readonly<Record<string, string>> {
+  return isProbePage(pathname) ? { ...SECURITY_HEADERS, 'X-Frame-Options': 'SAMEORIGIN' } : SECURITY_HEADERS;
+}
+
 /** Answers with people's data (inventory, traces, snapshots) are never stored by a browser or a shared cache. */
-export const isPrivatePath = (pathname: string) => pathname.startsWith('/api/') || pathname.startsWith('/s/');
+export const isPrivatePath = (pathname: string) => pathname.startsWith('/api/') || pathname.startsWith('/s/') || isProbePage(pathname);
