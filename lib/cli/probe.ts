@@ -2,13 +2,14 @@
 // comparison the dashboard made. The agent is an outside vantage (docs/vantages.md): its observations are compared
 // with the outside prediction only, and each is tied to its trace by the probe's single-use nonce.
 import type { NetworkInterfaceInfo } from 'node:os';
+import { reportBatches } from '../probe/outside-reports';
 import { Limiter } from '../snapshot/limiter';
 import type { OutsideProbe, ReportsAnswer } from '../types';
 import type { ProbeCommand } from './args';
 import { postReports, requestPlan } from './dashboard';
 import { startEgressEcho } from './egress';
 import { DashboardError } from './errors';
-import { reportBatches, refusedReports, toReport } from './reports';
+import { refusedReports, toReport } from './reports';
 import { sendProbe, type SentProbe } from './sender';
 import { exitCodeOf, renderTable } from './table';
 import { terminalText } from './text';
