@@ -2,8 +2,12 @@
 
 import { useState } from 'react';
 import type { DiscoveryError } from '@/lib/types';
+import { NetText } from '@/components/ui/NetText';
 
-/** Discovery problems name what is missing and what to do; the graph is built from what could be read. */
+/**
+ * Discovery problems name what is missing and what to do; the graph is built from what could be read. Messages are
+ * the API server's own words (and hints quote its names), so they are shown through NetText.
+ */
 export function ErrorBanner({ errors }: { errors: DiscoveryError[] }) {
   const [dismissed, setDismissed] = useState(false);
   if (errors.length === 0 || dismissed) return null;
@@ -16,8 +20,13 @@ export function ErrorBanner({ errors }: { errors: DiscoveryError[] }) {
         <ul className="mt-1 list-disc pl-5">
           {errors.map((e) => (
             <li key={`${e.resource}:${e.status}`}>
-              <span className="font-mono">{e.resource}</span> — {e.status ? `HTTP ${e.status}` : e.reason}: {e.message}
-              {e.hint && <span className="text-amber-800 dark:text-amber-300"> → {e.hint}</span>}
+              <NetText value={e.resource} className="font-mono" /> — {e.status ? `HTTP ${e.status}` : e.reason}: <NetText value={e.message} />
+              {e.hint && (
+                <span className="text-amber-800 dark:text-amber-300">
+                  {' → '}
+                  <NetText value={e.hint} />
+                </span>
+              )}
             </li>
           ))}
         </ul>

@@ -42,6 +42,16 @@ export function netString(text: string): string {
   return text.replace(BIDI_CONTROL, markerText);
 }
 
+/**
+ * For plain text that runs on around the value, where no <bdi> can go (a document title): the value's own controls
+ * shown as netString shows them, then the whole wrapped in FSI … PDI (U+2068, U+2069): <bdi dir="auto"> in plain text.
+ * Showing them first matters: a PDI inside the value would close the isolate early, and an override inside it would
+ * still reverse the value itself. Stripping instead would hide that someone planted them.
+ */
+export function isolatedNetString(text: string): string {
+  return `\u2068${netString(text)}\u2069`;
+}
+
 export type NetTextPart = { text: string } | { control: string; code: string; name: string };
 
 /** The value cut into plain text and the bidi controls between it. */

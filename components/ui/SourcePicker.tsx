@@ -1,6 +1,7 @@
 'use client';
 
 import type { ContextsResponse } from '@/lib/types';
+import { netString } from './NetText';
 
 export interface ScenarioOption {
   id: string;
@@ -38,9 +39,11 @@ function Choice(props: { caption: string; label: string; testId: string; value: 
     <label className="flex items-center gap-1 text-sm">
       <span className="text-xs text-slate-600 dark:text-slate-400">{props.caption}</span>
       <select data-testid={props.testId} aria-label={props.label} value={props.value} onChange={(e) => props.onChange(e.target.value)} className={SELECT}>
+        {/* An <option> holds text only, no <bdi>: context names, servers and a scenario id from a link get their bidi
+            controls shown as text; the value stays as it is, for the URL. */}
         {props.options.map((o) => (
-          <option key={o.value} value={o.value} title={o.title}>
-            {o.text}
+          <option key={o.value} value={o.value} title={o.title === undefined ? undefined : netString(o.title)}>
+            {netString(o.text)}
           </option>
         ))}
       </select>

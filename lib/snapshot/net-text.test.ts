@@ -1,6 +1,6 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { NetText, hasBidiControls, netString, netTextParts } from '@/components/ui/NetText';
 
 // The helper every view (dashboard, cluster page, snapshot page) renders network-supplied values with.
@@ -73,6 +73,12 @@ describe('views render network values through NetText', async () => {
   const { PathHeader } = await import('@/components/dashboard/PathHeader');
   const { EntryPicker } = await import('@/components/dashboard/EntryPicker');
   const sections = await import('@/components/cluster/sections');
+  const { SourceBar } = await import('@/components/dashboard/SourceBar');
+  const { ErrorBanner } = await import('@/components/dashboard/ErrorBanner');
+  const { PathsStatus } = await import('@/components/dashboard/PathsStatus');
+  const { PreviewBanner } = await import('@/components/dashboard/PreviewBanner');
+  const { MissingPathNotice } = await import('@/components/dashboard/MissingPathNotice');
+  const { SourcePicker } = await import('@/components/ui/SourcePicker');
 
   // Every name, host, address and header value the sample holds, with a right-to-left override inside it.
   const RLO = '\u202E';
@@ -104,6 +110,12 @@ describe('views render network values through NetText', async () => {
     ['Services', () => createElement(sections.Services, { services: hostile.inventory.services })],
     ['Ingresses', () => createElement(sections.Ingresses, { ingresses: hostile.inventory.ingresses })],
     ['ClusterUnavailable', () => createElement(sections.ClusterUnavailable, { code: 'x', message: `m${RLO}`, hint: `h${RLO}` })],
+    ['SourceBar (a cluster)', () => createElement(SourceBar, { source: { ...hostile.inventory.source, mode: 'kubeconfig', context: `ctx${RLO}`, server: `https://api${RLO}.example:6443` } })],
+    ['SourceBar (demo)', () => createElement(SourceBar, { source: { ...hostile.inventory.source, mode: 'demo', fallbackReason: `cannot reach api${RLO}.example` } })],
+    ['ErrorBanner', () => createElement(ErrorBanner, { errors: [{ resource: `ipaddress${RLO}pools.metallb.io`, status: 403, message: `forbidden${RLO}: user`, hint: `grant list on x${RLO}`, reason: 'forbidden' }] })],
+    ['PathsStatus', () => createElement(PathsStatus, { paths: { status: 'failed', message: `cluster${RLO} unreachable` } })],
+    ['PreviewBanner', () => createElement(PreviewBanner, { whatIf: `svc:shop/web${RLO}.externalTrafficPolicy=Local`, preview: { status: 'failed', message: `no Service web${RLO}` }, onClose: noop })],
+    ['MissingPathNotice', () => createElement(MissingPathNotice, { pathId: `ingress/shop/web${RLO}`, showingAnother: true })],
   ];
 
   it.each(views)('%s shows the overrides instead of applying them', (_name, view) => {
@@ -112,5 +124,26 @@ describe('views render network values through NetText', async () => {
     // Machine-read attributes (data-*, form values) keep the value as it is; nothing a person sees does.
     const shown = html.replace(/ (?:data-[a-z-]+|value)="[^"]*"/g, '');
     expect(shown).not.toContain(RLO);
+  });
+
+  // An <option> takes text only, so the pickers show the controls as text (netString) rather than through a <bdi>.
+  it.each([
+    ['contexts', { contexts: { mode: 'kubeconfig' as const, current: `prod${RLO}`, contexts: [{ name: `prod${RLO}`, cluster: 'c', server: `https://api${RLO}.example` }, { name: 'dev', cluster: 'd', server: 'https://dev' }] }, context: null, scenarios: [], scenario: null }],
+    ['a scenario from a link', { contexts: null, context: null, scenarios: [{ id: 'lab', title: 'Lab' }], scenario: `lab${RLO}` }],
+  ])('SourcePicker shows the overrides in %s instead of applying them', (_name, props) => {
+    const html = renderToStaticMarkup(createElement(SourcePicker, { ...props, onPick: noop }));
+    expect(html).toContain('[RLO]');
+    expect(html.replace(/ value="[^"]*"/g, '')).not.toContain(RLO);
+  });
+
+  it('the snapshot page title isolates the context and shows its overrides', async () => {
+    vi.doMock('@/lib/snapshot/service', () => ({ findSnapshot: async () => ({ ...hostile, context: `prod${RLO}-eu` }) }));
+    try {
+      const { generateMetadata } = await import('@/app/s/[id]/page');
+      const metadata = await generateMetadata({ params: Promise.resolve({ id: hostile.id }), searchParams: Promise.resolve({}) });
+      expect(metadata.title).toBe('hopscope snapshot of \u2068prod[RLO]-eu\u2069');
+    } finally {
+      vi.doUnmock('@/lib/snapshot/service');
+    }
   });
 });

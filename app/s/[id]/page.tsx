@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { SnapshotBanner } from '@/components/snapshot/SnapshotBanner';
 import { SnapshotViewer } from '@/components/snapshot/SnapshotViewer';
+import { isolatedNetString } from '@/components/ui/NetText';
 import { findSnapshot } from '@/lib/snapshot/service';
 
 export const dynamic = 'force-dynamic';
@@ -13,9 +14,10 @@ interface SnapshotPageProps {
 
 export async function generateMetadata({ params }: SnapshotPageProps): Promise<Metadata> {
   const snapshot = await findSnapshot((await params).id);
-  // Share links are unlisted: keep them out of search engines even when hopscope is public.
+  // Share links are unlisted: keep them out of search engines even when hopscope is public. The context name is the
+  // kubeconfig's (or the imported file's): a plain-text title gets it isolated, its bidi controls shown.
   return {
-    title: snapshot ? `hopscope snapshot of ${snapshot.context}` : 'hopscope: snapshot not found',
+    title: snapshot ? `hopscope snapshot of ${isolatedNetString(snapshot.context)}` : 'hopscope: snapshot not found',
     robots: { index: false, follow: false },
   };
 }
