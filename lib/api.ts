@@ -104,8 +104,10 @@ export function handler<Args extends unknown[]>(fn: (request: Request, ...args: 
       if (refusal) throw new HopscopeError(refusal.code, refusal.message, refusal.hint);
       return withApiHeaders(await fn(request, ...args));
     } catch (err) {
+      // A client that went away stopped its discovery (request.signal): nobody reads the answer, nothing failed.
+      if (request.signal.aborted && err === request.signal.reason) log().debug({ url: request.url }, 'client went away');
       // Unexpected failures keep their stack in the server log; the client only gets the envelope.
-      if (!(err instanceof HopscopeError)) log().error({ err, url: request.url }, 'request failed');
+      else if (!(err instanceof HopscopeError)) log().error({ err, url: request.url }, 'request failed');
       else if (err.status >= 500) log().warn({ code: err.code, url: request.url }, err.message);
       return withApiHeaders(toErrorResponse(err));
     }

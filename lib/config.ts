@@ -10,6 +10,21 @@ const Env = z.object({
   HOPSCOPE_DEMO_SCENARIO: z.string().default('bare-metal-metallb'),
   /** Upper bound for each Kubernetes API call (list/get). */
   HOPSCOPE_K8S_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /** Upper bound for one whole discovery (every list and its pages); calls still under way then stop with a timeout error. */
+  HOPSCOPE_DISCOVERY_DEADLINE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  /** Pages read at most per listed resource; a list that still has a `continue` token then stops with a `truncated` error. */
+  HOPSCOPE_DISCOVERY_MAX_PAGES: z.coerce.number().int().min(1).max(100_000).default(400),
+  /** Items kept at most per listed resource (pods: those that matter); past it the list stops with a `truncated` error. */
+  HOPSCOPE_DISCOVERY_MAX_ITEMS: z.coerce.number().int().min(1).max(1_000_000).default(25_000),
+  /** Largest body read from one Kubernetes API answer (counted while it streams in); past it: a `too-large` error. */
+  HOPSCOPE_K8S_MAX_RESPONSE_BYTES: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+  /** Upper bound for one run of a kubeconfig exec credential plugin (users[].user.exec); a plugin still running is killed. */
+  HOPSCOPE_EXEC_CREDENTIAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  /**
+   * How long a live inventory is reused for the same source (same cluster, context, credentials and bounds); concurrent
+   * requests always share one discovery. 0 reuses nothing after it is done.
+   */
+  HOPSCOPE_INVENTORY_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   /** Connect/read timeout of one probe; a Local node without endpoints drops packets, so this is the wait for it. */
   HOPSCOPE_PROBE_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(1_500),
   HOPSCOPE_PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(512).default(128),
@@ -60,6 +75,12 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     forceDemo: e.HOPSCOPE_DEMO === '1' || e.HOPSCOPE_DEMO === 'true',
     demoScenario: e.HOPSCOPE_DEMO_SCENARIO,
     k8sTimeoutMs: e.HOPSCOPE_K8S_TIMEOUT_MS,
+    discoveryDeadlineMs: e.HOPSCOPE_DISCOVERY_DEADLINE_MS,
+    discoveryMaxPages: e.HOPSCOPE_DISCOVERY_MAX_PAGES,
+    discoveryMaxItems: e.HOPSCOPE_DISCOVERY_MAX_ITEMS,
+    k8sMaxResponseBytes: e.HOPSCOPE_K8S_MAX_RESPONSE_BYTES,
+    execCredentialTimeoutMs: e.HOPSCOPE_EXEC_CREDENTIAL_TIMEOUT_MS,
+    inventoryTtlMs: e.HOPSCOPE_INVENTORY_TTL_MS,
     probeTimeoutMs: e.HOPSCOPE_PROBE_TIMEOUT_MS,
     probeConcurrency: e.HOPSCOPE_PROBE_CONCURRENCY,
     probeAnyService: e.HOPSCOPE_PROBE_ANY_SERVICE === '1' || e.HOPSCOPE_PROBE_ANY_SERVICE === 'true',

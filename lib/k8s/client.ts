@@ -2,10 +2,12 @@ import 'server-only';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { ApiException, HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext } from '@kubernetes/client-node';
+import { ApiException, HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext, type ResponseBody } from '@kubernetes/client-node';
 import { config } from '../config';
 import { HopscopeError } from '../errors';
-import { DeadlineExceeded } from './errors';
+import { readBodyText } from '../http/body';
+import { DeadlineExceeded, DiscoveryDeadlineExceeded, ListTruncated, ResponseTooLarge } from './errors';
+import { handOverExec } from './exec-credential';
 import type { ContextsResponse, ContextSummary } from '../types';
 
 // The one way hopscope talks to Kubernetes: load credentials like kubectl does, pick a context, and bound
@@ -20,6 +22,8 @@ export interface KubeSourceOptions {
   inCluster?: boolean;
   /** Prefix of the service-account mount (/var/run/secrets/kubernetes.io/serviceaccount); "" in a pod. */
   serviceAccountRoot?: string;
+  /** Bound of one exec credential plugin run; defaults to config().execCredentialTimeoutMs. */
+  execCredentialTimeoutMs?: number;
 }
 
 export interface KubeTarget {
@@ -27,6 +31,8 @@ export interface KubeTarget {
   mode: 'kubeconfig' | 'in-cluster';
   context: string;
   server: string;
+  /** Bound of one exec credential plugin run of this target's user (exec-credential.ts). */
+  execCredentialTimeoutMs?: number;
 }
 
 /** kubectl's lookup order: $KUBECONFIG, then ~/.kube/config. */
@@ -50,6 +56,8 @@ function loadKubeConfig(opts: KubeSourceOptions): { kubeConfig: KubeConfig; mode
       more.loadFromFile(extra);
       kubeConfig.mergeConfig(more, true);
     }
+    // Exec credential plugins run bounded in time and are killed when they hang (exec-credential.ts).
+    handOverExec(kubeConfig, () => opts.execCredentialTimeoutMs ?? config().execCredentialTimeoutMs);
     return { kubeConfig, mode: 'kubeconfig' };
   }
   if (opts.inCluster ?? config().inCluster) {
@@ -85,7 +93,8 @@ export function resolveKubeTarget(opts: KubeSourceOptions = {}): KubeTarget | nu
   if (!cluster) {
     throw new HopscopeError('invalid_kubeconfig', `context "${currentName()}" names no cluster`, 'fix the kubeconfig');
   }
-  return { kubeConfig, mode, context: currentName(), server: cluster.server };
+  const execCredentialTimeoutMs = opts.execCredentialTimeoutMs ?? config().execCredentialTimeoutMs;
+  return { kubeConfig, mode, context: currentName(), server: cluster.server, execCredentialTimeoutMs };
 }
 
 /** Contexts of the configured kubeconfig, without any credential. */
@@ -107,23 +116,70 @@ export function listContexts(opts: KubeSourceOptions = {}): ContextsResponse {
 
 /**
  * Runs one step with a hard deadline: the signal aborts the socket, and the race also bounds what the signal
- * cannot reach (credential plugins, token refresh).
+ * cannot reach (credential plugins, token refresh). An aborted `outer` signal (the whole discovery's deadline,
+ * the client gone) stops the step at once, with the outer reason.
  */
-export async function bounded<T>(timeoutMs: number, step: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function bounded<T>(timeoutMs: number, step: (signal: AbortSignal) => Promise<T>, outer?: AbortSignal): Promise<T> {
+  outer?.throwIfAborted();
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  let onOuter: (() => void) | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new DeadlineExceeded(timeoutMs);
+    const stop = (error: unknown) => {
       controller.abort(error);
       reject(error);
-    }, timeoutMs);
+    };
+    timer = setTimeout(() => stop(new DeadlineExceeded(timeoutMs)), timeoutMs);
+    onOuter = () => stop(outer!.reason);
+    outer?.addEventListener('abort', onOuter, { once: true });
   });
   try {
     return await Promise.race([step(controller.signal), deadline]);
   } finally {
     clearTimeout(timer);
+    outer?.removeEventListener('abort', onOuter!);
+    // Whatever is still open of the request (a body left unread after an error) is closed with it.
+    controller.abort();
   }
+}
+
+/** The bounds of one discovery; defaults: discoveryLimits(). */
+export interface DiscoveryLimits {
+  /** The whole discovery, every call and page of it. */
+  deadlineMs: number;
+  /** Pages read per listed resource. */
+  maxPages: number;
+  /** Items kept per listed resource. */
+  maxItems: number;
+  /** Body bytes of one answer. */
+  maxResponseBytes: number;
+}
+
+/** The configured bounds (lib/config.ts), with `overrides` on top. */
+export function discoveryLimits(overrides: Partial<DiscoveryLimits> = {}): DiscoveryLimits {
+  const c = config();
+  return {
+    deadlineMs: overrides.deadlineMs ?? c.discoveryDeadlineMs,
+    maxPages: overrides.maxPages ?? c.discoveryMaxPages,
+    maxItems: overrides.maxItems ?? c.discoveryMaxItems,
+    maxResponseBytes: overrides.maxResponseBytes ?? c.k8sMaxResponseBytes,
+  };
+}
+
+export interface KubeApiOptions extends Partial<Omit<DiscoveryLimits, 'deadlineMs'>> {
+  /** Stops every request at once when aborted (the discovery's deadline, the client gone). */
+  signal?: AbortSignal;
+}
+
+/**
+ * The body as text, counted while it streams in (lib/http/body.ts): past `limit` bytes (or a Content-Length above
+ * it) reading stops, the connection is dropped and ResponseTooLarge is thrown, so a huge answer never sits in
+ * memory whole.
+ */
+function boundedText(body: ResponseBody, headers: Record<string, string>, limit: number): Promise<string> {
+  // undici's body stream, typed by client-node as over any ArrayBufferLike; its chunks are plain ArrayBuffer views.
+  const stream = body.stream() as Request['body'];
+  return readBodyText({ headers: new Headers(headers), body: stream }, limit, (size) => new ResponseTooLarge(limit, size));
 }
 
 interface ListPage<T> {
@@ -141,11 +197,31 @@ interface ListPage<T> {
 export class KubeApi {
   private readonly http = new IsomorphicFetchHttpLibrary();
   private auth: Promise<RequestContext> | null = null;
+  private readonly maxPages: number;
+  private readonly maxItems: number;
+  private readonly maxResponseBytes: number;
+  private readonly signal: AbortSignal | undefined;
 
   constructor(
     private readonly target: KubeTarget,
     private readonly timeoutMs: number,
-  ) {}
+    options: KubeApiOptions = {},
+  ) {
+    const limits = discoveryLimits(options);
+    this.maxPages = limits.maxPages;
+    this.maxItems = limits.maxItems;
+    this.maxResponseBytes = limits.maxResponseBytes;
+    this.signal = options.signal;
+  }
+
+  /**
+   * Applies the credentials once for every later request. An exec plugin has its own bound (and is killed past it),
+   * so this waits a little longer than that, to report the plugin rather than a bare timeout.
+   */
+  credentials(): Promise<void> {
+    const boundMs = Math.max(this.timeoutMs, (this.target.execCredentialTimeoutMs ?? 0) + 1_000);
+    return bounded(boundMs, async () => void (await this.authenticated()), this.signal);
+  }
 
   /** Credentials are applied once per KubeApi and their headers and connection pool reused for every request. */
   private authenticated(): Promise<RequestContext> {
@@ -169,25 +245,67 @@ export class KubeApi {
       if (dispatcher) request.setDispatcher(dispatcher);
       request.setSignal(signal);
       const response = await this.http.send(request).toPromise();
-      const text = await response.body.text();
+      const text = await boundedText(response.body, response.headers, this.maxResponseBytes);
       if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
         throw new ApiException(response.httpStatusCode, `HTTP ${response.httpStatusCode} from GET ${path}`, parseOrText(text), response.headers);
       }
       return JSON.parse(text) as T;
-    });
+    }, this.signal);
   }
 
-  /** Every item of a list, page by page (`limit`/`continue`, as kubectl does), keeping only what `keep` accepts. */
-  async list<T>(path: string, keep: (item: T) => boolean = () => true, pageSize = 500): Promise<T[]> {
+  /**
+   * Every item of a list, page by page (`limit`/`continue`, as kubectl does), keeping only what `keep` accepts.
+   * Bounded: at most maxPages pages and maxItems kept items (or the call's own lower bound), each page at most
+   * maxResponseBytes; a list stopped at a bound (these, or a deadline after its first page) throws ListTruncated
+   * with what it kept so far.
+   */
+  async list<T>(path: string, keep: (item: T) => boolean = () => true, bound: { maxItems?: number } = {}, pageSize = 500): Promise<T[]> {
+    const maxItems = Math.min(this.maxItems, bound.maxItems ?? Infinity);
     const kept: T[] = [];
+    // An object comes once in a real list; one that comes again is dropped, so repeats cost no memory or pairing.
+    const seen = new Set<string>();
     let token: string | undefined;
+    let pages = 0;
     do {
-      const page = await this.get<ListPage<T>>(path, { limit: String(pageSize), ...(token ? { continue: token } : {}) });
-      for (const item of page.items ?? []) if (keep(item)) kept.push(slim(item));
+      let page: ListPage<T>;
+      try {
+        page = await this.get<ListPage<T>>(path, { limit: String(pageSize), ...(token ? { continue: token } : {}) });
+      } catch (err) {
+        throw pages > 0 ? cutShort(err, kept, pages) : err;
+      }
+      pages++;
+      const items = page.items ?? [];
       token = page.metadata?.continue || undefined;
+      for (const item of items) {
+        if (!keep(item)) continue;
+        const id = identity(item);
+        if (seen.has(id)) continue;
+        if (kept.length >= maxItems) throw new ListTruncated(kept, 'items', maxItems, pages);
+        seen.add(id);
+        kept.push(slim(item));
+      }
+      if (token && kept.length >= maxItems) throw new ListTruncated(kept, 'items', maxItems, pages);
+      if (token && pages >= this.maxPages) throw new ListTruncated(kept, 'pages', this.maxPages, pages);
     } while (token);
     return kept;
   }
+}
+
+/**
+ * A later page that failed at a bound (too big, its own timeout, the discovery's deadline) keeps what the pages
+ * before had; any other failure stays what it is.
+ */
+function cutShort(err: unknown, kept: unknown[], pages: number): unknown {
+  if (err instanceof ResponseTooLarge) return new ListTruncated(kept, 'bytes', err.limitBytes, pages);
+  if (err instanceof DiscoveryDeadlineExceeded) return new ListTruncated(kept, 'deadline', err.deadlineMs, pages);
+  if (err instanceof DeadlineExceeded) return new ListTruncated(kept, 'timeout', err.timeoutMs, pages);
+  return err;
+}
+
+/** uid, else namespace/name: what makes two list items the same object. */
+function identity(item: unknown): string {
+  const metadata = (item as { metadata?: { uid?: string; namespace?: string; name?: string } }).metadata;
+  return metadata?.uid ? `uid:${metadata.uid}` : `name:${metadata?.namespace ?? ''}/${metadata?.name ?? ''}`;
 }
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';

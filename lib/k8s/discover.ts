@@ -1,4 +1,5 @@
 import 'server-only';
+import { setMaxListeners } from 'node:events';
 import type {
   V1ConfigMap,
   V1DaemonSet,
@@ -11,15 +12,18 @@ import type {
 } from '@kubernetes/client-node';
 import { HopscopeError } from '../errors';
 import type { DiscoveryError } from '../types';
-import { KubeApi, type KubeTarget } from './client';
+import { discoveryLimits, KubeApi, type DiscoveryLimits, type KubeTarget } from './client';
 import { DISCOVERY_CALLS as CALLS, callPath, resourceCall, type DiscoveryCall } from './discovery-calls';
-import { classifyFailure, describeFailure, type CallContext } from './errors';
+import { classifyFailure, describeFailure, DiscoveryDeadlineExceeded, ListTruncated, type CallContext } from './errors';
+import { ExecCredentialError, forgetExecCredential } from './exec-credential';
 import { controllerConfigMapRefs } from './ingress';
 import { podMatters } from './normalize';
 import type { RawClusterObjects, RawCustomObject } from './raw';
 
 // Live discovery: every list in parallel, each bounded in time; failures become named partial errors and
-// the rest is still returned. Only an apiserver that cannot be reached at all is fatal.
+// the rest is still returned. Only an apiserver that cannot be reached at all is fatal. The whole discovery is
+// bounded too: a deadline over all its calls, pages / items / bytes per list (DiscoveryLimits), and the caller's
+// signal, which stops every request at once when the client has gone.
 
 export interface RawDiscovery {
   objects: RawClusterObjects;
@@ -34,51 +38,116 @@ function unreachable(target: KubeTarget, error: DiscoveryError): HopscopeError {
   );
 }
 
-export async function discoverRawObjects(target: KubeTarget, timeoutMs: number): Promise<RawDiscovery> {
-  const api = new KubeApi(target, timeoutMs);
+/** An exec credential plugin that failed or hung: nothing can be read without credentials. */
+function credentialsFailed(target: KubeTarget, error: ExecCredentialError): HopscopeError {
+  return new HopscopeError(
+    'cluster_unavailable',
+    `no credentials for context ${target.context}: ${error.message}`,
+    error.timedOut
+      ? 'run the plugin by hand in the environment hopscope runs in: it must answer without asking anything; raise HOPSCOPE_EXEC_CREDENTIAL_TIMEOUT_MS if it is just slow'
+      : 'run the plugin by hand in the environment hopscope runs in, or use another context',
+  );
+}
+
+export interface DiscoveryOptions {
+  /** Aborted when the client has gone: every request stops and discovery rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Bounds on top of the configured ones (discoveryLimits()). */
+  limits?: Partial<DiscoveryLimits>;
+}
+
+export async function discoverRawObjects(target: KubeTarget, timeoutMs: number, options: DiscoveryOptions = {}): Promise<RawDiscovery> {
+  const limits = discoveryLimits(options.limits);
+  const outer = options.signal;
+  outer?.throwIfAborted();
+  // One signal for the whole discovery: its deadline or the caller's signal, whichever comes first.
+  const stop = new AbortController();
+  // Every call of the discovery listens to it at the same time.
+  setMaxListeners(1_000, stop.signal);
+  const onOuter = () => stop.abort(outer!.reason);
+  outer?.addEventListener('abort', onOuter, { once: true });
+  const deadline = setTimeout(() => stop.abort(new DiscoveryDeadlineExceeded(limits.deadlineMs)), limits.deadlineMs);
+  try {
+    const api = new KubeApi(target, timeoutMs, { ...limits, signal: stop.signal });
+    try {
+      await api.credentials();
+    } catch (err) {
+      if (err instanceof ExecCredentialError) throw credentialsFailed(target, err);
+      // Anything else is reported by the calls themselves, as before.
+    }
+    // The client has gone: nobody wants a result made of aborted calls, nor an error made of them (the nodes list
+    // aborted mid-way would read as an unreachable apiserver).
+    const discovery = await discoverWith(api, target, timeoutMs).catch((err: unknown) => {
+      outer?.throwIfAborted();
+      throw err;
+    });
+    outer?.throwIfAborted();
+    if (discovery.errors.some((e) => e.status === 401)) forgetExecCredential(target.kubeConfig);
+    return discovery;
+  } finally {
+    clearTimeout(deadline);
+    outer?.removeEventListener('abort', onOuter);
+  }
+}
+
+async function discoverWith(api: KubeApi, target: KubeTarget, timeoutMs: number): Promise<RawDiscovery> {
   const ctx: CallContext = { server: target.server, context: target.context, timeoutMs };
   const errors: DiscoveryError[] = [];
 
-  /** The value of a settled read; a failure is recorded (unless the resource is simply absent) and yields `fallback`. */
+  /**
+   * The value of a settled read; a failure is recorded (unless the resource is simply absent) and yields `fallback`,
+   * a list stopped at a bound yields what it kept.
+   */
   function outcome<T>(result: PromiseSettledResult<T>, call: DiscoveryCall, fallback: T): T {
     if (result.status === 'fulfilled') return result.value;
     const failure = classifyFailure(result.reason, resourceCall(call), ctx);
     if (!failure.absent) errors.push(failure.error);
-    return fallback;
+    return result.reason instanceof ListTruncated ? (result.reason.kept as T) : fallback;
   }
+
+  /** Every item of the call's list, within the call's own bound where it has one. */
+  const listOf = <T,>(call: DiscoveryCall, keep?: (item: T) => boolean) => api.list<T>(callPath(call), keep, call);
+
+  // Only the pods that matter are kept while paging, so memory stays flat however many pods run.
+  const podsRead = listOf<V1Pod>(CALLS.pods, podMatters);
+  // The ConfigMaps the ingress-nginx pods name with --configmap are read as soon as the pods are known, beside the
+  // other lists: a slow list elsewhere does not hold them back until the discovery's deadline.
+  const controllerRead = podsRead
+    .catch((err: unknown) => (err instanceof ListTruncated ? (err.kept as V1Pod[]) : []))
+    .then(async (podsSoFar) => {
+      const calls = controllerConfigMapRefs(podsSoFar).map((ref): DiscoveryCall => ({ ...CALLS.controllerConfigMaps, ...ref }));
+      return { calls, results: await Promise.allSettled(calls.map((call) => api.get<V1ConfigMap>(callPath(call)))) };
+    });
 
   const [nodes, services, endpointSlices, pods, ingresses, ingressClasses, daemonSets, kubeProxy, metallbLegacy,
     ipAddressPools, l2Advertisements, bgpAdvertisements, serviceL2Statuses, serviceBGPStatuses] = await Promise.allSettled([
-    api.list<V1Node>(callPath(CALLS.nodes)),
-    api.list<V1Service>(callPath(CALLS.services)),
-    api.list<V1EndpointSlice>(callPath(CALLS.endpointSlices)),
-    // Only the pods that matter are kept while paging, so memory stays flat however many pods run.
-    api.list<V1Pod>(callPath(CALLS.pods), podMatters),
-    api.list<V1Ingress>(callPath(CALLS.ingresses)),
-    api.list<V1IngressClass>(callPath(CALLS.ingressClasses)),
-    api.list<V1DaemonSet>(callPath(CALLS.daemonSets)),
+    listOf<V1Node>(CALLS.nodes),
+    listOf<V1Service>(CALLS.services),
+    listOf<V1EndpointSlice>(CALLS.endpointSlices),
+    podsRead,
+    listOf<V1Ingress>(CALLS.ingresses),
+    listOf<V1IngressClass>(CALLS.ingressClasses),
+    listOf<V1DaemonSet>(CALLS.daemonSets),
     api.get<V1ConfigMap>(callPath(CALLS.kubeProxyConfig)),
     api.get<V1ConfigMap>(callPath(CALLS.metallbLegacyConfig)),
-    api.list<RawCustomObject>(callPath(CALLS.ipAddressPools)),
-    api.list<RawCustomObject>(callPath(CALLS.l2Advertisements)),
-    api.list<RawCustomObject>(callPath(CALLS.bgpAdvertisements)),
-    api.list<RawCustomObject>(callPath(CALLS.serviceL2Statuses)),
-    api.list<RawCustomObject>(callPath(CALLS.serviceBGPStatuses)),
+    listOf<RawCustomObject>(CALLS.ipAddressPools),
+    listOf<RawCustomObject>(CALLS.l2Advertisements),
+    listOf<RawCustomObject>(CALLS.bgpAdvertisements),
+    listOf<RawCustomObject>(CALLS.serviceL2Statuses),
+    listOf<RawCustomObject>(CALLS.serviceBGPStatuses),
   ]);
+  const controller = await controllerRead;
 
   if (nodes.status === 'rejected') {
+    if (nodes.reason instanceof ExecCredentialError) throw credentialsFailed(target, nodes.reason);
     const failure = classifyFailure(nodes.reason, resourceCall(CALLS.nodes), ctx);
     // Without nodes nothing else answered either when the server is down or silent: that is not a partial result.
-    if (!failure.absent && failure.error.status === 0) throw unreachable(target, failure.error);
+    // A list of nodes cut after some pages did answer.
+    if (!failure.absent && failure.error.status === 0 && !(nodes.reason instanceof ListTruncated)) throw unreachable(target, failure.error);
   }
   const nodeList = outcome(nodes, CALLS.nodes, []);
   const podList = outcome(pods, CALLS.pods, []);
-
-  // Second round: the ConfigMaps the ingress-nginx pods name with --configmap (only now known).
-  const controllerCalls = controllerConfigMapRefs(podList).map((ref): DiscoveryCall => ({ ...CALLS.controllerConfigMaps, ...ref }));
-  const controllerConfigMaps = (await Promise.allSettled(controllerCalls.map((call) => api.get<V1ConfigMap>(callPath(call))))).map(
-    (result, i) => outcome<V1ConfigMap | null>(result, controllerCalls[i]!, null),
-  );
+  const controllerConfigMaps = controller.results.map((result, i) => outcome<V1ConfigMap | null>(result, controller.calls[i]!, null));
 
   return {
     objects: {
@@ -112,6 +181,7 @@ export async function checkApiServer(target: KubeTarget, timeoutMs: number): Pro
     const info = await new KubeApi(target, timeoutMs).get<{ gitVersion: string }>('/version');
     return { gitVersion: info.gitVersion };
   } catch (err) {
+    if (err instanceof ExecCredentialError) throw credentialsFailed(target, err);
     const ctx = { server: target.server, context: target.context, timeoutMs };
     const error = describeFailure(err, { resource: '/version', group: '', plural: 'version', verb: 'get', optional: false }, ctx);
     if (error.status === 0) throw unreachable(target, error);

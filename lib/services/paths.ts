@@ -12,17 +12,20 @@ export interface SourcePaths {
   paths: ModelPath[];
 }
 
-/** The discovered inventory of a source and every path through it, as the model predicts them. */
-export async function currentPaths(source: SourceQueryInput): Promise<SourcePaths> {
-  const inventory = await getInventory(source);
+/**
+ * The discovered inventory of a source and every path through it, as the model predicts them. `signal` is the
+ * request's: a client that goes away stops waiting for discovery (and discovery stops when nobody else waits).
+ */
+export async function currentPaths(source: SourceQueryInput, signal?: AbortSignal): Promise<SourcePaths> {
+  const inventory = await getInventory({ ...source, signal });
   return { inventory, paths: buildPaths(inventory) };
 }
 
 /** GET /api/v1/paths: the paths matching the filters, optionally with what-if previews applied first. */
-export async function pathsFor(query: PathsQueryInput): Promise<PathsResponse> {
+export async function pathsFor(query: PathsQueryInput, signal?: AbortSignal): Promise<PathsResponse> {
   const { namespace, kind, verdict, q, whatIf: expressions, ...source } = query;
   const whatIf = expressions.flatMap(parseWhatIfList);
-  const inventory = await getInventory(source);
+  const inventory = await getInventory({ ...source, signal });
   const all = buildPaths(inventory, whatIf);
   return {
     source: inventory.source,

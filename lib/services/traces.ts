@@ -17,8 +17,9 @@ import { currentPaths } from './paths';
  * first event, so it still answers with an HTTP error; then real probes run (simulated in demo mode) and the
  * events stream out. The finished run is remembered for GET /api/v1/traces and snapshots.
  */
-export async function startTrace(source: SourceQueryInput, body: TraceBodyInput): Promise<AsyncIterable<TraceEvent>> {
-  const { inventory, paths: all } = await currentPaths(source);
+export async function startTrace(source: SourceQueryInput, body: TraceBodyInput, signal?: AbortSignal): Promise<AsyncIterable<TraceEvent>> {
+  // The request's signal bounds the discovery only; once events stream, the stream's cancel ends the trace.
+  const { inventory, paths: all } = await currentPaths(source, signal);
   const paths = selectPaths(all, body.pathIds);
   const key = sourceKey(inventory.source);
   claim(key);
@@ -66,7 +67,7 @@ async function* remembered(key: string, events: AsyncIterable<TraceEvent>): Asyn
 }
 
 /** GET /api/v1/traces: the last trace of this source, without probing. */
-export async function lastTrace(source: SourceQueryInput): Promise<{ trace: TraceRun | null }> {
-  const inventory = await getInventory(source);
+export async function lastTrace(source: SourceQueryInput, signal?: AbortSignal): Promise<{ trace: TraceRun | null }> {
+  const inventory = await getInventory({ ...source, signal });
   return { trace: getLastTrace(sourceKey(inventory.source)) };
 }

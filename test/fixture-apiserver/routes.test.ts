@@ -7,7 +7,8 @@ import { startFixtureApiServer, type FixtureApiServer } from './server';
 // the configuration from the environment exactly as the server does, against the fixture API server.
 
 const scenario = path.join(import.meta.dirname, '..', '..', 'scenarios', 'bare-metal-metallb.yaml');
-const ENV_KEYS = ['KUBECONFIG', 'HOPSCOPE_DEMO', 'HOPSCOPE_K8S_TIMEOUT_MS', 'KUBERNETES_SERVICE_HOST'] as const;
+const ENV_KEYS = ['KUBECONFIG', 'HOPSCOPE_DEMO', 'HOPSCOPE_K8S_TIMEOUT_MS', 'HOPSCOPE_INVENTORY_TTL_MS', 'KUBERNETES_SERVICE_HOST'] as const;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('cluster routes', () => {
   let server: FixtureApiServer;
@@ -24,6 +25,8 @@ describe('cluster routes', () => {
     process.env.KUBECONFIG = server.kubeconfigPath;
     // Long enough for every answered call on a busy machine; the silent-apiserver tests delay well beyond it.
     process.env.HOPSCOPE_K8S_TIMEOUT_MS = '3000';
+    // Every call discovers afresh: a test that changes the apiserver must not get the inventory of the one before.
+    process.env.HOPSCOPE_INVENTORY_TTL_MS = '0';
     delete process.env.HOPSCOPE_DEMO;
     delete process.env.KUBERNETES_SERVICE_HOST;
     // Imported after the environment is set: lib/config reads it once.
@@ -138,6 +141,28 @@ describe('cluster routes', () => {
       expect((answer.body as ApiErrorBody).error.code).toBe('cluster_unreachable');
     } finally {
       server.setDelay(0);
+    }
+  });
+
+  it('GET /api/v1/cluster: a client that goes away stops the discovery (request.signal)', async () => {
+    const podPages = () => server.resourceRequestCounts().find((r) => r.verb === 'list' && r.resource === 'pods')?.count ?? 0;
+    const before = podPages();
+    server.setMisbehaviour({ endlessContinue: true, pageDelayMs: 20, resources: ['pods'] });
+    try {
+      const client = new AbortController();
+      const answering = routes.cluster(new Request('http://localhost/api/v1/cluster', { signal: client.signal }));
+      for (const end = performance.now() + 10_000; podPages() - before <= 2 && performance.now() < end; ) await sleep(10);
+      expect(podPages() - before).toBeGreaterThan(2);
+      client.abort();
+      const aborted = performance.now();
+      await answering;
+      expect(performance.now() - aborted).toBeLessThan(500);
+      const after = podPages();
+      await sleep(300);
+      // At 20 ms a page (and 400 pages allowed) paging would go on for seconds; at most the page asked for comes.
+      expect(podPages()).toBeLessThanOrEqual(after + 1);
+    } finally {
+      server.setMisbehaviour(null);
     }
   });
 });

@@ -7,5 +7,5 @@ export const dynamic = 'force-dynamic';
 /** GET /api/v1/cluster?context=&scenario= → ClusterInventory (live, or a demo scenario). */
 export const GET = handler(async (request) => {
   const query = parseQuery(request, SourceQuery);
-  return Response.json(await getInventory(query));
+  return Response.json(await getInventory({ ...query, signal: request.signal }));
 });

@@ -6,5 +6,5 @@ export const dynamic = 'force-dynamic';
 /** Every way into the cluster with predicted client address per hop, verdicts and fixes; optionally with what-ifs. */
 export const GET = handler(async (request: Request) => {
   const query = parsePathsQuery(request);
-  return Response.json(await pathsFor(query));
+  return Response.json(await pathsFor(query, request.signal));
 });

@@ -9,11 +9,11 @@ export const dynamic = 'force-dynamic';
 export const POST = handler(async (request: Request) => {
   const source = parseQuery(request, SourceQuery);
   const body = await parseBody(request, TraceBody, TRACE_BODY_HINT);
-  return ndjsonResponse(await startTrace(source, body));
+  return ndjsonResponse(await startTrace(source, body, request.signal));
 });
 
 /** The last trace of this source, without probing: `{trace: TraceRun | null}`. */
 export const GET = handler(async (request: Request) => {
   const source = parseQuery(request, SourceQuery);
-  return Response.json(await lastTrace(source));
+  return Response.json(await lastTrace(source, request.signal));
 });
