@@ -3,9 +3,10 @@
 // with, and no "differs" where packets and the right prediction agree. Returns every problem at once, so one
 // failing run names all of them.
 import type { PathTrace, TraceRun, VantageKind } from '@/lib/types';
-import { LAB_PATHS, rowFor, truthOf, type LabPath, type Vantage } from './truth';
+import { LAB_PATHS, rowFor, truthOf, type LabPath } from './truth';
+import type { PredictionVantage } from '@/lib/types';
 
-const PREDICTION_OF: Record<VantageKind, Vantage> = { 'in-cluster': 'in-cluster', browser: 'outside', agent: 'outside' };
+const PREDICTION_OF: Record<VantageKind, PredictionVantage> = { 'in-cluster': 'in-cluster', browser: 'outside', agent: 'outside' };
 
 export interface TruthProblem {
   path: string;

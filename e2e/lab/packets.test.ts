@@ -4,7 +4,8 @@
 // hopscope server runs here: the echo's own answer is the only witness.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { curlInNamespaceAsync, LAB, labDown, labUp, requireRoot, type CurlResult } from './lab';
-import { LAB_PATHS, SPOOF, truthOf, type LabPath, type PacketTruth, type Vantage } from './truth';
+import { LAB_PATHS, SPOOF, truthOf, type LabPath, type PacketTruth } from './truth';
+import type { PredictionVantage } from '@/lib/types';
 
 beforeAll(() => {
   requireRoot();
@@ -12,7 +13,7 @@ beforeAll(() => {
 }, 60_000);
 afterAll(() => labDown());
 
-const NAMESPACE: Record<Vantage, string> = { 'in-cluster': LAB.hopscopeNamespace, outside: LAB.clientNamespace };
+const NAMESPACE: Record<PredictionVantage, string> = { 'in-cluster': LAB.hopscopeNamespace, outside: LAB.clientNamespace };
 
 interface Measured {
   outcome: PacketTruth['outcome'] | `curl exit ${number}`;
@@ -34,13 +35,13 @@ function measured(result: CurlResult): Measured {
   return { outcome: 'ok', status: 200, peer: report.peer.address, xRealIp: xRealIp.at(-1) ?? null };
 }
 
-function send(vantage: Vantage, row: LabPath, forged: boolean): Promise<Measured> {
+function send(vantage: PredictionVantage, row: LabPath, forged: boolean): Promise<Measured> {
   const { address, port, host } = row.request;
   const headers = [...(host ? [`Host: ${host}`] : []), ...(forged ? [`X-Forwarded-For: ${SPOOF}`, `X-Real-IP: ${SPOOF}`] : [])];
   return curlInNamespaceAsync(NAMESPACE[vantage], `http://${address}:${port}/hopscope-probe?format=json`, { headers }).then(measured);
 }
 
-describe.each<Vantage>(['in-cluster', 'outside'])('what the packets do from the %s vantage', (vantage) => {
+describe.each<PredictionVantage>(['in-cluster', 'outside'])('what the packets do from the %s vantage', (vantage) => {
   it('every row of the truth table is what curl and the echo report', async () => {
     const rows = LAB_PATHS.filter((row) => truthOf(row, vantage) !== null);
     const seen = await Promise.all(
@@ -59,7 +60,7 @@ describe.each<Vantage>(['in-cluster', 'outside'])('what the packets do from the 
 });
 
 describe('nginx answers only its Ingress host', () => {
-  it.each<Vantage>(['in-cluster', 'outside'])('from the %s vantage, a request by address gets the default server 404', async (vantage) => {
+  it.each<PredictionVantage>(['in-cluster', 'outside'])('from the %s vantage, a request by address gets the default server 404', async (vantage) => {
     const byAddress = LAB_PATHS.filter((row) => row.id.startsWith('ingress:') && truthOf(row, vantage)?.outcome === 'ok');
     expect(byAddress.length).toBeGreaterThan(0);
     for (const row of byAddress) {

@@ -3,7 +3,7 @@
 // rules (e2e/lab/lab.sh, docs/lab.md#lab-realism), one comment per row, never from hopscope's prediction;
 // e2e/lab/packets.test.ts sends each row's request with curl from both namespaces and checks the table against the
 // echo's own answer, so the table is measured, not assumed.
-import type { Verdict } from '@/lib/types';
+import type { PredictionVantage, Verdict } from '@/lib/types';
 import { LAB } from './lab';
 
 const POD = LAB.hopscopePodIP;
@@ -21,7 +21,6 @@ const ING_NOPP = '10.244.1.23';
 /** What the spoof test forges in X-Forwarded-For and X-Real-IP (lib/probe/plan.ts). */
 export const SPOOF = '198.51.100.66';
 
-export type Vantage = 'in-cluster' | 'outside';
 
 /** The request a probe of the path sends: to a discovered address, with the Ingress host where nginx routes by it. */
 export interface LabRequest {
@@ -233,7 +232,7 @@ export const browserCannotSend = (row: LabPath): boolean =>
 /** The egress path: the pod's request to an echo outside leaves with node2's address (natOutgoing, docs/lab.md#row-42). */
 export const EGRESS_TRUTH = { pathId: 'egress:cluster', peer: N2, verdict: 'lost' as Verdict };
 
-export const truthOf = (row: LabPath, vantage: Vantage): PacketTruth | null => (vantage === 'in-cluster' ? row.inCluster : row.outside);
+export const truthOf = (row: LabPath, vantage: PredictionVantage): PacketTruth | null => (vantage === 'in-cluster' ? row.inCluster : row.outside);
 
 /** The one lab path a row names; fails loudly when the row names none or several. */
 export function rowFor<T extends { pathId: string }>(row: LabPath, traced: T[]): T | undefined {
