@@ -167,38 +167,3 @@ async function expectObservedAsPredicted(verdict: Verdict): Promise<void> {
 async function expectNoHopObservedOtherwise(pathId: string): Promise<void> {
   await expect(page.getByTestId('hop').getByTestId('verdict').filter({ hasText: 'observed' }), pathId).toHaveCount(0);
 }
-
-test('picking an entry and pressing Run probes streams progress, then the pod\'s real observation equals its own prediction', async () => {
-  test.setTimeout(120_000);
-  await openDashboard(page);
-  await expect(page.getByTestId('demo-banner')).toHaveCount(0);
-  const { paths } = await getJson<PathsResponse>('/api/v1/paths');
-  const [prefix, verdict] = REPRESENTATIVES[0]!;
-  const localNodePort = pathStartingWith(paths, prefix);
-  expect(localNodePort.inCluster?.verdict).toBe(verdict);
-
-  await entry(page, localNodePort.id).click();
-  await expect(entry(page, localNodePort.id)).toHaveAttribute('aria-current', 'true');
-  const progress = await recordProgress();
-  await page.getByRole('button', { name: 'Run probes' }).click();
-  await expect(page.getByRole('progressbar', { name: 'Probes' })).toBeVisible();
-  const total = await expectProbesFinished();
-  const shown = await progress();
-  expect(shown[0]).toMatch(/^running /);
-  expect(shown.at(-1)).toBe(`done ${total} / ${total}`);
-  await expectObservedAsPredicted(verdict);
-  await expect(entry(page, localNodePort.id)).toContainText('✔ probed');
-  await expect(hopButton(page, localNodePort.hops.at(-1)!.id).locator('[data-field="observed-peer"]')).toHaveText(LAB.hopscopePodIP);
-  await expectNoHopObservedOtherwise(localNodePort.id);
-
-  // The echo pod's own report, as it answered the probe from the hopscope pod (node2's pod-traffic rule keeps it).
-  await hopButton(page, localNodePort.hops.at(-1)!.id).click();
-  await expect(page.getByTestId('details').getByTestId('verdict')).toContainText([`predicted ${verdict}`, `observed ${verdict}`]);
-  const evidence = page.getByTestId('details').getByTestId('evidence').filter({ hasText: 'direct probe' }).first();
-  await expect(evidence).toContainText('ok 200');
-  await expect(evidence).not.toContainText('simulated');
-  await expect(evidence.getByTestId('observation-value')).toContainText([LAB.hopscopePodIP, ECHO_POD, 'node1']);
-  await evidence.getByText('echo report (trimmed)').click();
-  await expect(evidence.getByTestId('echo-raw')).toContainText(ECHO_POD);
-  await expect(evidence.getByTestId('echo-raw')).toContainText(LAB.hopscopePodIP);
-});

@@ -1,7 +1,6 @@
 // Findings that hold whatever the verdict: settings the provider ignores, assumptions the model makes, and
 // clients the path treats differently.
 import type { Finding } from '@/lib/types';
-import { isShortCircuitedInCluster } from '../kubeproxy';
 import type { PathPlan, Run } from '../plan';
 import { finding, hopIdOf, ref } from './finding';
 import { annotate, serviceWhatIf } from './fixes';
@@ -40,9 +39,7 @@ export function contextFindings(plan: PathPlan, honest: Run): Finding[] {
       }),
     );
   }
-  // Pods never meet an LB address kube-proxy intercepts (docs/domain.md#s2.6): the preamble it would add is missing.
-  const intercepted = svc !== undefined && ctx.lbAddress !== undefined && isShortCircuitedInCluster(svc, ctx.lbAddress);
-  if (intercepted && ctx.behaviour?.proxyProtocol && !honest.failure) {
+  if (plan.inClusterNote && svc && ctx.behaviour?.proxyProtocol && !honest.failure) {
     out.push(
       finding('in-cluster-proxy-protocol-short-circuit', {
         hopId: lbHop,
