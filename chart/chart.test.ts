@@ -302,6 +302,12 @@ describe('dashboard Deployment', () => {
     expect(envOf(container, 'HOPSCOPE_SNAPSHOT_STORE')?.value).toBe('configmap');
     expect(envOf(container, 'HOPSCOPE_SNAPSHOT_MAX_COUNT')?.value).toBe('7');
     expect(envOf(container, 'HOPSCOPE_PUBLIC_URL')).toBeUndefined();
+    expect(envOf(container, 'HOPSCOPE_EGRESS_ECHO')).toBeUndefined();
+  });
+
+  it('lists the egress echoes for the in-cluster trace only when some are given', () => {
+    const container = named(render({ config: { egressEcho: ['203.0.113.10:8080', '[2001:db8::10]:8080'] } }), 'Deployment', RELEASE).spec!.template!.spec.containers[0]!;
+    expect(envOf(container, 'HOPSCOPE_EGRESS_ECHO')?.value).toBe('203.0.113.10:8080,[2001:db8::10]:8080');
   });
 
   it('takes the snapshot admin token from a random Secret the chart creates, or from the user\'s', () => {

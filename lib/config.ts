@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAddressWithPort, parsePort } from './net/ip';
 
 // Every setting hopscope reads from the environment, validated once. Nothing else reads process.env.
 const Env = z.object({
@@ -33,6 +34,20 @@ const Env = z.object({
    * (lib/probe/scope.ts). Either way an answer that is not an echo report keeps its status and size, never its body.
    */
   HOPSCOPE_PROBE_ANY_SERVICE: z.enum(['0', '1', 'true', 'false']).default('false'),
+  /**
+   * Echo servers outside the cluster (`host:port`, comma-separated) the in-cluster trace probes for the egress path,
+   * so that the address a pod's traffic leaves with is observed. Set by whoever deploys hopscope: no request can name
+   * a probe target.
+   */
+  HOPSCOPE_EGRESS_ECHO: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const echoes = value.split(',').map((v) => v.trim()).filter(Boolean).map(parseEgressEcho);
+      const bad = echoes.findIndex((e) => typeof e === 'string');
+      if (bad >= 0) ctx.addIssue({ code: 'custom', message: echoes[bad] as string });
+      return echoes.filter((e): e is EgressEcho => typeof e !== 'string');
+    }),
   /** Where the file snapshot store keeps its data. */
   HOPSCOPE_DATA_DIR: z.string().default('.hopscope-data'),
   HOPSCOPE_SNAPSHOT_STORE: z.enum(['file', 'configmap']).default('file'),
@@ -61,6 +76,28 @@ const Env = z.object({
   KUBERNETES_SERVICE_HOST: z.string().optional(),
 });
 
+/** An echo outside the cluster, as HOPSCOPE_EGRESS_ECHO lists it: an IP literal or a DNS name, and a port. */
+export interface EgressEcho {
+  host: string;
+  port: number;
+}
+
+/** A DNS name (RFC 1123 labels, at most 253 characters) whose last label is not a number, so it cannot be a bad IPv4. */
+const DNS_NAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/** `192.0.2.10:8080`, `[2001:db8::1]:8080` or `echo.example.com:8080`; otherwise what is wrong with it. */
+export function parseEgressEcho(entry: string): EgressEcho | string {
+  const wrong = `HOPSCOPE_EGRESS_ECHO: "${entry.slice(0, 100)}" is not host:port (an IP address or DNS name, and a port 1-65535; IPv6 in brackets)`;
+  const ip = parseAddressWithPort(entry);
+  if (ip) return ip.port ? { host: ip.address, port: ip.port } : wrong;
+  const colon = entry.lastIndexOf(':');
+  if (colon < 0 || entry.indexOf(':') !== colon) return wrong;
+  const host = entry.slice(0, colon);
+  const port = parsePort(entry.slice(colon + 1));
+  const numericLast = /^[0-9]+$/.test(host.slice(host.lastIndexOf('.') + 1));
+  return DNS_NAME.test(host) && !numericLast && port ? { host: host.toLowerCase(), port } : wrong;
+}
+
 export type Config = ReturnType<typeof readConfig>;
 
 export function readConfig(env: Record<string, string | undefined> = process.env) {
@@ -84,6 +121,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     probeTimeoutMs: e.HOPSCOPE_PROBE_TIMEOUT_MS,
     probeConcurrency: e.HOPSCOPE_PROBE_CONCURRENCY,
     probeAnyService: e.HOPSCOPE_PROBE_ANY_SERVICE === '1' || e.HOPSCOPE_PROBE_ANY_SERVICE === 'true',
+    egressEchoes: e.HOPSCOPE_EGRESS_ECHO,
     dataDir: e.HOPSCOPE_DATA_DIR,
     snapshotStore: e.HOPSCOPE_SNAPSHOT_STORE,
     snapshotMaxCount: e.HOPSCOPE_SNAPSHOT_MAX_COUNT,

@@ -80,6 +80,7 @@ export type OutsideProbe = z.infer<typeof S.OutsideProbeSchema>;
 export type OutsidePlan = z.infer<typeof S.OutsidePlanSchema>;
 export type OutsideReport = z.infer<typeof S.OutsideReportSchema>;
 export type ReportsAnswer = z.infer<typeof S.ReportsAnswerSchema>;
+export type LastTraces = z.infer<typeof S.LastTracesSchema>;
 
 // /api/v1/snapshots
 export type Snapshot = z.infer<typeof S.SnapshotSchema>;

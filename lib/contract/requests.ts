@@ -45,6 +45,10 @@ export const TraceBody = z
   .strict();
 export type TraceBodyInput = z.input<typeof TraceBody>;
 
+/** GET /api/v1/traces: `trace` is the last one of `vantage` (default: the dashboard's own, in-cluster). */
+export const TracesQuery = SourceQuery.extend({ vantage: z.enum(VANTAGE_KINDS).optional() });
+export type TracesQueryInput = z.infer<typeof TracesQuery>;
+
 /** POST /api/v1/traces/{id}/reports: what an outside vantage saw; `done` closes the trace and computes its verdicts. */
 export const ReportsBody = z
   .object({
@@ -53,6 +57,8 @@ export const ReportsBody = z
   })
   .strict();
 export type ReportsBodyInput = z.infer<typeof ReportsBody>;
+export const REPORTS_BODY_HINT =
+  'send {"reports": [...], "done"?: true}, one report per planned probe with its nonce, at most 512 per call and 64 KiB per body';
 export const TRACE_BODY_HINT =
   'send {"pathIds": [...]} with ids from GET /api/v1/paths; probe targets come only from discovered cluster objects';
 

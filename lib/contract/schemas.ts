@@ -601,6 +601,13 @@ export const ReportsAnswerSchema = z.object({
   trace: TraceRunSchema.nullable(),
 });
 
+/** Answer of GET /api/v1/traces: the last trace of the asked vantage, and the last one of every vantage side by side. */
+export const LastTracesSchema = z.object({
+  trace: TraceRunSchema.nullable(),
+  /** Every vantage is a key (zod's record of an enum is exhaustive); null where it has no trace yet. */
+  byVantage: z.record(z.enum(VANTAGE_KINDS), TraceRunSchema.nullable()),
+});
+
 // ───────────────────────────── errors ─────────────────────────────
 
 export const ApiErrorSchema = z.object({
