@@ -1,9 +1,10 @@
 import 'server-only';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { processState } from './process-state';
 import type { ClusterInventory, TraceEvent } from './types';
 
 // Prometheus metrics for GET /metrics: how long discovery takes and what fails, and what probes observe.
-// Kept on globalThis so that Next's per-route module instances share one registry.
+// One registry per process (lib/process-state.ts), whichever route asks.
 interface HopscopeMetrics {
   registry: Registry;
   discoverySeconds: Histogram<'mode'>;
@@ -11,8 +12,6 @@ interface HopscopeMetrics {
   traces: Counter<'simulated'>;
   probes: Counter<'kind' | 'outcome'>;
 }
-
-const globalKey = Symbol.for('hopscope.metrics');
 
 function create(): HopscopeMetrics {
   const registry = new Registry();
@@ -48,9 +47,7 @@ function create(): HopscopeMetrics {
 }
 
 export function metrics(): HopscopeMetrics {
-  const holder = globalThis as { [globalKey]?: HopscopeMetrics };
-  holder[globalKey] ??= create();
-  return holder[globalKey];
+  return processState('metrics', create);
 }
 
 export function recordDiscovery(inventory: ClusterInventory): void {

@@ -75,8 +75,13 @@ function HopNodeView({ data, width, height }: NodeProps<HopFlowNode>) {
           </span>
         )}
         {observations.length > 0 && (
-          <span className="flex flex-wrap items-center gap-x-1.5 text-xs font-medium text-slate-600 dark:text-slate-300">
-            observed
+          <span
+            data-testid="hop-observations"
+            title="observed, per vantage"
+            className="flex flex-wrap items-center gap-x-1.5 gap-y-0.5 text-xs font-medium text-slate-600 dark:text-slate-300"
+          >
+            {/* With several vantages each address carries its vantage's name; the word would only take a line. */}
+            {!tagged && 'observed'}
             {observations.map(({ vantage, observed }) => (
               <span
                 key={vantage}

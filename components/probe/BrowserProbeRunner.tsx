@@ -27,7 +27,12 @@ export function BrowserProbeRunner({ traceId, probes, refusal }: { traceId: stri
     const onMessage = (event: MessageEvent) => {
       if (event.origin !== origin || event.source !== window.parent) return;
       const command = dashboardMessage(event.data, traceId);
-      if (command?.type === 'hopscope-probe-cancel') controller.abort();
+      if (command?.type === 'hopscope-probe-cancel') {
+        controller.abort();
+        // Cancelled before it began: nothing was sent, and the dashboard reports every probe as not sent.
+        if (!started) tell({ type: 'hopscope-probe-finished', traceId, reports: [] });
+        started = true;
+      }
       if (command?.type !== 'hopscope-probe-start' || started) return;
       started = true;
       setPhase('probing');

@@ -1,11 +1,13 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
-import type { NetPath, PathsResponse, Verdict } from '@/lib/types';
-import { LAB, LAB_TEST_ENV, labDown, labUp, requireRoot, startHopscopeInLab, type HopscopeInLab } from '../lab/lab';
-import { INGRESS_ADDRESS, LAB_PATHS } from '../lab/truth';
-import { entry, hopButton, openDashboard } from './helpers';
+import type { NetPath, PathsResponse, PathTrace, ReportsAnswer, TraceRun, Verdict } from '@/lib/types';
+import { buildHopGraph } from '@/lib/graph/elements';
+import { problemsAgainstTruth } from '../lab/against-truth';
+import { edgePackets, LAB, LAB_TEST_ENV, labDown, labUp, requireRoot, startHopscopeInLab, type HopscopeInLab } from '../lab/lab';
+import { browserCannotSend, INGRESS_ADDRESS, LAB_PATHS, rowFor } from '../lab/truth';
+import { entry, hopButton, openDashboard, SCREENSHOTS } from './helpers';
 
 // The built dashboard inside the real-packet lab (e2e/lab/lab.sh): hopscope runs in the lab's hopscope pod
 // namespace against the fixture API server describing the lab, Chromium runs in the lab's outside client
@@ -167,3 +169,142 @@ async function expectObservedAsPredicted(verdict: Verdict): Promise<void> {
 async function expectNoHopObservedOtherwise(pathId: string): Promise<void> {
   await expect(page.getByTestId('hop').getByTestId('verdict').filter({ hasText: 'observed' }), pathId).toHaveCount(0);
 }
+
+test('picking an entry and pressing Run probes streams progress, then the pod\'s real observation equals its own prediction', async () => {
+  test.setTimeout(120_000);
+  await openDashboard(page);
+  await expect(page.getByTestId('demo-banner')).toHaveCount(0);
+  const { paths } = await getJson<PathsResponse>('/api/v1/paths');
+  const [prefix, verdict] = REPRESENTATIVES[0]!;
+  const localNodePort = pathStartingWith(paths, prefix);
+  expect(localNodePort.inCluster?.verdict).toBe(verdict);
+
+  await entry(page, localNodePort.id).click();
+  await expect(entry(page, localNodePort.id)).toHaveAttribute('aria-current', 'true');
+  const progress = await recordProgress();
+  await page.getByRole('button', { name: 'Run probes' }).click();
+  await expect(page.getByRole('progressbar', { name: 'Probes' })).toBeVisible();
+  const total = await expectProbesFinished();
+  const shown = await progress();
+  expect(shown[0]).toMatch(/^running /);
+  expect(shown.at(-1)).toBe(`done ${total} / ${total}`);
+  await expectObservedAsPredicted(verdict);
+  await expect(entry(page, localNodePort.id)).toContainText('✔ probed');
+  await expect(hopButton(page, localNodePort.hops.at(-1)!.id).locator('[data-field="observed-peer"]')).toHaveText(LAB.hopscopePodIP);
+  await expectNoHopObservedOtherwise(localNodePort.id);
+
+  // The echo pod's own report, as it answered the probe from the hopscope pod (node2's pod-traffic rule keeps it).
+  await hopButton(page, localNodePort.hops.at(-1)!.id).click();
+  await expect(page.getByTestId('details').getByTestId('verdict')).toContainText([`predicted ${verdict}`, `observed ${verdict}`]);
+  const evidence = page.getByTestId('details').getByTestId('evidence').filter({ hasText: 'direct probe' }).first();
+  await expect(evidence).toContainText('ok 200');
+  await expect(evidence).not.toContainText('simulated');
+  await expect(evidence.getByTestId('observation-value')).toContainText([LAB.hopscopePodIP, ECHO_POD, 'node1']);
+  await evidence.getByText('echo report (trimmed)').click();
+  await expect(evidence.getByTestId('echo-raw')).toContainText(ECHO_POD);
+  await expect(evidence.getByTestId('echo-raw')).toContainText(LAB.hopscopePodIP);
+});
+
+test('Probe all observes every lab path as the packets go from the hopscope pod, and the dashboard shows what the server traced', async () => {
+  test.setTimeout(150_000);
+  await openDashboard(page);
+  const { paths } = await getJson<PathsResponse>('/api/v1/paths');
+  // Egress leads out of the cluster, where no probe goes: "Probe all" sends every other path.
+  const probeable = paths.filter((p) => p.entry.kind !== 'egress');
+  const progress = await recordProgress();
+  await page.getByRole('button', { name: `Probe all ${probeable.length} paths` }).click();
+  const total = await expectProbesFinished();
+  // Answered probes land before the ones that wait for a dropped packet: the count moves while probing.
+  const shown = await progress();
+  const doneWhileRunning = shown.filter((s) => s.startsWith('running ')).map((s) => Number(s.split(' ')[1]));
+  expect(doneWhileRunning.some((done) => done > 0 && done < total), shown.join(', ')).toBe(true);
+  expect(shown.at(-1)).toBe(`done ${total} / ${total}`);
+
+  const { trace } = await getJson<{ trace: TraceRun | null }>('/api/v1/traces');
+  expect(trace).not.toBeNull();
+  expect(trace!.simulated).toBe(false);
+  expect(trace!.prober).toMatchObject({ inCluster: true, address: LAB.hopscopePodIP });
+  expect(trace!.paths.map((p) => p.pathId).sort()).toEqual(probeable.map((p) => p.id).sort());
+  expect(problemsAgainstTruth(trace!, 'in-cluster')).toEqual([]);
+  // Every probed path matches, and no entry is marked as differing.
+  const probed = trace!.paths;
+  expect(probed.filter((p) => !p.matchesPrediction).map((p) => [p.pathId, p.differences])).toEqual([]);
+  const entries = page.getByTestId('entry');
+  await expect(entries.filter({ hasText: '⚠ differs' })).toHaveCount(0);
+  await expect(entries.filter({ hasText: '✔ probed' })).toHaveCount(probed.length);
+
+  const traced = new Map<string, PathTrace>(trace!.paths.map((p) => [p.pathId, p]));
+  for (const [prefix, verdict] of REPRESENTATIVES) {
+    const netPath = pathStartingWith(paths, prefix);
+    const serverTrace = traced.get(netPath.id);
+    expect(netPath.inCluster?.verdict, prefix).toBe(verdict);
+    expect(serverTrace?.observedVerdict, prefix).toBe(verdict);
+
+    await entry(page, netPath.id).click();
+    await expect(entry(page, netPath.id)).toHaveAttribute('aria-current', 'true');
+    await expect.poll(() => new URL(page.url()).searchParams.get('path')).toBe(netPath.id);
+    await expectObservedAsPredicted(verdict);
+    // Every observed address on the graph is the one the server's trace holds for that hop.
+    for (const node of buildHopGraph(netPath, serverTrace!).nodes) {
+      if (node.type !== 'hop' || !node.data.observed?.observedPeer) continue;
+      await expect(hopButton(page, node.data.hop.id).locator('[data-field="observed-peer"]'), `${prefix} ${node.data.hop.id}`).toHaveText(
+        node.data.observed.observedPeer,
+      );
+    }
+    await expectNoHopObservedOtherwise(netPath.id);
+  }
+
+  // The picture of it: the HAProxy → ingress-nginx path with the echo's evidence open.
+  const ingress = pathStartingWith(paths, 'ingress:lab/echo-a:a.lab.example');
+  await entry(page, ingress.id).click();
+  await hopButton(page, ingress.hops.at(-1)!.id).click();
+  await expect(page.getByTestId('details').getByTestId('evidence').first()).toContainText(ECHO_POD);
+  await expect(page.locator('[data-testid="graph"][data-ready="true"][data-layout="elk"]')).toBeVisible();
+  // Tall enough for the whole path, from the client down to the echo pod.
+  await page.setViewportSize({ width: 1440, height: 1700 });
+  await page.getByRole('main').evaluate((main) => main.scrollTo(0, 0));
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}/lab-probed.png` });
+});
+
+/** The closed browser trace, as the reports call that closes it answers (ReportsAnswer.trace). */
+function closedBrowserTrace(): Promise<TraceRun> {
+  return page
+    .waitForResponse(
+      async (response) => {
+        if (!/\/api\/v1\/traces\/[^/]+\/reports$/.test(new URL(response.url()).pathname) || response.status() !== 200) return false;
+        return ((await response.json()) as ReportsAnswer).trace !== null;
+      },
+      { timeout: 90_000 },
+    )
+    .then(async (response) => ((await response.json()) as ReportsAnswer).trace!);
+}
+
+test('Probe from this browser: Chromium in the client namespace sees what curl sees there, and the page shows it per path', async () => {
+  test.setTimeout(150_000);
+  await openDashboard(page);
+  const { paths } = await getJson<PathsResponse>('/api/v1/paths');
+  const closed = closedBrowserTrace();
+  await page.getByRole('button', { name: 'Probe from this browser' }).click();
+  const trace = await closed;
+
+  // The same table curl is held to from the client namespace (e2e/lab/packets.test.ts): the client's own address
+  // through Local and MetalLB, the LB's or a node's where they hide it, the spoof test through the echo's CORS
+  // preflight believed only by the trust-all nginx. A controller's NodePort with its Ingress host is a request no
+  // browser can make (its DNS puts the host on the LB): "not reachable from here", never a verdict.
+  expect(problemsAgainstTruth(trace, 'browser', browserCannotSend)).toEqual([]);
+  expect(trace.vantage).toMatchObject({ kind: 'browser', address: null });
+
+  // On screen, per LB / Ingress / NodePort path: the address the echo saw from the browser, beside the pod's.
+  for (const id of BROWSER_SHOWN) {
+    const row = LAB_PATHS.find((r) => r.id === id)!;
+    const netPath = pathStartingWith(paths, id);
+    const traced = rowFor(row, trace.paths)!;
+    await entry(page, netPath.id).click();
+    await expect(entry(page, netPath.id)).toHaveAttribute('aria-current', 'true');
+    const last = traced.observed.at(-1)!;
+    const seen = row.endsAt === 'controller' ? row.outside!.xRealIp! : row.outside!.peer!;
+    await expect(hopButton(page, last.hopId).locator('[data-field="observed-peer"][data-vantage="browser"]'), id).toHaveText(seen);
+  }
+  expect(edgePackets().filter((e) => e.outside > 0)).toEqual([]);
+});

@@ -524,6 +524,11 @@ export const PathTraceSchema = z.object({
    * mixed content, a browser's refusal): "not reachable from here", never a verdict; observedVerdict is null.
    */
   notReachable: str.optional(),
+  /**
+   * What hopscope had to assume reading these answers: an address outside every cluster object taken as the role the
+   * prediction expects, a controller probed without an Ingress host (its default backend). Absent when nothing was.
+   */
+  note: str.optional(),
 });
 
 export const TraceRunSchema = z.object({

@@ -5,7 +5,8 @@ import type { AddressRole, ClientAddressVia, Finding, Hop, HopKind, NetPath, Obs
 import { type HopStatus, predictedHopStatus, statusOfBelief, worseStatus } from './verdicts';
 
 export const NODE_WIDTH = 248;
-export const NODE_HEIGHT = 132;
+/** Room for two lines of observations: the addresses several vantages saw at the hop. */
+export const NODE_HEIGHT = 150;
 /** Above this many hops side by side, the rest are folded into one summary node (a 500-node NodePort stays readable). */
 export const MAX_SIDE_BY_SIDE = 6;
 

@@ -106,13 +106,15 @@ describe('the vantages of a path', () => {
     expect(pathVantageViews(nodePortLocalPath, [runOfTrace(run(POD, [podOwnAnswer]))])).toEqual([]);
   });
 
-  it('compares a trace from before vantages with the path\'s in-cluster verdict, else the outside one', () => {
+  it('compares a trace from before vantages with the path\'s in-cluster prediction, else its in-cluster verdict, else the outside one', () => {
     const old = { ...nodePortTraceWithMismatch, predicted: undefined, vantage: undefined };
-    const [view] = pathVantageViews(nodePortLocalPath, [runOfTrace({ ...run(POD, []), vantage: undefined, paths: [old] })]);
+    const oldRun = runOfTrace({ ...run(POD, []), vantage: undefined, paths: [old] });
+    const bare: NetPath = { ...nodePortLocalPath, inCluster: undefined, inClusterVerdict: null, inClusterNote: null };
+    const [view] = pathVantageViews(bare, [oldRun]);
     expect(view!.kind).toBe('in-cluster');
-    expect(view!.predicted).toEqual({ vantage: 'outside', verdict: nodePortLocalPath.verdict, note: null });
-    const withInCluster: NetPath = { ...nodePortLocalPath, inClusterVerdict: 'lost', inClusterNote: 'pod traffic' };
-    expect(pathVantageViews(withInCluster, [runOfTrace({ ...run(POD, []), vantage: undefined, paths: [old] })])[0]!.predicted).toEqual({ vantage: 'in-cluster', verdict: 'lost', note: 'pod traffic' });
+    expect(view!.predicted).toEqual({ vantage: 'outside', verdict: bare.verdict, note: null });
+    expect(pathVantageViews({ ...bare, inClusterVerdict: 'lost', inClusterNote: 'pod traffic' }, [oldRun])[0]!.predicted).toEqual({ vantage: 'in-cluster', verdict: 'lost', note: 'pod traffic' });
+    expect(pathVantageViews({ ...bare, inCluster: podPrediction }, [oldRun])[0]!.predicted).toEqual({ vantage: 'in-cluster', verdict: 'lost', note: podPrediction.note });
   });
 
   it('shows the pod\'s trace as it streams, before the path is complete', () => {

@@ -2,6 +2,7 @@ import 'server-only';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { KubeConfig, User } from '@kubernetes/client-node';
+import { processState } from '@/lib/process-state';
 
 // kubeconfig exec credential plugins (users[].user.exec, client.authentication.k8s.io), run bounded. client-node's
 // own ExecAuth spawns the plugin with no time limit and keeps its token only inside one KubeConfig, and hopscope
@@ -60,8 +61,8 @@ interface Cached {
   reuseUntil: number;
 }
 
-const credentials = new Map<string, Cached>();
-const running = new Map<string, Promise<ExecCredentialStatus>>();
+const credentials = processState('exec-credentials', () => new Map<string, Cached>());
+const running = processState('exec-credentials-running', () => new Map<string, Promise<ExecCredentialStatus>>());
 
 const keyOf = (userName: string, spec: ExecSpec) => createHash('sha256').update(JSON.stringify([userName, spec])).digest('hex');
 

@@ -8,6 +8,7 @@ import { discoveryLimits, resolveKubeTarget, type DiscoveryLimits, type KubeSour
 import { checkApiServer, discoverRawObjects } from './discover';
 import { normalizeInventory } from './normalize';
 import { rawObjectsFromManifest } from './raw';
+import { processState } from '@/lib/process-state';
 
 export { listContexts } from './client';
 
@@ -104,7 +105,7 @@ interface Flight {
   finishedAt: number | null;
 }
 
-const flights = new Map<string, Flight>();
+const flights = processState('inventory-flights', () => new Map<string, Flight>());
 
 /** Same cluster, context, credentials (hashed, never kept in clear) and bounds: the same inventory. */
 function sourceKey(target: KubeTarget, timeoutMs: number, limits: DiscoveryLimits): string {

@@ -1,5 +1,6 @@
 // kube-proxy and CNI rules for the TCP source, one function per documented behaviour.
-import type { CniInfo, EndpointInfo, IngressControllerInfo, NodeInfo, ServiceInfo, TrafficPolicy } from '@/lib/types';
+import { cidrContains } from '@/lib/net/cidr';
+import type { ClusterInventory, CniInfo, EndpointInfo, IngressControllerInfo, NodeInfo, ServiceInfo, TrafficPolicy } from '@/lib/types';
 import { address } from './flow';
 import type { PredictedAddress } from './types';
 
@@ -55,12 +56,76 @@ export function egressSource(cni: CniInfo, node: NodeInfo | null, pod: Predicted
 }
 
 /**
- * In-cluster traffic to an LB IP with ipMode VIP (or unset) is intercepted by kube-proxy and sent straight to the
- * endpoints with Cluster semantics (docs/domain.md#s2.5, #s2.6): it never reaches the load balancer.
+ * kube-proxy writes rules for an LB address only where the status has it as an `ip` with ipMode VIP or unset, on every
+ * node (docs/domain.md#s2.6, #s2.7): a pod's request for it is intercepted on its own node and never reaches the load
+ * balancer. An `ipMode: Proxy` address, or one published only as a hostname, really goes out to the LB.
  */
 export function isShortCircuitedInCluster(service: ServiceInfo, lbAddress: string): boolean {
   const ingress = service.loadBalancerIngress.find((i) => i.ip === lbAddress);
   return ingress !== undefined && ingress.ipMode !== 'Proxy';
+}
+
+/** Where a request from inside the cluster starts: the prober, its node, and what kube-proxy can tell about it. */
+export interface InClusterSource {
+  /** The prober as the first hop sees it: the client, with its address when known. */
+  self: PredictedAddress;
+  node: NodeInfo | null;
+  /** It runs in the host network: its packets are the node's own (`--src-type LOCAL`, docs/domain.md#s2.9). */
+  hostNetwork: boolean;
+  /** kube-proxy knows a cluster CIDR that holds the prober's address, so its "pod traffic" rule matches (docs/domain.md#s2.7). */
+  podTraffic: boolean;
+}
+
+/**
+ * Whether kube-proxy's local-traffic detector takes `address` for pod traffic: it needs a cluster CIDR
+ * (`detectLocalMode: ClusterCIDR`, docs/domain.md#s2.7), and the address must lie in it. An unknown address is a pod's.
+ */
+export function isPodTraffic(clusterCIDR: string | null | undefined, address: string | null): boolean {
+  const ranges = (clusterCIDR ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+  if (ranges.length === 0) return false;
+  return address === null || ranges.some((range) => cidrContains(range, address));
+}
+
+/** What KUBE-EXT does with a packet that starts on this node, and which rule decided it. */
+export type InClusterDelivery =
+  | { action: 'forward'; peer: PredictedAddress; rule: 'masquerade' | 'pod-traffic' | 'local-traffic' | 'local-endpoint' }
+  | { action: 'drop'; rule: 'no-local-endpoint' }
+  | { action: 'reject'; rule: 'no-endpoints' };
+
+/**
+ * kube-proxy's KUBE-EXT chain for a request that starts on the node it hits: a VIP-mode LB address (intercepted on
+ * every node) or the node's own NodePort (docs/domain.md#s2.7). No endpoint at all: REJECT. `Cluster` masquerades;
+ * `Local` sends pod traffic to any endpoint unchanged when kube-proxy can tell it (the "pod traffic" rule), masquerades
+ * the node's own traffic to any endpoint, and otherwise uses only this node's endpoints or drops. A masquerade writes
+ * the address of the interface the packet leaves by (docs/domain.md#s2.9): the node's, which for a prober in the host
+ * network is its own.
+ */
+export function kubeExtFromInside(policy: TrafficPolicy, service: ServiceInfo, from: InClusterSource): InClusterDelivery {
+  if (readyEndpoints(service).length === 0) return { action: 'reject', rule: 'no-endpoints' };
+  const masqueraded = from.hostNetwork ? from.self : from.node ? nodeAddress(from.node) : address('node', null);
+  if (policy === 'Cluster') return { action: 'forward', peer: masqueraded, rule: 'masquerade' };
+  if (from.hostNetwork) return { action: 'forward', peer: masqueraded, rule: 'local-traffic' };
+  if (from.podTraffic) return { action: 'forward', peer: from.self, rule: 'pod-traffic' };
+  if (from.node && hasReadyEndpointOn(service, from.node.name)) return { action: 'forward', peer: from.self, rule: 'local-endpoint' };
+  return { action: 'drop', rule: 'no-local-endpoint' };
+}
+
+/**
+ * A request that leaves the prober's node (for a Proxy-mode LB, another node's NodePort or host port): the CNI
+ * masquerades pod traffic to destinations outside the pod network, node addresses included, unless natOutgoing is off
+ * (docs/domain.md#s2.8; unknown counts as on). A prober in the host network already sends from its node's address.
+ */
+export function leavingTheNode(cni: CniInfo, from: InClusterSource): PredictedAddress {
+  return from.hostNetwork ? from.self : egressSource(cni, from.node, from.self);
+}
+
+/**
+ * A request from a pod on another node arriving at `node`'s NodePort: still the pod's own address and inside the
+ * cluster CIDR, it takes the "pod traffic" rule to any endpoint (docs/domain.md#s2.7); masqueraded to its node, it is
+ * external traffic like an outside client's (docs/domain.md#s2.5).
+ */
+export function podTrafficAtOtherNode(arrived: PredictedAddress, from: InClusterSource): boolean {
+  return from.podTraffic && !from.hostNetwork && arrived.role === from.self.role && arrived.address === from.self.address;
 }
 
 export function readyEndpoints(service: ServiceInfo): EndpointInfo[] {
@@ -84,6 +149,16 @@ export function representativeEndpoint(service: ServiceInfo, nodeName: string | 
 /** Nodes a load balancer may send to: ready, with an address, not labelled exclude-from-external-load-balancers. */
 export function eligibleLoadBalancerNodes(nodes: NodeInfo[]): NodeInfo[] {
   return nodes.filter((n) => n.ready && n.internalIP !== null && !n.excludeFromExternalLB);
+}
+
+/** The ingress controller a Service fronts: the one naming it, else the one whose pods are its endpoints. */
+export function controllerBehind(inventory: ClusterInventory, svc: ServiceInfo): IngressControllerInfo | null {
+  const controllers = inventory.ingressControllers;
+  const isEndpoint = (c: IngressControllerInfo) =>
+    svc.endpoints.some((e) =>
+      c.pods.some((p) => (e.targetRef ? e.targetRef.name === p.name && (e.targetRef.namespace ?? svc.namespace) === p.namespace : e.ip === p.ip)),
+    );
+  return controllers.find((c) => c.namespace === svc.namespace && c.service === svc.name) ?? controllers.find(isEndpoint) ?? null;
 }
 
 /** The controller pod that answers on `nodeName` (Local needs one there), else its first ready pod by name. */

@@ -194,15 +194,17 @@ describe('the articles in docs/sources.md', () => {
     const inv = openstackNginx({ 'loadbalancer.openstack.org/proxy-protocol': 'true' }, nginxSettings({ useProxyProtocol: true }));
     const path = find(buildPaths(inv), INGRESS_LB('node1'));
     expect(path.verdict).toBe('header');
-    expect(path.inClusterVerdict).toBe('broken');
-    expect(path.inClusterNote).toContain('no PROXY preamble');
+    expect(path.inCluster).toMatchObject({ vantage: 'in-cluster', verdict: 'broken', expectedOutcome: 'empty-reply' });
+    expect(path.inCluster?.note).toContain('no PROXY preamble');
+    expect(path.inCluster?.note).toContain('PROXY-expecting controllers will reject pods that call it');
     const shortCircuit = path.findings.find((f) => f.code === 'in-cluster-proxy-protocol-short-circuit');
     expect(shortCircuit?.message).toContain('cert-manager');
     expect(shortCircuit?.fix).toContain('enable-ingress-hostname');
     expect(shortCircuit?.whatIf).toBe('svc:ingress-nginx/ingress-nginx-controller.ipMode=Proxy');
     // The cloud controller publishes ipMode Proxy with PROXY on (cloud-provider-openstack#2587): no short-circuit.
     const proxied = find(buildPaths(inv, parseWhatIfList(shortCircuit!.whatIf!)), INGRESS_LB('node1'));
-    expect(proxied.inClusterNote).toBeNull();
+    expect(proxied.inCluster?.note).toMatch(/ipMode Proxy: a pod's request really goes to the load balancer/);
+    expect(proxied.inCluster?.verdict).not.toBe('broken');
     expect(proxied.findings.map((f) => f.code)).not.toContain('in-cluster-proxy-protocol-short-circuit');
   });
 

@@ -15,6 +15,7 @@ import type {
   Verdict,
 } from '@/lib/types';
 import type { ControllerModel } from './controllers';
+import type { InClusterSource } from './kubeproxy';
 import type { ControllerFailure } from './controllers/types';
 import { type Flow, arrivalOf, clientRequest, renderAddress } from './flow';
 import type { LoadBalancerBehaviour, LoadBalancerProvider } from './loadbalancers';
@@ -69,14 +70,23 @@ export interface PlanContext {
   nodeCIDRs: string[];
 }
 
+/** How a request from inside the cluster takes a path, for one prober (lib/model/vantage.ts). */
+export interface InClusterWay {
+  /** From the prober to the path's last hop. */
+  stages: Stage[];
+  /** Why a pod meets something else here than an outside client (short-circuit, pod-traffic rule, …); null if not. */
+  note: string | null;
+  /** kube-proxy intercepted the LB address: nothing the load balancer adds arrives (docs/domain.md#s2.6). */
+  shortCircuit: boolean;
+}
+
 export interface PathPlan {
   id: string;
   entry: PathEntry;
   stages: Stage[];
   context: PlanContext;
-  /** The same path for an in-cluster client where kube-proxy short-circuits the LB address (docs/domain.md#s2.6). */
-  inClusterStages?: Stage[];
-  inClusterNote?: string | null;
+  /** The path as a pod of the cluster takes it; absent where the model has no in-cluster view (egress). */
+  inCluster?: (from: InClusterSource) => InClusterWay;
   /** Egress paths have no outside client who could forge headers toward the pod. */
   spoofCheck: boolean;
 }
@@ -107,7 +117,7 @@ export function runStages(stages: Stage[], request: Flow): Run {
   return { arrivals, results, failure };
 }
 
-const lastArrival = (run: Run) => [...run.arrivals].reverse().find((a): a is Arrival => a !== null) ?? null;
+export const lastArrival = (run: Run) => [...run.arrivals].reverse().find((a): a is Arrival => a !== null) ?? null;
 
 /**
  * The forging client: X-Forwarded-For and X-Real-IP with a made-up address, plus a made-up PROXY preamble when the

@@ -1,5 +1,6 @@
 // The hop stages paths are built from. Each stage applies one documented rule (see the function it calls).
 import type {
+  CniInfo,
   EndpointInfo,
   IngressControllerInfo,
   NodeInfo,
@@ -12,15 +13,20 @@ import type {
 import type { ControllerModel } from './controllers';
 import { type Claim, type Flow, address, appBelief, withPeer } from './flow';
 import {
+  clusterIPFromPod,
   egressSource,
   externalTrafficAtNode,
   hasReadyEndpointOn,
   hostPortOrNetwork,
+  type InClusterSource,
+  kubeExtFromInside,
+  leavingTheNode,
+  podTrafficAtOtherNode,
   readyEndpoints,
   routedToPod,
 } from './kubeproxy';
 import type { LoadBalancerBehaviour, LoadBalancerProvider } from './loadbalancers';
-import type { Stage, StageResult } from './plan';
+import type { HopShape, Stage, StageResult } from './plan';
 import type { TrustContext } from './trust';
 
 const serviceRef = (s: ServiceInfo): ObjectRef => ({ kind: 'Service', namespace: s.namespace, name: s.name });
@@ -156,7 +162,8 @@ export function nodePortStage(
       },
     },
     pass(flow) {
-      if (policy === 'Cluster' && readyEndpoints(service).length === 0) {
+      // No usable endpoint anywhere: kube-proxy REJECTs, whatever the policy (docs/domain.md#s2.7).
+      if (readyEndpoints(service).length === 0) {
         return {
           believed: flow.peer,
           via: 'source',
@@ -200,26 +207,76 @@ export function hostStage(pod: PodInfo, node: NodeInfo | null, port: number): St
   };
 }
 
-/** An in-cluster client of an LB address (ipMode VIP): kube-proxy sends it to the endpoints with Cluster semantics. */
-export function shortCircuitStage(service: ServiceInfo, lbAddress: string): Stage {
+/** A pod of the cluster (or its node, for a prober in the host network) as a path's first hop. */
+export function inClusterClientStage(from: InClusterSource): Stage {
+  return {
+    role: 'client',
+    hop: {
+      id: 'client',
+      kind: 'client',
+      name: from.node ? `a pod on ${from.node.name}` : 'a pod in the cluster',
+      address: from.self.address,
+      port: null,
+      objects: [],
+      details: {},
+    },
+    pass: (flow) => ({ believed: flow.peer, via: 'source', next: withPeer(flow, from.self) }),
+  };
+}
+
+const callerNodeHop = (from: InClusterSource, details: Record<string, string>, objects: ObjectRef[] = []): HopShape => ({
+  id: `node:${from.node?.name ?? 'caller'}`,
+  kind: 'node',
+  name: from.node?.name ?? "the caller's node",
+  address: from.node?.internalIP ?? null,
+  port: null,
+  objects,
+  details,
+});
+
+/**
+ * kube-proxy on the node a request from inside starts on, for a VIP-mode LB address it intercepts or that node's own
+ * NodePort: the KUBE-EXT chain (kubeproxy.ts kubeExtFromInside, docs/domain.md#s2.7). The load balancer is never met.
+ */
+export function ownNodeStage(service: ServiceInfo, from: InClusterSource, what: string): Stage {
   const policy = service.externalTrafficPolicy ?? 'Cluster';
+  const delivery = kubeExtFromInside(policy, service, from);
   return {
     role: 'node',
-    hop: {
-      id: 'node:caller',
-      kind: 'node',
-      name: "the caller's node",
-      address: null,
-      port: null,
-      objects: [serviceRef(service)],
-      details: { 'short-circuit': `kube-proxy routes ${lbAddress} to the endpoints; the LB is not involved` },
+    hop: callerNodeHop(from, { [what]: delivery.rule, externalTrafficPolicy: policy }, [serviceRef(service)]),
+    pass(flow) {
+      if (delivery.action === 'reject') {
+        return { believed: flow.peer, via: 'source', next: null, failure: { kind: 'no-endpoints', verdict: 'unreachable', outcome: 'refused', message: 'no ready endpoint' } };
+      }
+      if (delivery.action === 'drop') {
+        return { believed: flow.peer, via: 'source', next: null, failure: { kind: 'local-drop', verdict: 'unreachable', outcome: 'timeout', message: 'dropped: no local endpoint' } };
+      }
+      return { believed: flow.peer, via: 'source', next: withPeer(flow, delivery.peer) };
     },
-    // Cluster policy masquerades pod traffic to external destinations; Local sends pod traffic to the Service as is.
-    pass: (flow) => ({
-      believed: flow.peer,
-      via: 'source',
-      next: policy === 'Cluster' ? withPeer(flow, address('node', null)) : flow,
-    }),
+  };
+}
+
+/** A request that leaves the prober's node for another host: the CNI's masquerade of pod traffic (docs/domain.md#s2.8). */
+export function leaveNodeStage(cni: CniInfo, from: InClusterSource): Stage {
+  return {
+    role: 'node',
+    hop: callerNodeHop(from, { CNI: cni.name, natOutgoing: cni.natOutgoing === null ? 'unknown (assumed on)' : String(cni.natOutgoing) }),
+    pass: (flow) => ({ believed: flow.peer, via: 'source', next: withPeer(flow, leavingTheNode(cni, { ...from, self: flow.peer })) }),
+  };
+}
+
+/**
+ * Another node's NodePort reached from a pod: still pod traffic (natOutgoing off) it takes the "pod traffic" rule to
+ * any endpoint (docs/domain.md#s2.7); masqueraded, it is external traffic at that node (nodePortStage).
+ */
+export function otherNodePortStage(service: ServiceInfo, node: NodeInfo, port: number | null, kubeProxyMode: string, from: InClusterSource): Stage {
+  const external = nodePortStage(service, node, port, kubeProxyMode);
+  return {
+    ...external,
+    pass(flow) {
+      if (!podTrafficAtOtherNode(flow.peer, from) || readyEndpoints(service).length === 0) return external.pass(flow);
+      return { believed: flow.peer, via: 'source', next: flow, details: { SNAT: 'none (pod traffic)' } };
+    },
   };
 }
 
@@ -267,8 +324,11 @@ export function controllerStage(
   };
 }
 
-/** A ClusterIP hop: pods reaching a Service are never SNAT'd (docs/domain.md#s2.4; docs/lab.md#row-2–#row-3). */
-export function clusterIPStage(service: ServiceInfo, port: number | null, afterController: boolean): Stage {
+/**
+ * A ClusterIP hop: pods reaching a Service are never SNAT'd (docs/domain.md#s2.4; docs/lab.md#row-2–#row-3), except a
+ * `caller` that is the Service's only endpoint, which reaches itself and is masqueraded (hairpin, docs/domain.md#s2.7).
+ */
+export function clusterIPStage(service: ServiceInfo, port: number | null, afterController: boolean, caller: { ip: string | null; node: NodeInfo | null } | null = null): Stage {
   return {
     role: 'service',
     hop: {
@@ -294,7 +354,11 @@ export function clusterIPStage(service: ServiceInfo, port: number | null, afterC
           },
         };
       }
-      return sees(flow, withPeer(flow, routedToPod(flow.peer)));
+      const endpoints = readyEndpoints(service);
+      // kube-proxy picks any endpoint; only when the caller is the only one does it certainly reach itself.
+      const self = caller?.ip && endpoints.every((e) => e.ip === caller.ip) ? endpoints[0]! : null;
+      const peer = self ? clusterIPFromPod(caller!.ip, self, caller!.node, flow.peer) : routedToPod(flow.peer);
+      return sees(flow, withPeer(flow, peer));
     },
   };
 }

@@ -1,13 +1,13 @@
 // Types of the path model beyond the shared contract (lib/types.ts). ModelHop and ModelPath are Hop and NetPath
 // with the fields the contract makes optional always present: what a hop receives, so the probe engine can compare
 // an echo report field by field (see observation.ts).
-import type { Arrival, Hop, NetPath, ProbeOutcome, Verdict } from '@/lib/types';
+import type { Arrival, Hop, NetPath, ProbeOutcome } from '@/lib/types';
 
 export type { Arrival, PredictedAddress, PredictedProxyHeader } from '@/lib/types';
 
 export type ModelHop = Hop & { arrival: Arrival | null; forgedArrival: Arrival | null };
 
-export type ModelPath = NetPath & { hops: ModelHop[]; expectedOutcome: ProbeOutcome; inClusterVerdict?: Verdict | null };
+export type ModelPath = NetPath & { hops: ModelHop[]; expectedOutcome: ProbeOutcome };
 
 /** One setting flipped by a what-if expression (grammar in whatif.ts and WHATIF.md). */
 export type WhatIf =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidrContains, createCidrMatcher, formatCidr, parseCidr } from './cidr';
+import { cidrContains, createCidrMatcher, firstHostAddress, formatCidr, parseCidr } from './cidr';
 
 describe('parseCidr', () => {
   it.each([
@@ -47,5 +47,20 @@ describe('createCidrMatcher', () => {
     expect(matcher.invalid).toEqual(['bogus/8']);
     expect(['192.0.2.1', '10.244.3.4', 'fd00::5'].map(matcher.matches)).toEqual([true, true, true]);
     expect(['192.0.2.2', '10.245.0.1', '2001:db8::1', ''].map(matcher.matches)).toEqual([false, false, false, false]);
+  });
+});
+
+describe('firstHostAddress', () => {
+  it.each([
+    ['10.244.1.0/24', '10.244.1.1'],
+    ['10.244.1.77/24', '10.244.1.1'],
+    ['10.0.255.0/23', '10.0.254.1'],
+    ['10.244.0.0/16', '10.244.0.1'],
+    ['fd00:10:244:1::/64', 'fd00:10:244:1::1'],
+    ['10.0.0.0/31', null],
+    ['10.0.0.1/32', null],
+    ['not a cidr', null],
+  ])('%s → %s', (cidr, address) => {
+    expect(firstHostAddress(cidr)).toBe(address);
   });
 });

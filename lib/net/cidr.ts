@@ -58,6 +58,21 @@ export function cidrContains(cidr: Cidr | string, address: string): boolean {
   return network !== null && ip !== null && containsParsed(network, ip);
 }
 
+/**
+ * The first address after the network address ("10.244.1.1" for 10.244.1.0/24): where host-local IPAM puts a pod
+ * subnet's gateway by default (docs/domain.md#s2.9). Null for a CIDR without such an address (/31, /32, /127, /128).
+ */
+export function firstHostAddress(cidr: Cidr | string): string | null {
+  const network = typeof cidr === 'string' ? parseCidr(cidr) : cidr;
+  if (!network || network.prefixLength >= network.network.length * 8 - 1) return null;
+  const bytes = new Uint8Array(network.network);
+  for (let i = bytes.length - 1; i >= 0; i--) {
+    bytes[i] = (bytes[i]! + 1) & 0xff;
+    if (bytes[i] !== 0) break;
+  }
+  return formatIp({ family: network.family, bytes });
+}
+
 export interface CidrMatcher {
   matches(address: string): boolean;
   /** Entries that are not CIDRs or addresses: shown to the user rather than silently trusted or dropped. */

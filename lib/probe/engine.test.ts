@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEchoServer, type EchoServer } from '@/lib/echo/server';
-import type { TraceEvent } from '@/lib/types';
-import { runTrace, simulateTrace } from './engine';
-import { inventory, node, path, service } from '@/test/support/probe';
+import type { ProbeResult, TraceEvent, VantagePrediction } from '@/lib/types';
+import { dashboardProber, dashboardVantage, runTrace, simulateTrace, tracePaths } from './engine';
+import { inventory, node, path, pod, service } from '@/test/support/probe';
 import { loopbackOnlyTransport } from '@/test/support/net';
 import type { ProbeTransport } from './transport';
 import { parseNdjson, ndjsonResponse } from './stream';
+
+/** A dashboard that knows nothing of itself before its sockets speak. */
+const NO_SELF = { name: null, addresses: [] };
 
 async function collect(events: AsyncIterable<TraceEvent>): Promise<TraceEvent[]> {
   const all: TraceEvent[] = [];
@@ -52,6 +55,40 @@ describe('runTrace', () => {
     expect(done.trace.paths[0]!.probes.every((p) => p.observation?.peer === '127.0.0.1')).toBe(true);
   });
 
+  it('records its vantage on the trace and on every probe: the host-network prober on node1', async () => {
+    const events = await collect(
+      runTrace({ paths: [nodePortPath()], inventory: loopbackInventory(), transport: loopbackOnlyTransport, timeoutMs: 1000, concurrency: 4, self: NO_SELF }),
+    );
+    const done = events.at(-1) as Extract<TraceEvent, { type: 'done' }>;
+    expect(done.trace.vantage).toEqual({ kind: 'in-cluster', label: 'hopscope pod at 127.0.0.1 on node1', name: null, node: 'node1', address: '127.0.0.1' });
+    expect(done.trace.paths[0]).toMatchObject({ vantage: 'in-cluster', predicted: { vantage: 'outside' } });
+    const probes = [...events.flatMap((e) => (e.type === 'probe' ? [e.probe] : [])), ...done.trace.paths[0]!.probes];
+    expect(probes.length).toBeGreaterThan(0);
+    expect(probes.every((p) => p.vantage === 'in-cluster')).toBe(true);
+  });
+
+  it("holds a trace whose sockets are outside every cluster range to the outside prediction, and plans for where it believes it runs", async () => {
+    const seen: string[] = [];
+    const answer = JSON.stringify({ kind: 'hopscope-echo-report' });
+    const transport: ProbeTransport = async (request) => {
+      seen.push(request.headers.length > 0 ? 'spoof' : 'direct');
+      return { outcome: 'ok', status: 200, contentType: 'application/json', body: answer, error: null, localAddress: '203.0.113.9', durationMs: 1 };
+    };
+    const inCluster: VantagePrediction = { vantage: 'in-cluster', verdict: 'preserved', expectedOutcome: 'ok', peerRole: 'client', believedRole: 'client', via: 'source', note: null };
+    // Outside, the path drops; a pod of the cluster gets through: the server that believes it is a pod sends the spoof test.
+    const dropped = { ...nodePortPath(), verdict: 'unreachable' as const, expectedOutcome: 'timeout' as const, inCluster };
+    const asPod = await collect(runTrace({ paths: [dropped], inventory: loopbackInventory(), transport, timeoutMs: 50, concurrency: 4, self: { name: 'hopscope/hopscope-0', addresses: ['10.244.1.7'] } }));
+    expect(seen.sort()).toEqual(['direct', 'spoof']);
+    const done = asPod.at(-1) as Extract<TraceEvent, { type: 'done' }>;
+    expect(done.trace.vantage).toMatchObject({ kind: 'agent', address: '203.0.113.9', node: null });
+    expect(done.trace.prober.inCluster).toBe(false);
+    expect(done.trace.paths[0]!.predicted).toMatchObject({ vantage: 'outside', expectedOutcome: 'timeout' });
+    seen.length = 0;
+    await collect(runTrace({ paths: [dropped], inventory: loopbackInventory(), transport, timeoutMs: 50, concurrency: 4, self: NO_SELF }));
+    // Believing nothing, it plans for a pod with no special relation to the path, which here is that same prediction.
+    expect(seen).toEqual(['direct', 'spoof']);
+  });
+
   it('keeps at most `concurrency` probes in flight', async () => {
     const nodes = Array.from({ length: 20 }, (_, i) => node(`n${i}`, `192.0.2.${i + 1}`, `10.244.${i}.0/24`));
     let inFlight = 0;
@@ -94,6 +131,59 @@ describe('runTrace', () => {
   });
 });
 
+describe('dashboardVantage', () => {
+  const inv = () => ({
+    ...loopbackInventory(),
+    nodes: [node('node1', '192.0.2.11', '10.244.1.0/24'), node('node2', '192.0.2.12', '10.244.2.0/24')],
+    pods: [pod({ namespace: 'hopscope', name: 'hopscope-0', ip: '10.244.9.9', nodeName: 'node2', roles: ['app'] })],
+  });
+  it.each([
+    ['10.244.2.30', { kind: 'in-cluster', node: 'node2', label: 'hopscope pod hopscope/hs-1 on node2' }],
+    ['10.244.9.9', { kind: 'in-cluster', node: 'node2' }],
+    ['192.0.2.11', { kind: 'in-cluster', node: 'node1' }],
+    ['203.0.113.9', { kind: 'agent', node: null, label: 'the hopscope server at 203.0.113.9, outside the cluster' }],
+  ] as const)('a socket address %s', (address, vantage) => {
+    expect(dashboardVantage(inv(), { name: 'hopscope/hs-1', addresses: [] }, address)).toMatchObject({ ...vantage, address });
+  });
+  it('before any socket, takes the first own address the cluster knows', () => {
+    expect(dashboardVantage(inv(), { name: null, addresses: ['172.17.0.2', '10.244.1.40'] })).toMatchObject({ kind: 'in-cluster', node: 'node1', address: '10.244.1.40' });
+  });
+  it('gives the paths its place in the cluster, or none when its addresses are not the cluster\'s', () => {
+    expect(dashboardProber(inv(), { name: null, addresses: ['10.244.2.30'] })).toEqual({ node: 'node2', address: '10.244.2.30' });
+    expect(dashboardProber(inv(), { name: null, addresses: ['172.17.0.2'] })).toEqual({ node: null, address: null });
+  });
+});
+
+describe('tracePaths (closing a trace from any vantage)', () => {
+  it("compares an agent's results with the outside prediction, keeps the plan's reasons, and tags every probe", () => {
+    const result: ProbeResult = {
+      id: 'r1',
+      pathId: 'nodePort/lab/echo',
+      kind: 'direct',
+      target: { address: '127.0.0.1', port: 30080, label: 'node1' },
+      startedAt: '2026-01-01T00:00:00.000Z',
+      durationMs: 3,
+      outcome: 'ok',
+      status: 200,
+      observation: { format: 'hopscope', peer: '203.0.113.10', xForwardedFor: [], xRealIp: null, forwarded: [], proxyProtocol: null, echoPod: 'echo', echoNode: 'node1', host: null, headers: [] },
+      raw: null,
+      error: null,
+    };
+    const other = { ...nodePortPath(), id: 'clusterIP/lab/echo' };
+    const traces = tracePaths({
+      paths: [nodePortPath(), other],
+      inventory: loopbackInventory(),
+      vantage: { kind: 'agent', label: 'agent laptop', name: 'laptop', node: null, address: null },
+      results: [result],
+      proberAddresses: ['203.0.113.10'],
+      notProbed: new Map([['clusterIP/lab/echo', 'not probed from outside: a ClusterIP']]),
+    });
+    expect(traces[0]).toMatchObject({ vantage: 'agent', observedVerdict: 'preserved', matchesPrediction: true, predicted: { vantage: 'outside' } });
+    expect(traces[0]!.probes.map((p) => p.vantage)).toEqual(['agent']);
+    expect(traces[1]).toMatchObject({ vantage: 'agent', observedVerdict: null, notProbed: 'not probed from outside: a ClusterIP' });
+  });
+});
+
 describe('simulateTrace (demo mode)', () => {
   it('labels everything simulated and needs no transport at all', async () => {
     const unreachable = { ...nodePortPath(), id: 'u', verdict: 'unreachable' as const };
@@ -106,6 +196,8 @@ describe('simulateTrace (demo mode)', () => {
       ['u', 'unreachable'],
     ]);
     expect(done.trace.paths[1]!.probes.every((p) => p.outcome === 'timeout' && p.durationMs === 0)).toBe(true);
+    expect(done.trace.vantage).toMatchObject({ kind: 'in-cluster', label: expect.stringMatching(/^simulated/) });
+    expect(done.trace.paths.flatMap((p) => p.probes).every((p) => p.vantage === 'in-cluster')).toBe(true);
   });
 });
 

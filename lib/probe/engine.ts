@@ -6,11 +6,14 @@
 // health check as kube-proxy's fields (health.ts); anything else only as status, timing and size — never its body,
 // since whoever can open the dashboard reads the trace. All the evidence of one trace together is capped too.
 import { randomUUID } from 'node:crypto';
-import { config } from '@/lib/config';
+import { hostname, networkInterfaces } from 'node:os';
+import { config, type EgressEcho } from '@/lib/config';
 import { parseEchoResponse, type ParsedEchoObservation } from '@/lib/echo/parse';
-import type { ClusterInventory, EchoObservation, NetPath, ProbeResult, TraceEvent, TraceRun } from '@/lib/types';
+import { ANY_POD, isClusterAddress, nodeOfAddress, outsidePrediction, type Prober } from '@/lib/model/vantage';
+import type { ClusterInventory, EchoObservation, NetPath, PathTrace, ProbeResult, TraceEvent, TraceRun, Vantage, VantageKind } from '@/lib/types';
+import { isEgressProbed, planEgressProbes, traceEgressPath } from './egress';
 import { healthCheckReport } from './health';
-import { classifyAddress, markExpected, notProbedTrace, tracePath, type ObserveContext } from './observe';
+import { markExpected, notProbedTrace, observeContext, tracePath, type ObservedPathTrace } from './observe';
 import { SPOOF_ADDRESS, planProbes, type PlannedProbe } from './plan';
 import { notProbedReason, type ScopeOptions } from './scope';
 import type { ProbeResponse, ProbeTransport } from './transport';
@@ -33,10 +36,64 @@ export interface TraceOptions {
   concurrency: number;
   /** HOPSCOPE_PROBE_ANY_SERVICE (scope.ts); read from the configuration when unset. */
   probeAnyService?: boolean;
+  /** HOPSCOPE_EGRESS_ECHO (egress.ts); read from the configuration when unset. */
+  egressEchoes?: readonly EgressEcho[];
+  /** Who this server is before its sockets say (dashboardSelf); read from the process when unset. */
+  self?: DashboardSelf;
+}
+
+/** What the dashboard knows of itself before it probes: its pod's name, and its own addresses. */
+export interface DashboardSelf {
+  /** "namespace/name" of its pod, when it runs in one. */
+  name: string | null;
+  /** Its interfaces' addresses (not loopback). */
+  addresses: string[];
+}
+
+/**
+ * The dashboard as the process sees it: in a pod, the release namespace (downward API) and the kernel host name,
+ * which the kubelet sets to the pod's name; outside a pod no name. Its addresses are its interfaces'.
+ */
+export function dashboardSelf(): DashboardSelf {
+  const addresses = Object.values(networkInterfaces())
+    .flat()
+    .filter((i) => i !== undefined && !i.internal)
+    .map((i) => i!.address);
+  return { name: config().inCluster ? `${config().namespace}/${hostname()}` : null, addresses };
+}
+
+/**
+ * The vantage of probes sent from `address` (a socket's local address, else the first of this server's own addresses
+ * the cluster knows): a pod (or node) of the cluster, on the node the inventory places it on; an address no cluster
+ * object and no pod range holds is a machine outside the cluster, held to the outside prediction like the agent.
+ */
+export function dashboardVantage(inventory: ClusterInventory, self: DashboardSelf, address: string | null = null): Vantage {
+  const ip = address ?? self.addresses.find((a) => isClusterAddress(inventory, a)) ?? null;
+  if (ip !== null && !isClusterAddress(inventory, ip)) {
+    return { kind: 'agent', label: `the hopscope server at ${ip}, outside the cluster`, name: null, node: null, address: ip };
+  }
+  const node = nodeOfAddress(inventory, ip);
+  const who = self.name ?? (ip ? `at ${ip}` : 'of this dashboard');
+  return { kind: 'in-cluster', label: `hopscope pod ${who}${node ? ` on ${node}` : ''}`, name: self.name, node, address: ip };
+}
+
+/**
+ * Where this dashboard runs, for the in-cluster predictions of the paths it serves (buildPaths' `prober`): the
+ * node and address its own interfaces place it at, or a pod with no special relation to any path when they do not.
+ */
+export function dashboardProber(inventory: ClusterInventory, self: DashboardSelf = dashboardSelf()): Prober {
+  const vantage = dashboardVantage(inventory, self);
+  return vantage.kind === 'in-cluster' ? { node: vantage.node, address: vantage.address } : ANY_POD;
 }
 
 const scopeOptions = (probeAnyService: boolean | undefined): ScopeOptions => ({
   probeAnyService: probeAnyService ?? config().probeAnyService,
+});
+
+/** The in-cluster trace's scope: also the egress echoes the deployment lists, the only targets outside the cluster. */
+const inClusterScope = (options: Pick<TraceOptions, 'probeAnyService' | 'egressEchoes'>): ScopeOptions => ({
+  ...scopeOptions(options.probeAnyService),
+  egressEchoes: options.egressEchoes ?? config().egressEchoes,
 });
 
 /** The observation as the contract has it: the parser's reading notes and cut list are not part of it. */
@@ -81,7 +138,7 @@ function toResult(probe: PlannedProbe, response: ProbeResponse, startedAt: strin
 
 /** A probe hopscope would not send (wire.ts): recorded with the reason, nothing went out. */
 function refusedResult(probe: PlannedProbe, startedAt: string): ProbeResult {
-  return { ...probeFields(probe, startedAt), durationMs: 0, outcome: 'error', status: null, observation: null, raw: null, error: probe.refusal };
+  return { ...probeFields(probe, startedAt), durationMs: 0, outcome: 'not-sent', status: null, observation: null, raw: null, error: probe.refusal };
 }
 
 /** Why a path counts as not probed although it was planned: hopscope refused every direct request of it. */
@@ -127,43 +184,81 @@ async function* boundedParallel<T, R>(items: T[], limit: number, work: (item: T)
   }
 }
 
-/** The prober is in the cluster when its own address is a pod's, inside a node's pod CIDR, or a node's. */
-function proberContext(inventory: ClusterInventory, addresses: Set<string>): ObserveContext {
-  const base = { inventory, proberAddresses: new Set<string>(), spoofAddress: SPOOF_ADDRESS, proberInCluster: false };
-  const inCluster = [...addresses].some((a) => ['pod', 'node', 'ingressController', 'svclb'].includes(classifyAddress(a, base)));
-  return { ...base, proberAddresses: addresses, proberInCluster: inCluster };
-}
-
 /** Identical requests (the same health check for every NodePort path, one pod behind many Services) go out once. */
 const requestKey = (p: PlannedProbe) => JSON.stringify([p.kind, p.target, p.httpPath, p.forgedHeaders]);
 
 /**
- * Requests to paths the model expects to fail (a Local node dropping packets waits a whole timeout) start first,
- * so their waiting overlaps with everything else and the trace takes about one timeout.
+ * Requests to paths this vantage is expected to fail on (a Local node dropping packets waits a whole timeout) start
+ * first, so their waiting overlaps with everything else and the trace takes about one timeout.
  */
-function slowFirst(requests: PlannedProbe[], paths: NetPath[]): PlannedProbe[] {
-  const slow = new Set(paths.filter((p) => (p.expectedOutcome ?? 'ok') !== 'ok').map((p) => p.id));
+function slowFirst(requests: PlannedProbe[], paths: NetPath[], outcomeOf: (path: NetPath) => string): PlannedProbe[] {
+  const slow = new Set(paths.filter((p) => outcomeOf(p) !== 'ok').map((p) => p.id));
   return [...requests].sort((a, b) => Number(slow.has(b.pathId)) - Number(slow.has(a.pathId)));
+}
+
+export interface TracePathsInput {
+  paths: NetPath[];
+  inventory: ClusterInventory;
+  vantage: Vantage;
+  /** Every probe result of the trace, each naming its path. */
+  results: ProbeResult[];
+  /** Addresses that are the sender's own besides vantage.address (an agent's reported local addresses). */
+  proberAddresses?: Iterable<string>;
+  /** Why a path got no probe from this vantage (the plan's notProbed); such a path is predicted, not observed. */
+  notProbed?: ReadonlyMap<string, string>;
+  /** The egress echoes the trace probed (in-cluster only): the egress path is read from what they saw. */
+  egressEchoes?: readonly EgressEcho[];
+}
+
+/**
+ * The path traces of a trace from any vantage: each path's results (expected failures marked), compared with the
+ * prediction for that vantage (observe.ts), and kept within the trace's evidence cap. The in-cluster engine and the
+ * outside traces (browser, agent) both close their traces with it.
+ */
+export function tracePaths(input: TracePathsInput): ObservedPathTrace[] {
+  const { paths, inventory, vantage } = input;
+  const ctx = observeContext({ inventory, vantage, proberAddresses: input.proberAddresses, spoofAddress: SPOOF_ADDRESS });
+  const byPath = new Map<string, ProbeResult[]>();
+  for (const r of input.results) byPath.set(r.pathId, [...(byPath.get(r.pathId) ?? []), r]);
+  const kept = new EvidenceBudget(TRACE_EVIDENCE_LIMIT);
+  return paths.map((path) => {
+    const probes = (byPath.get(path.id) ?? []).map((p) => markExpected({ ...p, vantage: vantage.kind }, path, ctx));
+    const reason = input.notProbed?.get(path.id);
+    const trace = reason
+      ? notProbedTrace(path, reason, probes, ctx)
+      : isEgressProbed(path, input.egressEchoes)
+        ? traceEgressPath(path, probes, ctx)
+        : tracePath(path, probes, ctx);
+    return { ...trace, probes: trace.probes.map((p) => kept.keep(p)) };
+  });
 }
 
 export async function* runTrace(options: TraceOptions): AsyncGenerator<TraceEvent> {
   const { paths, inventory, transport } = options;
-  const scope = scopeOptions(options.probeAnyService);
+  const scope = inClusterScope(options);
+  const self = options.self ?? dashboardSelf();
   const traceId = randomUUID();
   const startedAt = new Date().toISOString();
-  const planned = planProbes(paths, inventory, scope);
-  const unique = slowFirst([...new Map(planned.map((p) => [requestKey(p), p])).values()], paths);
+  // Planned for where the server believes it runs; compared below with where its sockets say it does.
+  const believedVantage = dashboardVantage(inventory, self);
+  const believedKind = believedVantage.kind;
+  const believed = observeContext({ inventory, vantage: believedVantage, spoofAddress: SPOOF_ADDRESS });
+  const outcomeOf = (path: NetPath) => believed.predictionOf(path).expectedOutcome;
+  const planned = [...planProbes(paths, inventory, { ...scope, expectedOutcome: outcomeOf }), ...planEgressProbes(paths, scope.egressEchoes ?? [])];
+  const unique = slowFirst([...new Map(planned.map((p) => [requestKey(p), p])).values()], paths, outcomeOf);
   yield { type: 'start', traceId, simulated: false, pathIds: paths.map((p) => p.id), probeCount: unique.length };
 
   const byKey = new Map<string, ProbeResult>();
   const proberAddresses = new Set<string>();
   const send = async (probe: PlannedProbe) => {
     const probeStartedAt = new Date().toISOString();
-    if (probe.refusal) return { key: requestKey(probe), result: refusedResult(probe, probeStartedAt) };
+    if (probe.refusal) return { key: requestKey(probe), result: { ...refusedResult(probe, probeStartedAt), vantage: believedKind } };
     const headers = probe.forgedHeaders;
     const response = await transport({ target: probe.target, httpPath: probe.httpPath, headers, timeoutMs: options.timeoutMs });
     if (response.localAddress) proberAddresses.add(response.localAddress);
-    return { key: requestKey(probe), result: toResult(probe, response, probeStartedAt) };
+    // Each answer says where it was sent from: its socket's own address.
+    const vantage = dashboardVantage(inventory, self, response.localAddress).kind;
+    return { key: requestKey(probe), result: { ...toResult(probe, response, probeStartedAt), vantage } };
   };
   const streamed = new EvidenceBudget(TRACE_EVIDENCE_LIMIT);
   for await (const { key, result } of boundedParallel(unique, options.concurrency, send)) {
@@ -172,42 +267,40 @@ export async function* runTrace(options: TraceOptions): AsyncGenerator<TraceEven
   }
 
   // Verdicts are read from the whole evidence; the cap only decides what the trace keeps of it.
-  const ctx = proberContext(inventory, proberAddresses);
-  const kept = new EvidenceBudget(TRACE_EVIDENCE_LIMIT);
-  const traces = paths.map((path) => {
-    const mine = planned.filter((p) => p.pathId === path.id);
-    const probes = mine.map((p) => {
-      const result = { ...byKey.get(requestKey(p))!, id: p.id, pathId: p.pathId };
-      return p.refusal ? result : markExpected(result, path, ctx);
-    });
-    const reason = notProbedReason(path, inventory, scope) ?? refusedPath(mine);
-    const trace = reason ? notProbedTrace(path, reason, probes) : tracePath(path, probes, ctx);
-    return { ...trace, probes: trace.probes.map((p) => kept.keep(p)) };
-  });
+  const prober = [...proberAddresses][0] ?? null;
+  const vantage = dashboardVantage(inventory, self, prober);
+  const notProbed = new Map<string, string>();
+  for (const path of paths) {
+    const reason = notProbedReason(path, inventory, scope) ?? refusedPath(planned.filter((p) => p.pathId === path.id));
+    if (reason) notProbed.set(path.id, reason);
+  }
+  const results = planned.map((p) => ({ ...byKey.get(requestKey(p))!, id: p.id, pathId: p.pathId }));
+  const traces = tracePaths({ paths, inventory, vantage, results, proberAddresses, notProbed, egressEchoes: scope.egressEchoes });
   for (const path of traces) yield { type: 'path', path };
 
-  const prober = [...proberAddresses][0] ?? null;
+  const inCluster = vantage.kind === 'in-cluster';
   const trace: TraceRun = {
     id: traceId,
     startedAt,
     finishedAt: new Date().toISOString(),
     simulated: false,
     prober: {
-      inCluster: ctx.proberInCluster,
+      inCluster,
       address: prober,
-      note: ctx.proberInCluster
-        ? `probes were sent from ${prober}, inside the cluster: kube-proxy treats them as in-cluster traffic`
-        : `probes were sent from ${prober ?? 'an unknown address'}, outside the cluster's pod and node addresses`,
+      note: inCluster
+        ? `probes were sent from ${prober ?? 'an unknown address'}, inside the cluster: kube-proxy treats them as in-cluster traffic, so each path is compared with what a pod there is predicted to find`
+        : `probes were sent from ${prober ?? 'an unknown address'}, outside the cluster's pod and node addresses: each path is compared with the outside prediction`,
     },
+    vantage,
     paths: traces,
   };
   yield { type: 'done', trace };
 }
 
 /**
- * Demo mode: no packet is sent. Every path's "observation" is its prediction, labelled simulated, with one
- * probe per planned target whose outcome is what the model expects. Paths a real trace would not probe (scope.ts)
- * or requests it would refuse (wire.ts) are shown as such.
+ * Demo mode: no packet is sent. Every path's "observation" is its in-cluster prediction (the demo dashboard stands for
+ * a pod of the demo cluster), labelled simulated, with one probe per planned target whose outcome is the predicted
+ * one. Paths a real trace would not probe (scope.ts) or requests it would refuse (wire.ts) are shown as such.
  */
 export async function* simulateTrace(
   paths: NetPath[],
@@ -217,17 +310,17 @@ export async function* simulateTrace(
   const scope = scopeOptions(options.probeAnyService);
   const traceId = randomUUID();
   const startedAt = new Date().toISOString();
-  const planned = planProbes(paths, inventory, scope).filter((p) => p.kind !== 'health-check');
+  const predictionOf = (path: NetPath) => path.inCluster ?? outsidePrediction(path);
+  const expectedOutcome = (path: NetPath) => predictionOf(path).expectedOutcome;
+  const planned = planProbes(paths, inventory, { ...scope, expectedOutcome }).filter((p) => p.kind !== 'health-check');
   yield { type: 'start', traceId, simulated: true, pathIds: paths.map((p) => p.id), probeCount: planned.length };
+  const vantage: Vantage = { kind: 'in-cluster', label: 'simulated: a pod of the demo cluster, no probe was sent', name: null, node: null, address: null };
   const byPath = new Map(paths.map((p) => [p.id, p]));
   const results: ProbeResult[] = [];
   for (const probe of planned) {
-    const path = byPath.get(probe.pathId)!;
-    const outcome =
-      path.expectedOutcome ??
-      (path.verdict === 'unreachable' ? 'timeout' : path.verdict === 'broken' ? 'http-error' : 'ok');
+    const outcome = expectedOutcome(byPath.get(probe.pathId)!);
     const result: ProbeResult = probe.refusal
-      ? refusedResult(probe, startedAt)
+      ? { ...refusedResult(probe, startedAt), vantage: vantage.kind }
       : {
           ...probeFields(probe, startedAt),
           durationMs: 0,
@@ -237,26 +330,20 @@ export async function* simulateTrace(
           raw: null,
           error: outcome === 'ok' ? null : 'simulated from the prediction',
           expected: true,
+          vantage: vantage.kind,
         };
     results.push(result);
     yield { type: 'probe', probe: result, done: results.length, total: planned.length };
   }
-  const traces = paths.map((path) => {
+  const traces = paths.map((path): PathTrace => {
     const probes = results.filter((r) => r.pathId === path.id);
+    const predicted = predictionOf(path);
     const reason = notProbedReason(path, inventory, scope) ?? refusedPath(planned.filter((p) => p.pathId === path.id));
     if (reason) {
       const { findings: _none, ...trace } = notProbedTrace(path, reason, probes);
-      return trace;
+      return { ...trace, vantage: vantage.kind, predicted };
     }
-    return {
-      pathId: path.id,
-      probes,
-      observed: [],
-      observedVerdict: path.verdict,
-      matchesPrediction: true,
-      differences: [],
-      inClusterNote: path.inClusterNote ?? null,
-    };
+    return { pathId: path.id, probes, observed: [], observedVerdict: predicted.verdict, matchesPrediction: true, differences: [], vantage: vantage.kind, predicted };
   });
   for (const path of traces) yield { type: 'path', path };
   yield {
@@ -267,6 +354,7 @@ export async function* simulateTrace(
       finishedAt: new Date().toISOString(),
       simulated: true,
       prober: { inCluster: false, address: null, note: 'demo mode: simulated from the predictions, no probe was sent' },
+      vantage,
       paths: traces,
     },
   };

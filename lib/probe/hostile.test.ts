@@ -270,7 +270,7 @@ describe('an Ingress host with CR LF in it', () => {
     const [traced] = run.paths;
     expect(traced!.probes.map((p) => p.kind)).toEqual(['direct', 'spoof']);
     for (const probe of traced!.probes) {
-      expect(probe).toMatchObject({ outcome: 'error', status: null, observation: null, raw: null, durationMs: 0 });
+      expect(probe).toMatchObject({ outcome: 'not-sent', status: null, observation: null, raw: null, durationMs: 0 });
       expect(probe.error).toBe(
         `${REFUSED_BY_HOPSCOPE}: the Ingress host (Host header) "echo.example.com\\r\\nX-Injected: 1\\r\\n\\r\\nGET /admin HTTP/1.1" contains U+000D (CR) at position 16`,
       );
@@ -291,7 +291,7 @@ describe('an Ingress host with CR LF in it', () => {
   it.each([false, true])('is refused by the socket transport itself before it connects (TLS %s)', async (tls) => {
     const listener = await plantServer(http('text/plain', 'should never be asked'));
     const response = await socketTransport({ target: { address: '127.0.0.1', port: listener.port, label: 'loopback', host: BAD_HOST, tls }, httpPath: '/', headers: [], timeoutMs: 2_000 });
-    expect(response).toMatchObject({ outcome: 'error', status: null, body: null, localAddress: null });
+    expect(response).toMatchObject({ outcome: 'not-sent', status: null, body: null, localAddress: null });
     expect(response.error).toMatch(new RegExp(`^${REFUSED_BY_HOPSCOPE}: the Ingress host \\(Host header${tls ? ' and TLS server name' : ''}\\)`));
     // Give a connection that should not exist the time to show up.
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -1,6 +1,7 @@
 // Which probes a trace sends, as pure data: from the paths and the inventory to a list of PlannedProbe.
 // Every target comes from a TargetSet built from the inventory (targets.ts); only paths scope.ts lets through get any.
-import type { ClusterInventory, NetPath, ProbeKind, ProbeTarget, ServiceInfo } from '@/lib/types';
+import { controllerBehind } from '@/lib/model/kubeproxy';
+import type { ClusterInventory, NetPath, ProbeKind, ProbeOutcome, ProbeTarget } from '@/lib/types';
 import { entryService, notProbedReason, type ScopeOptions } from './scope';
 import { TargetSet, targetFromInventory } from './targets';
 import { requestRefusal } from './wire';
@@ -26,22 +27,28 @@ export interface PlannedProbe {
 export interface PlanOptions extends ScopeOptions {
   /** Where probes may go; built from the inventory unless given. */
   set?: TargetSet;
+  /** How a probe of the path ends from this vantage (its prediction); the outside prediction unless given. */
+  expectedOutcome?: (path: NetPath) => ProbeOutcome;
 }
 
 /**
- * A load-balancer address with ipMode VIP (or unset) is intercepted by kube-proxy for in-cluster clients and
- * never reaches the LB (docs/domain.md#s2.6): when the LB would add a PROXY header there, the in-cluster prober sends
- * one itself so the receiver sees what it would get from the LB.
+ * The Ingress host of every probe that ends at an ingress controller: an ingress path's own host, else (a path to the
+ * controller's own Service: its LB address, NodePort or ClusterIP) a host of an Ingress the controller serves, so the
+ * controller routes the probe as it routes that Ingress, not to its default backend (docs/lab.md#row-40).
  */
-function ownProxyHeader(path: NetPath, service: ServiceInfo | null): ProbeTarget['proxyProtocol'] {
-  if (path.entry.kind !== 'loadBalancer' || !service || !path.entry.address) return null;
-  const ingress = service.loadBalancerIngress.find((i) => i.ip === path.entry.address);
-  if (!ingress || ingress.ipMode === 'Proxy') return null;
-  const lbIndex = path.hops.findIndex((h) => h.kind === 'loadBalancer');
-  const afterLb = path.hops[lbIndex + 1];
-  const predicted = afterLb?.arrival?.proxyProtocol ?? null;
-  if (predicted) return predicted.version === 1 ? 'v1' : 'v2';
-  return afterLb?.clientAddressVia === 'proxy-protocol' ? 'v2' : null;
+export function ingressHostOf(path: NetPath, inventory: ClusterInventory): { host: string; tls: boolean } | null {
+  if (path.entry.kind === 'ingress') return path.entry.host ? { host: path.entry.host, tls: path.entry.scheme === 'https' } : null;
+  const service = entryService(inventory, path);
+  const controller = service ? controllerBehind(inventory, service) : null;
+  if (!controller) return null;
+  const tls = path.entry.scheme === 'https';
+  const served = inventory.ingresses
+    .filter((i) => i.controller?.id === controller.id)
+    .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  // A TLS port wants a host with a certificate; a plain port any host.
+  const hosts = served.flatMap((i) => [...i.hosts].sort().map((host) => ({ host, tls: i.tlsHosts.includes(host) || (i.tls && i.tlsHosts.length === 0) })));
+  const host = hosts.find((h) => h.tls === tls) ?? hosts[0];
+  return host ? { host: host.host, tls } : null;
 }
 
 /** The direct targets of one path: what an outside client would connect to. */
@@ -68,7 +75,8 @@ function directTargets(path: NetPath, inventory: ClusterInventory, set: TargetSe
       return target ? [{ target, nodeName: null }] : [];
     }
     case 'loadBalancer': {
-      const target = targetFromInventory(set, entry.address, entry.port, { proxyProtocol: ownProxyHeader(path, service) });
+      // Exactly what a pod or an outside client sends: no PROXY line of hopscope's own (docs/vantages.md).
+      const target = targetFromInventory(set, entry.address, entry.port);
       return target ? [{ target, nodeName: null }] : [];
     }
     case 'clusterIP': {
@@ -106,18 +114,21 @@ function healthChecks(path: NetPath, inventory: ClusterInventory, set: TargetSet
 /** The probes of every path the trace may probe (scope.ts); paths outside the scope get none. */
 export function planProbes(paths: NetPath[], inventory: ClusterInventory, options: PlanOptions = {}): PlannedProbe[] {
   const set = options.set ?? TargetSet.fromInventory(inventory);
+  const expectedOutcome = options.expectedOutcome ?? ((path: NetPath) => path.expectedOutcome ?? 'ok');
   const planned: Omit<PlannedProbe, 'refusal'>[] = [];
   for (const path of paths.filter((p) => notProbedReason(p, inventory, options) === null)) {
-    const direct = directTargets(path, inventory, set);
+    // The controller routes by Host (and SNI): the same host on every probe of a path that ends there.
+    const ingressHost = path.entry.kind === 'ingress' ? null : ingressHostOf(path, inventory);
+    const withHost = (t: ProbeTarget): ProbeTarget => (ingressHost ? { ...t, host: ingressHost.host, tls: ingressHost.tls } : t);
+    const direct = directTargets(path, inventory, set).map((d) => ({ ...d, target: withHost(d.target) }));
     const id = (kind: ProbeKind, t: ProbeTarget) => `${path.id}#${kind}#${t.address}:${t.port}`;
     for (const { target, nodeName } of direct) {
       planned.push({ id: id('direct', target), pathId: path.id, kind: 'direct', target, httpPath: '/', forgedHeaders: [], nodeName });
     }
-    // The spoof test goes to the first target an outside client would use (the LB / Ingress / first node), unless
-    // the model already says the request does not get through there.
+    // The spoof test goes to the first target (the LB / Ingress / first node), unless the prediction for this
+    // vantage already says the request does not get through there.
     const first = direct[0];
-    const predictedOutcome = path.expectedOutcome ?? 'ok';
-    if (first && predictedOutcome === 'ok') {
+    if (first && expectedOutcome(path) === 'ok') {
       planned.push({
         id: id('spoof', first.target),
         pathId: path.id,

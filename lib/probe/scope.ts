@@ -28,9 +28,21 @@ const [ECHO_LABEL_KEY, ECHO_LABEL_VALUE] = ECHO_POD_LABELS[0]!;
 export interface ScopeOptions {
   /** HOPSCOPE_PROBE_ANY_SERVICE: probe every path but egress. */
   probeAnyService?: boolean;
+  /**
+   * HOPSCOPE_EGRESS_ECHO: echoes outside the cluster the in-cluster trace may connect to for the cluster-wide egress
+   * path (lib/probe/egress.ts). Only the deployment sets them; outside plans and demo traces never pass any.
+   */
+  egressEchoes?: readonly { host: string; port: number }[];
 }
 
-export const EGRESS_NOT_PROBED = 'not probed: egress leads out of the cluster, where probes never go';
+export const EGRESS_NOT_PROBED =
+  'not probed: egress leads out of the cluster, where probes go only to the echoes listed in HOPSCOPE_EGRESS_ECHO (none is listed)';
+
+/** The egress path of pods in general (lib/model/paths/plans.ts egressPlan without a pod). */
+export const EGRESS_PATH_ID = 'egress:cluster';
+
+/** The path is probed through the egress echoes: the cluster-wide egress path, when any echo is configured. */
+export const isEgressProbed = (path: NetPath, echoes: ScopeOptions['egressEchoes'] = []): boolean => path.id === EGRESS_PATH_ID && echoes.length > 0;
 
 export function findService(inventory: ClusterInventory, namespace: string | null, name: string): ServiceInfo | null {
   return inventory.services.find((s) => s.namespace === namespace && s.name === name) ?? null;
@@ -85,7 +97,12 @@ export function finalService(path: NetPath, inventory: ClusterInventory): Servic
  */
 export function notProbedReason(path: NetPath, inventory: ClusterInventory, options: ScopeOptions = {}): string | null {
   const { entry } = path;
-  if (entry.kind === 'egress') return EGRESS_NOT_PROBED;
+  if (entry.kind === 'egress') {
+    if (isEgressProbed(path, options.egressEchoes)) return null;
+    return path.id === EGRESS_PATH_ID || !options.egressEchoes?.length
+      ? EGRESS_NOT_PROBED
+      : 'not probed: this egress path is one pod\'s own; the egress echoes observe only the path of pods in general, which the prober is';
+  }
   if (options.probeAnyService) return null;
   if (entry.kind === 'hostPort' || entry.kind === 'hostNetwork') {
     const podRef = path.hops.findLast((h) => h.kind === 'pod')?.objects.find((o) => o.kind === 'Pod');

@@ -1,11 +1,12 @@
 import 'server-only';
 import { VANTAGE_KINDS } from '@/lib/contract/enums';
 import type { ClusterSource, TraceRun, VantageKind } from '@/lib/types';
+import { processState } from '@/lib/process-state';
 
 // The last trace per cluster source and vantage, in memory: the UI and snapshots read it; a restart forgets it
 // (traces are cheap to repeat and may be stale anyway). One per vantage, so what the pod, the browser and an agent
 // saw stay side by side instead of replacing each other.
-const lastTraces = new Map<string, TraceRun>();
+const lastTraces = processState('last-traces', () => new Map<string, TraceRun>());
 
 /** One key per cluster the server can read: demo scenario, kubeconfig context, or in-cluster. */
 export function sourceKey(source: ClusterSource): string {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEchoServer, type EchoServer } from '@/lib/echo/server';
 import { parseEchoResponse } from '@/lib/echo/parse';
 import { loopbackOnlyTransport } from '@/test/support/net';
-import { parseHttpResponse } from './transport';
+import { outcomeOfError, parseHttpResponse } from './transport';
 
 // Real sockets on loopback only: the hopscope echo server and small servers that misbehave on purpose.
 let echo: EchoServer;
@@ -104,6 +104,28 @@ describe('socketTransport failure outcomes', () => {
     });
   });
 
+  it('names a failed TLS negotiation tls, and a server that hangs up during the handshake an empty reply', async () => {
+    // A plain HTTP server answers the ClientHello with a 400 in clear text: OpenSSL reads no TLS record.
+    const plain = await listen(net.createServer((socket) => socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'))));
+    // nginx expecting PROXY closes on anything else, a ClientHello too (docs/lab.md#row-29).
+    const closes = await listen(net.createServer((socket) => socket.once('data', () => socket.end())));
+    const [wrongProtocol, hungUp] = await Promise.all(
+      [plain, closes].map((port) => loopbackOnlyTransport({ target: target(port, { host: 'shop.example.com', tls: true }), httpPath: '/', headers: [], timeoutMs: 5_000 })),
+    );
+    expect(wrongProtocol).toMatchObject({ outcome: 'tls', status: null, body: null });
+    expect(wrongProtocol!.error).toMatch(/^TLS handshake failed: ERR_SSL_/);
+    expect(hungUp!.outcome).toBe('empty-reply');
+  });
+
+  it('refuses to send a request with a control character: not-sent, nothing connects', async () => {
+    let connections = 0;
+    const port = await listen(net.createServer((socket) => (connections++, socket.end())));
+    const response = await loopbackOnlyTransport({ target: target(port, { host: 'a.example\r\nX: 1' }), httpPath: '/', headers: [], timeoutMs: 2_000 });
+    expect(response).toMatchObject({ outcome: 'not-sent', localAddress: null });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(connections).toBe(0);
+  });
+
   it('decodes a chunked answer (a healthCheckNodePort-like server)', async () => {
     const server = http.createServer((_req, res) => {
       res.writeHead(503, { 'Content-Type': 'application/json' });
@@ -115,6 +137,32 @@ describe('socketTransport failure outcomes', () => {
     expect(response).toMatchObject({ outcome: 'http-error', status: 503, body: '{"localEndpoints":0}' });
     // Everything the server sent is counted, head and chunk framing included.
     expect(response.bytes).toBeGreaterThan('{"localEndpoints":0}'.length);
+  });
+});
+
+describe('outcomeOfError', () => {
+  const error = (code: string, message = code, library?: string) => Object.assign(new Error(message), { code, library });
+  it.each([
+    ['ECONNREFUSED', false, 'refused'],
+    // No route and DNS say where the request was from: never a timeout, never a verdict.
+    ['ENETUNREACH', false, 'no-route'],
+    ['EHOSTUNREACH', false, 'no-route'],
+    ['ENOTFOUND', false, 'dns'],
+    ['EAI_AGAIN', false, 'dns'],
+    ['ETIMEDOUT', false, 'timeout'],
+    ['ECONNRESET', false, 'reset'],
+    ['EPIPE', false, 'reset'],
+    ['ERR_SSL_WRONG_VERSION_NUMBER', true, 'tls'],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', true, 'tls'],
+    ['ERR_SSL_WRONG_VERSION_NUMBER', false, 'error'],
+    ['EWHATEVER', true, 'error'],
+  ] as const)('%s (during the TLS handshake: %s) → %s', (code, handshake, outcome) => {
+    expect(outcomeOfError(error(code), handshake)).toBe(outcome);
+  });
+
+  it('tells an OpenSSL failure by its library and a hang-up during the handshake by its message', () => {
+    expect(outcomeOfError(error('ERR_GENERIC', 'sslv3 alert handshake failure', 'SSL routines'), true)).toBe('tls');
+    expect(outcomeOfError(error('ECONNRESET', 'Client network socket disconnected before secure TLS connection was established'), true)).toBe('empty-reply');
   });
 });
 

@@ -95,10 +95,21 @@ function proxyHeaderFor(socket: net.Socket, target: ProbeTarget): Buffer | null 
   return target.proxyProtocol === 'v1' ? encodeProxyV1(addresses) : encodeProxyV2({ addresses });
 }
 
-function outcomeOfError(error: NodeJS.ErrnoException): ProbeOutcome {
-  if (error.code === 'ECONNREFUSED') return 'refused';
-  if (error.code === 'ECONNRESET' || error.code === 'EPIPE') return 'reset';
-  if (error.code === 'ETIMEDOUT' || error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH') return 'timeout';
+/**
+ * A socket error as a probe outcome. No route and a name that does not resolve say where the request was sent from,
+ * not what the cluster did (lib/contract/enums.ts PROBE_OUTCOMES), so they are not timeouts; a failed TLS negotiation
+ * (OpenSSL's errors) is `tls`, while a server that closes or resets during the handshake stays an empty reply or a
+ * reset: that is the receiver's doing (nginx expecting PROXY closes on a ClientHello, docs/lab.md#row-29).
+ */
+export function outcomeOfError(error: NodeJS.ErrnoException & { library?: string }, duringHandshake = false): ProbeOutcome {
+  const code = error.code ?? '';
+  if (code === 'ECONNREFUSED') return 'refused';
+  if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH') return 'no-route';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns';
+  if (code === 'ETIMEDOUT') return 'timeout';
+  if (duringHandshake && /before secure TLS connection was established/.test(error.message)) return 'empty-reply';
+  if (code === 'ECONNRESET' || code === 'EPIPE') return 'reset';
+  if (duringHandshake && (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || error.library === 'SSL routines')) return 'tls';
   return 'error';
 }
 
@@ -111,7 +122,7 @@ export const socketTransport: ProbeTransport = (request) =>
   new Promise((resolve) => {
     const refusal = requestRefusal(request);
     if (refusal) {
-      resolve({ outcome: 'error', status: null, contentType: null, body: null, error: refusal, localAddress: null, durationMs: 0, bytes: 0 });
+      resolve({ outcome: 'not-sent', status: null, contentType: null, body: null, error: refusal, localAddress: null, durationMs: 0, bytes: 0 });
       return;
     }
     const started = performance.now();
@@ -164,7 +175,11 @@ export const socketTransport: ProbeTransport = (request) =>
       if (received <= MAX_RESPONSE_BYTES) chunks.push(chunk);
       if (responseComplete(Buffer.concat(chunks))) finish('ok', null);
     };
-    const onError = (error: NodeJS.ErrnoException) => finish(outcomeOfError(error), `${error.code ?? 'error'}: ${error.message}`);
+    let handshaking = false;
+    const onError = (error: NodeJS.ErrnoException) => {
+      const outcome = outcomeOfError(error, handshaking);
+      finish(outcome, outcome === 'tls' ? `TLS handshake failed: ${error.code ?? 'error'}: ${error.message}` : `${error.code ?? 'error'}: ${error.message}`);
+    };
 
     raw.once('error', onError);
     raw.once('connect', () => {
@@ -172,9 +187,13 @@ export const socketTransport: ProbeTransport = (request) =>
       const proxyHeader = proxyHeaderFor(raw, target);
       if (proxyHeader) raw.write(proxyHeader);
       if (target.tls) {
+        handshaking = true;
         stream = tls.connect({ socket: raw, servername: target.host ?? undefined, rejectUnauthorized: false });
         stream.once('error', onError);
-        stream.once('secureConnect', () => stream.write(requestBytes(request)));
+        stream.once('secureConnect', () => {
+          handshaking = false;
+          stream.write(requestBytes(request));
+        });
       } else {
         stream.write(requestBytes(request));
       }

@@ -7,6 +7,7 @@ import { ConfigMaps } from '@/lib/k8s/configmaps';
 import { ConfigMapSnapshotStore } from './configmap-store';
 import { FileSnapshotStore } from './file-store';
 import type { SnapshotStore, StoreWarn } from './store';
+import { processState } from '@/lib/process-state';
 
 /** The store HOPSCOPE_SNAPSHOT_STORE selects; ConfigMaps go to hopscope's own cluster (in-cluster or current context). */
 export function createSnapshotStore(cfg: Config): SnapshotStore {
@@ -25,10 +26,7 @@ export function createSnapshotStore(cfg: Config): SnapshotStore {
   return new ConfigMapSnapshotStore(new ConfigMaps(target.kubeConfig, cfg.namespace), retention, { warn });
 }
 
-let store: SnapshotStore | null = null;
-
-/** The process-wide snapshot store. */
+/** The process-wide snapshot store: one per process, so concurrent writes from every route queue on one store. */
 export function snapshotStore(): SnapshotStore {
-  store ??= createSnapshotStore(config());
-  return store;
+  return processState('snapshot-store', () => createSnapshotStore(config()));
 }

@@ -16,7 +16,7 @@ import { normalizeInventory } from '@/lib/k8s/normalize';
 import { rawObjectsFromManifest } from '@/lib/k8s/raw';
 import { buildPaths, type ModelPath } from '@/lib/model';
 import { simulateTrace } from '@/lib/probe/engine';
-import { tracePath, type ObserveContext } from '@/lib/probe/observe';
+import { observeContext, tracePath } from '@/lib/probe/observe';
 import { SPOOF_ADDRESS } from '@/lib/probe/plan';
 import { newSnapshotId } from '@/lib/snapshot/ids';
 import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '@/lib/snapshot/schema';
@@ -149,7 +149,7 @@ function probedTrace(path: NetPath, simulated: PathTrace, inventory: ClusterInve
     const { expected: _simulatedOutcome, ...sent } = probe;
     return { ...sent, durationMs: 12, outcome: 'ok', status: 200, error: null, ...echoAnswer(path, probe, sees) };
   });
-  const ctx: ObserveContext = { inventory, proberAddresses: new Set([PROBER_ADDRESS]), spoofAddress: SPOOF_ADDRESS, proberInCluster: false };
+  const ctx = observeContext({ inventory, vantage: { kind: 'agent', node: null, address: PROBER_ADDRESS }, spoofAddress: SPOOF_ADDRESS });
   const { findings: _probeFindings, ...trace } = tracePath(path, probes, ctx);
   return trace;
 }

@@ -1,6 +1,7 @@
 // Findings that hold whatever the verdict: settings the provider ignores, assumptions the model makes, and
 // clients the path treats differently.
 import type { Finding } from '@/lib/types';
+import { isShortCircuitedInCluster } from '../kubeproxy';
 import type { PathPlan, Run } from '../plan';
 import { finding, hopIdOf, ref } from './finding';
 import { annotate, serviceWhatIf } from './fixes';
@@ -39,7 +40,9 @@ export function contextFindings(plan: PathPlan, honest: Run): Finding[] {
       }),
     );
   }
-  if (plan.inClusterNote && svc && ctx.behaviour?.proxyProtocol && !honest.failure) {
+  // Pods never meet an LB address kube-proxy intercepts (docs/domain.md#s2.6): the preamble it would add is missing.
+  const intercepted = svc !== undefined && ctx.lbAddress !== undefined && isShortCircuitedInCluster(svc, ctx.lbAddress);
+  if (intercepted && ctx.behaviour?.proxyProtocol && !honest.failure) {
     out.push(
       finding('in-cluster-proxy-protocol-short-circuit', {
         hopId: lbHop,

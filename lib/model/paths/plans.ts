@@ -2,7 +2,7 @@
 // host ports and egress — as the stage chains evaluate.ts runs.
 import type { PodInfo } from '@/lib/types';
 import type { PathPlan, PlanContext } from '../plan';
-import { clientStage, egressNodeStage, egressProxyStage, externalStage, missingControllerStage, sourcePodStage } from '../stages';
+import { clientStage, egressNodeStage, egressProxyStage, externalStage, inClusterClientStage, missingControllerStage, sourcePodStage } from '../stages';
 import { type Model, byRef } from './model';
 import { type Prefix, clusterIPPrefix, controllerPrefixes, hostPrefixes, loadBalancerPrefixes, nodePortPrefixes } from './ways-in';
 import { type Tail, hostTail, ingressTail, serviceTail } from './tails';
@@ -14,8 +14,10 @@ function plan(m: Model, prefix: Prefix, tail: Tail): PathPlan {
     entry: prefix.entry,
     stages: [...prefix.stages, ...tail.stages],
     context,
-    inClusterStages: prefix.inCluster ? [...prefix.inCluster.stages, ...tail.stages] : undefined,
-    inClusterNote: prefix.inCluster?.note ?? null,
+    inCluster: (from) => {
+      const way = prefix.inCluster(from);
+      return { ...way, stages: [...way.stages, ...tail.stages] };
+    },
     spoofCheck: true,
   };
 }
@@ -56,6 +58,7 @@ export function ingressPlans(m: Model): PathPlan[] {
           entry: { ...entryBase, address: ingress.addresses[0] ?? null, port: tls ? 443 : 80 },
           stages: [clientStage(), missingControllerStage(ingress.className)],
           context: { nodeCIDRs: m.nodeCIDRs, ingress },
+          inCluster: (from) => ({ stages: [inClusterClientStage(from), missingControllerStage(ingress.className)], note: null, shortCircuit: false }),
           spoofCheck: false,
         });
         continue;

@@ -2,7 +2,7 @@
 // an Ingress its controller, the backend Service and the backend's pod.
 import type { EndpointInfo, IngressControllerInfo, IngressInfo, NodeInfo, PodInfo, ServiceInfo } from '@/lib/types';
 import { controllerModel } from '../controllers';
-import { controllerPodFor, representativeEndpoint } from '../kubeproxy';
+import { controllerBehind, controllerPodFor, representativeEndpoint } from '../kubeproxy';
 import type { PlanContext, Stage } from '../plan';
 import { appStage, clusterIPStage, controllerStage } from '../stages';
 import type { Model } from './model';
@@ -12,23 +12,13 @@ export interface Tail {
   context: Partial<PlanContext>;
 }
 
-/** The controller a Service fronts: the one naming it, else the one whose pods are its endpoints. */
-function controllerBehind(m: Model, svc: ServiceInfo): IngressControllerInfo | null {
-  const controllers = m.inventory.ingressControllers;
-  const isEndpoint = (c: IngressControllerInfo) =>
-    svc.endpoints.some((e) =>
-      c.pods.some((p) => (e.targetRef ? e.targetRef.name === p.name && (e.targetRef.namespace ?? svc.namespace) === p.namespace : e.ip === p.ip)),
-    );
-  return controllers.find((c) => c.namespace === svc.namespace && c.service === svc.name) ?? controllers.find(isEndpoint) ?? null;
-}
-
 function podOf(m: Model, ip: string): PodInfo | null {
   return m.podByIp.get(ip) ?? null;
 }
 
 /** After the Service's own way in: its controller (for a controller's Service) or the app pod. */
 export function serviceTail(m: Model, svc: ServiceInfo, node: NodeInfo | null): Tail {
-  const controller = controllerBehind(m, svc);
+  const controller = controllerBehind(m.inventory, svc);
   const endpoint = representativeEndpoint(svc, node?.name ?? null);
   if (controller) {
     const model = controllerModel(controller.kind);

@@ -2,7 +2,6 @@
 // endpoints — per LB address and receiving node, per NodePort node, the ClusterIP, host ports, and an Ingress
 // controller's own way in.
 import type { IngressControllerInfo, NodeInfo, PathEntry, PodInfo, ServiceInfo, ServicePortInfo } from '@/lib/types';
-import { isShortCircuitedInCluster } from '../kubeproxy';
 import { resolveProvider } from '../loadbalancers';
 import type { PlanContext, Stage } from '../plan';
 import {
@@ -13,8 +12,8 @@ import {
   hostStage,
   loadBalancerStage,
   nodePortStage,
-  shortCircuitStage,
 } from '../stages';
+import { type InClusterPrefix, clusterIPWay, hostWay, loadBalancerWay, nodePortWay } from './in-cluster';
 import { type Model, byRef } from './model';
 
 /** The way into a Service up to the node (or LB) that hands the request to its endpoints. */
@@ -24,7 +23,8 @@ export interface Prefix {
   stages: Stage[];
   context: Partial<PlanContext>;
   node: NodeInfo | null;
-  inCluster?: { stages: Stage[]; note: string };
+  /** The same way in as a pod of the cluster takes it (in-cluster.ts). */
+  inCluster: InClusterPrefix;
 }
 
 const schemeOf = (port: ServicePortInfo): NonNullable<PathEntry['scheme']> =>
@@ -95,12 +95,6 @@ export function loadBalancerPrefixes(m: Model, svc: ServiceInfo, port: ServicePo
       scheme: schemeOf(port),
     };
     const context: Partial<PlanContext> = { service: svc, provider, behaviour, lbAddress, policy: svc.externalTrafficPolicy ?? 'Cluster', skippedNodes: skipped };
-    const inCluster = isShortCircuitedInCluster(svc, lbAddress)
-      ? {
-          stages: [clientStage('a pod in the cluster'), shortCircuitStage(svc, lbAddress)],
-          note: `Pods that connect to ${lbAddress} never reach the load balancer: kube-proxy routes them straight to the endpoints (ipMode VIP)${behaviour.proxyProtocol ? ', so they send no PROXY preamble' : ''}${behaviour.xForwardedFor ? ' and get no X-Forwarded-For from the LB' : ''}.`,
-        }
-      : undefined;
     const lb = (node: NodeInfo | null) =>
       loadBalancerStage({
         service: svc,
@@ -113,20 +107,17 @@ export function loadBalancerPrefixes(m: Model, svc: ServiceInfo, port: ServicePo
         announced: behaviour.targets === 'pods' || nodes.length > 0,
       });
     if (behaviour.targets === 'pods' || nodes.length === 0) {
-      return [{ id: base, entry, stages: [clientStage(), lb(null)], context, node: null, inCluster }];
+      const stages = [clientStage(), lb(null)];
+      return [{ id: base, entry, stages, context, node: null, inCluster: loadBalancerWay(m, svc, lbAddress, behaviour, stages) }];
     }
-    return nodeGroups(svc, nodes).map(({ node, alike }) => ({
-      id: `${base}@${node.name}`,
-      entry,
+    return nodeGroups(svc, nodes).map(({ node, alike }) => {
       // svclb forwards from its own pod, so the node's NodePort rules do not see the client (docs/domain.md#s5).
-      stages:
+      const stages =
         behaviour.mode === 'svclb'
           ? [clientStage(), lb(node)]
-          : [clientStage(), lb(node), nodePortStage(svc, node, port.nodePort, kubeProxyMode, alike)],
-      context: { ...context, node },
-      node,
-      inCluster,
-    }));
+          : [clientStage(), lb(node), nodePortStage(svc, node, port.nodePort, kubeProxyMode, alike)];
+      return { id: `${base}@${node.name}`, entry, stages, context: { ...context, node }, node, inCluster: loadBalancerWay(m, svc, lbAddress, behaviour, stages) };
+    });
   });
 }
 
@@ -151,6 +142,7 @@ export function nodePortPrefixes(m: Model, svc: ServiceInfo, port: ServicePortIn
     stages: [clientStage(), nodePortStage(svc, node, nodePort, m.inventory.kubeProxy.mode, alike)],
     context: { service: svc, node, policy: svc.externalTrafficPolicy ?? 'Cluster' },
     node,
+    inCluster: nodePortWay(m, svc, node, nodePort),
   }));
 }
 
@@ -161,6 +153,7 @@ export function clusterIPPrefix(svc: ServiceInfo, port: ServicePortInfo): Prefix
     stages: [clientStage('a pod in the cluster'), clusterIPStage(svc, port.port, false)],
     context: { service: svc },
     node: null,
+    inCluster: clusterIPWay(svc, port.port),
   };
 }
 
@@ -182,6 +175,7 @@ export function hostPrefixes(m: Model, pod: PodInfo): Prefix[] {
       stages: [clientStage(), hostStage(pod, node, hp.hostPort)],
       context: { node: node ?? undefined },
       node,
+      inCluster: hostWay(m, pod, node, hp.hostPort),
     }));
 }
 
