@@ -3,6 +3,7 @@ import type { OutsidePlan, OutsideProbe } from '@/lib/types';
 import {
   BROWSER_CONCURRENCY,
   BROWSER_REFUSED,
+  OPAQUE_ANSWER,
   MAX_BODY_BYTES,
   browserRefusal,
   isMixedContent,
@@ -179,6 +180,23 @@ describe('sending one probe', () => {
     const { fetch } = fakeFetch(() => Promise.reject(new TypeError('Failed to fetch')));
     const report = await sendBrowserProbe(probe(), { fetch, pageProtocol: 'http:' });
     expect(report).toMatchObject({ outcome: 'not-sent', status: null, body: null, error: BROWSER_REFUSED });
+  });
+
+  it('tells an answer without CORS (a controller\'s own 400) from no answer: an HTTP error whose status it cannot see', async () => {
+    // Chromium rejects a CORS fetch whose answer lacks CORS headers, and gives a no-cors fetch of it an opaque response.
+    const { fetch, calls } = fakeFetch(async ({ init }) => {
+      if (init.mode === 'cors') throw new TypeError('Failed to fetch');
+      return { type: 'opaque', status: 0, headers: new Headers(), body: null } as unknown as Response;
+    });
+    const report = await sendBrowserProbe(spoof, { fetch, pageProtocol: 'http:' });
+    expect(report).toMatchObject({ outcome: 'http-error', status: null, body: null, error: OPAQUE_ANSWER });
+    expect(calls.map((c) => [c.init.mode, c.init.redirect])).toEqual([
+      ['cors', 'manual'],
+      ['no-cors', 'follow'],
+    ]);
+    // The second request carries no forged header: a no-cors request may not.
+    expect(calls[1]!.init.headers).toBeUndefined();
+    expect(calls[1]!.url).toBe(spoof.url);
   });
 
   it('asks whether the Ingress host resolves to its address from this browser when an Ingress fetch fails', async () => {

@@ -2,7 +2,8 @@
 // what came back (or did not) becomes an OutsideReport. A browser tells far less than a socket: DNS failures,
 // refused connections, CORS and private-network refusals all surface as one TypeError, so every one of them is
 // reported as `not-sent` with that said, never as a failure of the cluster; only a timeout and an HTTP answer are the
-// cluster's. Pure functions, and a sender that takes `fetch` as an argument so it is tested without a browser.
+// cluster's. An answer without CORS (a controller's own 400) is told apart by asking again without CORS: it is an
+// HTTP answer that is not the echo's. Pure functions, and a sender that takes `fetch` as an argument so it is tested without a browser.
 import { probeRefusal } from '@/lib/cli/plan';
 import { MAX_PROBE_PAGE_ORIGINS } from '@/lib/http/guard';
 import { REFUSED_BY_HOPSCOPE } from '@/lib/probe/wire';
@@ -251,7 +252,8 @@ export async function sendBrowserProbe(probe: OutsideProbe, sender: BrowserSende
   } catch (error) {
     // A cancel and our timeout both abort the signal; the signal says which it was.
     const reason: unknown = timeout.aborted ? timeout.reason : sender.signal?.aborted ? sender.signal.reason : error;
-    return rejectionReport(probe, reason ?? error, now() - started, timeoutMs);
+    if (timeout.aborted || sender.signal?.aborted) return rejectionReport(probe, reason ?? error, now() - started, timeoutMs);
+    return (await opaqueAnswer(probe, sender, signal, now, started)) ?? rejectionReport(probe, reason ?? error, now() - started, timeoutMs);
   }
   if (response.type === 'opaqueredirect') {
     // Chromium hides a redirect's status and target from a page; an echo never redirects (ingress-nginx does, to https).
@@ -266,6 +268,28 @@ export async function sendBrowserProbe(probe: OutsideProbe, sender: BrowserSende
     durationMs: now() - started,
     ...(body.cutOff ? { cutOff: body.cutOff } : {}),
   });
+}
+
+/** Said of an answer the browser may not read: it came, but not from the echo, which always answers its probe path with CORS. */
+export const OPAQUE_ANSWER =
+  'an HTTP answer came without the echo\'s CORS headers, so it is not the echo\'s (an ingress controller\'s or load balancer\'s own answer); the browser shows neither its status nor its body';
+
+/**
+ * After a CORS fetch was rejected: the same request without CORS (and without forged headers, which such a request
+ * may not carry). An opaque answer means a server answered over HTTP but not as the echo does, so the request did not
+ * reach the echo: an HTTP error whose status this browser cannot see, as curl would see a 400 or 502. A second
+ * rejection leaves the first report standing (DNS, connection, private-network access: not sent). Null then.
+ */
+async function opaqueAnswer(probe: OutsideProbe, sender: BrowserSender, signal: AbortSignal, now: () => number, started: number): Promise<OutsideReport | null> {
+  try {
+    // A no-cors fetch must follow redirects (Chromium rejects 'manual' there); the page's CSP still keeps it to the
+    // plan's origins, and nothing of an opaque answer is read.
+    const response = await sender.fetch(probe.url, { method: 'GET', mode: 'no-cors', credentials: 'omit', cache: 'no-store', redirect: 'follow', referrerPolicy: 'no-referrer', signal });
+    if (response.type !== 'opaque' && response.type !== 'opaqueredirect') return null;
+    return failureReport(probe, 'http-error', OPAQUE_ANSWER, now() - started);
+  } catch {
+    return null;
+  }
 }
 
 /** Sends every probe (at most BROWSER_CONCURRENCY at once) and keeps the plan's order; `onReport` sees each as it lands. */

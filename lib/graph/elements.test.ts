@@ -98,6 +98,21 @@ describe('buildHopGraph', () => {
     expect(app?.type === 'hop' && [app.data.predicted, app.data.observedStatus, app.data.mismatch]).toEqual(['header', 'header', false]);
   });
 
+  it("shows the last hop as the trace's own vantage is predicted to meet it, not as the outside model draws it", () => {
+    // An outside client keeps its address on this Local NodePort; a pod elsewhere in the cluster reaches it through
+    // its own node's masquerade (natOutgoing) and is seen as that node.
+    const last = nodePortLocalPath.hops.at(-1)!;
+    const outside = buildHopGraph(nodePortLocalPath).nodes.find((n) => n.id === last.id);
+    expect(outside?.type === 'hop' && outside.data.predicted).toBe('preserved');
+    const trace = {
+      ...nodePortTraceWithMismatch,
+      observed: [{ hopId: last.id, observedPeer: '192.0.2.12', observedPeerRole: 'node' as const, via: 'source' as const, matches: true }],
+      predicted: { vantage: 'in-cluster' as const, verdict: 'lost' as const, expectedOutcome: 'ok' as const, peerRole: 'node' as const, believedRole: 'node' as const, via: 'source' as const, note: null },
+    };
+    const node = buildHopGraph(nodePortLocalPath, trace).nodes.find((n) => n.id === last.id);
+    expect(node?.type === 'hop' && [node.data.predicted, node.data.observedStatus, node.data.mismatch]).toEqual(['lost', 'lost', false]);
+  });
+
   it('attaches findings to the hop they are about', () => {
     const graph = buildHopGraph(grafanaNodePortPath);
     const findings = graph.nodes.map((n) => [n.id, n.type === 'hop' ? n.data.findings.map((f) => f.code) : []]);

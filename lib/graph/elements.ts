@@ -180,6 +180,7 @@ export function buildHopGraph(path: NetPath, traces: PathTrace | readonly PathTr
   const observedById = new Map([...observationsById].map(([id, all]) => [id, all[0]!.observed]));
   const mismatchAt = (hopId: string) => (observationsById.get(hopId) ?? []).some((o) => !o.observed.matches);
   const stages = groupStages(withNodeIds(path.hops));
+  const lastHopId = path.hops.at(-1)?.id;
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
   let previous: { id: string; hop: Hop }[] = [];
@@ -188,7 +189,8 @@ export function buildHopGraph(path: NetPath, traces: PathTrace | readonly PathTr
     const nextStageFirst = stages[stageIndex + 1]?.[0]?.hop;
     const hopNodes = stage.map(({ hop, id }): GraphHopNode => {
       const observed = observedById.get(hop.id) ?? null;
-      const predicted = predictedHopStatus(hop, path);
+      // The last hop as the headline vantage's request meets it: a pod's request may end otherwise than an outside one.
+      const predicted = hop.id === lastHopId && trace?.predicted ? trace.predicted.verdict : predictedHopStatus(hop, path);
       return {
         id,
         type: 'hop',

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEchoServer, type EchoServer } from '@/lib/echo/server';
 import type { ProbeResult, TraceEvent, VantagePrediction } from '@/lib/types';
-import { dashboardProber, dashboardVantage, runTrace, simulateTrace, tracePaths } from './engine';
+import { dashboardVantage, runTrace, simulateTrace, tracePaths } from './engine';
 import { inventory, node, path, pod, service } from '@/test/support/probe';
 import { loopbackOnlyTransport } from '@/test/support/net';
 import type { ProbeTransport } from './transport';
@@ -147,10 +147,6 @@ describe('dashboardVantage', () => {
   });
   it('before any socket, takes the first own address the cluster knows', () => {
     expect(dashboardVantage(inv(), { name: null, addresses: ['172.17.0.2', '10.244.1.40'] })).toMatchObject({ kind: 'in-cluster', node: 'node1', address: '10.244.1.40' });
-  });
-  it('gives the paths its place in the cluster, or none when its addresses are not the cluster\'s', () => {
-    expect(dashboardProber(inv(), { name: null, addresses: ['10.244.2.30'] })).toEqual({ node: 'node2', address: '10.244.2.30' });
-    expect(dashboardProber(inv(), { name: null, addresses: ['172.17.0.2'] })).toEqual({ node: null, address: null });
   });
 });
 

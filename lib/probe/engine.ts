@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname, networkInterfaces } from 'node:os';
 import { config, type EgressEcho } from '@/lib/config';
 import { parseEchoResponse, type ParsedEchoObservation } from '@/lib/echo/parse';
-import { ANY_POD, isClusterAddress, nodeOfAddress, outsidePrediction, type Prober } from '@/lib/model/vantage';
+import { isClusterAddress, nodeOfAddress, outsidePrediction } from '@/lib/model/vantage';
 import type { ClusterInventory, EchoObservation, NetPath, PathTrace, ProbeResult, TraceEvent, TraceRun, Vantage, VantageKind } from '@/lib/types';
 import { isEgressProbed, planEgressProbes, traceEgressPath } from './egress';
 import { healthCheckReport } from './health';
@@ -75,15 +75,6 @@ export function dashboardVantage(inventory: ClusterInventory, self: DashboardSel
   const node = nodeOfAddress(inventory, ip);
   const who = self.name ?? (ip ? `at ${ip}` : 'of this dashboard');
   return { kind: 'in-cluster', label: `hopscope pod ${who}${node ? ` on ${node}` : ''}`, name: self.name, node, address: ip };
-}
-
-/**
- * Where this dashboard runs, for the in-cluster predictions of the paths it serves (buildPaths' `prober`): the
- * node and address its own interfaces place it at, or a pod with no special relation to any path when they do not.
- */
-export function dashboardProber(inventory: ClusterInventory, self: DashboardSelf = dashboardSelf()): Prober {
-  const vantage = dashboardVantage(inventory, self);
-  return vantage.kind === 'in-cluster' ? { node: vantage.node, address: vantage.address } : ANY_POD;
 }
 
 const scopeOptions = (probeAnyService: boolean | undefined): ScopeOptions => ({
