@@ -155,12 +155,16 @@ async function expectProbesFinished(): Promise<number> {
 /** The selected path's header shows predicted and observed verdict badges, both `verdict`, and no difference. */
 async function expectObservedAsPredicted(verdict: Verdict): Promise<void> {
   const header = page.getByTestId('path-header');
-  const badges = header.getByTestId('verdict');
+  // The pod's own card: the prediction for the hopscope pod on node2 beside what it observed.
+  const card = header.locator('[data-testid="vantage"][data-vantage="in-cluster"]');
+  await expect(card.getByTestId('vantage-title')).toContainText('from inside: hopscope pod');
+  const badges = card.getByTestId('verdict');
   await expect(badges).toHaveCount(2);
   await expect(badges).toContainText([`predicted ${verdict}`, `observed ${verdict}`]);
   await expect(badges.nth(0)).toHaveAttribute('data-verdict', verdict);
   await expect(badges.nth(1)).toHaveAttribute('data-verdict', verdict);
-  await expect(header.getByTestId('path-match')).toHaveAttribute('data-matches', 'true');
+  await expect(card.getByTestId('path-match')).toHaveAttribute('data-matches', 'true');
+  await expect(header.getByTestId('path-differs')).toHaveCount(0);
   await expect(page.getByTestId('mismatch')).toHaveCount(0);
   await expect(page.locator('[data-testid="hop"][data-mismatch="true"]')).toHaveCount(0);
 }
@@ -177,7 +181,6 @@ test('picking an entry and pressing Run probes streams progress, then the pod\'s
   const { paths } = await getJson<PathsResponse>('/api/v1/paths');
   const [prefix, verdict] = REPRESENTATIVES[0]!;
   const localNodePort = pathStartingWith(paths, prefix);
-  expect(localNodePort.inCluster?.verdict).toBe(verdict);
 
   await entry(page, localNodePort.id).click();
   await expect(entry(page, localNodePort.id)).toHaveAttribute('aria-current', 'true');
@@ -188,6 +191,12 @@ test('picking an entry and pressing Run probes streams progress, then the pod\'s
   const shown = await progress();
   expect(shown[0]).toMatch(/^running /);
   expect(shown.at(-1)).toBe(`done ${total} / ${total}`);
+  // Compared with what the hopscope pod on node2 is predicted to find (its own node's pod-traffic rule), which is
+  // not what a pod elsewhere finds (path.inCluster: natOutgoing hides it, and node2 drops it).
+  const { trace } = await getJson<{ trace: TraceRun | null }>('/api/v1/traces');
+  const traced = trace!.paths.find((p) => p.pathId === localNodePort.id)!;
+  expect(traced.predicted).toMatchObject({ vantage: 'in-cluster', verdict });
+  expect(localNodePort.inCluster?.verdict).toBe('unreachable');
   await expectObservedAsPredicted(verdict);
   await expect(entry(page, localNodePort.id)).toContainText('✔ probed');
   await expect(hopButton(page, localNodePort.hops.at(-1)!.id).locator('[data-field="observed-peer"]')).toHaveText(LAB.hopscopePodIP);
@@ -237,7 +246,8 @@ test('Probe all observes every lab path as the packets go from the hopscope pod,
   for (const [prefix, verdict] of REPRESENTATIVES) {
     const netPath = pathStartingWith(paths, prefix);
     const serverTrace = traced.get(netPath.id);
-    expect(netPath.inCluster?.verdict, prefix).toBe(verdict);
+    // The prediction for the prober's own node and address, which the trace was compared with.
+    expect(serverTrace?.predicted?.verdict, prefix).toBe(verdict);
     expect(serverTrace?.observedVerdict, prefix).toBe(verdict);
 
     await entry(page, netPath.id).click();

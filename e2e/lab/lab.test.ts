@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiErrorBody, Finding, NetPath, PathTrace, TraceEvent, TraceRun } from '@/lib/types';
 import { parseNdjson } from '@/lib/probe/stream';
+import { problemsAgainstTruth } from './against-truth';
 import { curlInNamespace, LAB, LAB_TEST_ENV, labDown, labUp, REPO_ROOT, requireRoot, startHopscopeInLab, type HopscopeInLab } from './lab';
 
 let hopscope: HopscopeInLab | null = null;
@@ -41,6 +42,22 @@ function runTrace(query = '', body = '{}'): { events: TraceEvent[]; trace: Trace
 }
 
 describe('POST /api/v1/traces in the real-packet lab', () => {
+  it('observes on every lab path what the packets do from the hopscope pod, and calls nothing "differs" that agrees', () => {
+    const paths = (JSON.parse(api('/api/v1/paths').body) as { paths: NetPath[] }).paths;
+    const started = performance.now();
+    const { events, trace } = runTrace();
+    console.info(`trace of ${trace.paths.length} paths: ${Math.round(performance.now() - started)} ms`);
+
+    expect(events[0]).toMatchObject({ type: 'start', simulated: false });
+    expect(trace.paths.map((p) => p.pathId).sort()).toEqual(paths.filter((p) => p.entry.kind !== 'egress').map((p) => p.id).sort());
+    // docs/lab.md#lab-realism, e2e/lab/truth.ts: measured by e2e/lab/packets.test.ts, not taken from the model.
+    expect(problemsAgainstTruth(trace, 'in-cluster')).toEqual([]);
+    expect(trace.prober).toMatchObject({ inCluster: true, address: LAB.hopscopePodIP });
+    expect(trace.vantage).toMatchObject({ kind: 'in-cluster', node: LAB.hopscopeNode, address: LAB.hopscopePodIP });
+    const probeEvents = events.filter((e) => e.type === 'probe');
+    expect(probeEvents.length).toBe((events[0] as Extract<TraceEvent, { type: 'start' }>).probeCount);
+  });
+
   it('tells the outside story of the stale MetalLB address from the health checks, beside the pod\'s own answer', () => {
     const { trace } = runTrace();
     const stale = trace.paths.find((p) => p.pathId.startsWith('loadBalancer:lab/echo-metallb-stale:')) as (PathTrace & { findings?: Finding[] }) | undefined;
