@@ -224,10 +224,11 @@ describe('the whole discovery has a deadline', () => {
     );
     // Each page was far below the 5 s per-call bound: only the whole-discovery deadline could stop it. The page cut
     // short was asked for (and counted) but never answered, unless the deadline came between two pages.
-    const pages = pagesOf(s, 'services');
-    expect([kept / PAGE, kept / PAGE + 1]).toContain(pages);
-    await sleep(400);
-    expect(pagesOf(s, 'services')).toBe(pages);
+    // (Under load the request for the page cut short may reach the server's counter after discovery returned.)
+    expect(pagesOf(s, 'services')).toBeLessThanOrEqual(kept / PAGE + 1);
+    await sleep(600);
+    // Nothing pages on afterwards: at most the page cut short was asked for, never one after it.
+    expect([kept / PAGE, kept / PAGE + 1]).toContain(pagesOf(s, 'services'));
     console.info(`slow endless pages: stopped after ${elapsed.toFixed(0)} ms (deadline 1500 ms), ${kept} services kept`);
   });
 });
