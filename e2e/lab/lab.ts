@@ -1,7 +1,7 @@
 // TypeScript side of the real-packet lab (e2e/lab/lab.sh): bring it up and down, run programs inside its
 // namespaces, and talk HTTP from inside a namespace. Used by e2e/lab/lab.test.ts and scripts/bench-trace.ts.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -40,7 +40,58 @@ function runLabScript(command: 'up' | 'down', nodes: number | undefined): { ms: 
   return { ms: performance.now() - started };
 }
 
-export const labUp = (options: { nodes?: number } = {}) => runLabScript('up', options.nodes);
+/**
+ * One lab per machine: its namespaces and addresses are fixed, so a second run (vitest and Playwright side by side,
+ * or two checkouts) would tear down the other's lab mid-test. labUp waits for the lab to be free; labDown frees it. A
+ * lock left by a process that is gone is taken over.
+ */
+const LOCK = '/run/hopscope-lab.lock';
+const LOCK_WAIT_MS = 15 * 60_000;
+const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function takeLab(): void {
+  const deadline = performance.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      writeFileSync(path.join(LOCK, 'pid'), String(process.pid));
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const owner = Number(readFileSyncOrEmpty(path.join(LOCK, 'pid')));
+    if (owner === process.pid) return;
+    if (owner > 0 && !alive(owner)) rmSync(LOCK, { recursive: true, force: true });
+    else if (performance.now() > deadline) throw new Error(`the lab is held by process ${owner || '?'} (${LOCK}) for over ${LOCK_WAIT_MS / 60_000} minutes`);
+    else pause(500);
+  }
+}
+
+function readFileSyncOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function freeLab(): void {
+  if (Number(readFileSyncOrEmpty(path.join(LOCK, 'pid'))) === process.pid) rmSync(LOCK, { recursive: true, force: true });
+}
+
+export const labUp = (options: { nodes?: number } = {}) => {
+  takeLab();
+  return runLabScript('up', options.nodes);
+};
 
 /**
  * Per lab namespace, how many packets it sent or forwarded to the lab's own ranges and how many to anywhere else
@@ -55,7 +106,13 @@ export function edgePackets(): { namespace: string; lab: number; outside: number
     .map((line) => line.split(' '))
     .map(([namespace = '', lab = '0', outside = '0']) => ({ namespace, lab: Number(lab), outside: Number(outside) }));
 }
-export const labDown = () => runLabScript('down', undefined);
+export const labDown = () => {
+  try {
+    return runLabScript('down', undefined);
+  } finally {
+    freeLab();
+  }
+};
 
 export interface LabProcess {
   child: ChildProcess;
