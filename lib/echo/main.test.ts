@@ -54,6 +54,15 @@ async function stopCli(running: Running): Promise<number | null> {
   return running.exited;
 }
 
+/** Kills what is left of a CLI's process group; a group that already ended (ESRCH) is what cleanup wants anyway. */
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
 const cleanup: (() => void)[] = [];
 afterAll(() => {
   for (const step of cleanup) step();
@@ -63,7 +72,7 @@ describe('echo CLI', () => {
   it('`npm run echo -- --port` starts, reports the downward-API identity, and stops on SIGTERM', async () => {
     const args = ['run', '--silent', 'echo', '--', '--port', '0', '--host', '127.0.0.1'];
     const running = await startCli('npm', args, '1');
-    cleanup.push(() => running.child.exitCode === null && process.kill(-running.child.pid!, 'SIGKILL'));
+    cleanup.push(() => killGroup(running.child.pid!));
     // --port 0 (any free port) wins over $PORT.
     expect(running.port).toBeGreaterThan(1);
     const response = await exchange(running.port, { chunks: ['GET /cli HTTP/1.1\r\nHost: echo.test\r\nX-Forwarded-For: 192.0.2.7\r\n\r\n'] });
@@ -84,7 +93,7 @@ describe('echo CLI', () => {
     const outfile = path.join(outDir, 'echo.mjs');
     await bundleEcho(outfile);
     const running = await startCli(process.execPath, [outfile, '--host', '127.0.0.1'], '0');
-    cleanup.push(() => running.child.exitCode === null && process.kill(-running.child.pid!, 'SIGKILL'));
+    cleanup.push(() => killGroup(running.child.pid!));
     const response = await exchange(running.port, { chunks: ['GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'] });
     expect([response.status, response.body]).toEqual([200, 'ok\n']);
     expect(await stopCli(running)).toBe(0);
