@@ -37,8 +37,8 @@ export const FINDING_CODES = {
     meaning: 'In-cluster clients of a VIP skip the LB, so they send no PROXY preamble and fail (docs/domain.md#s2.6, #s7; cert-manager HTTP-01).',
   },
   'proxy-protocol-app-must-parse': {
-    severity: 'warning',
-    meaning: 'A PROXY preamble reaches an application pod directly: it must parse it, or requests fail.',
+    severity: 'error',
+    meaning: 'A PROXY preamble reaches an application pod that does not parse it (echoserver, whoami, most apps): requests fail with 400 (docs/domain.md#s8.1).',
   },
   'forwarded-headers-trust-all': {
     severity: 'error',

@@ -236,6 +236,11 @@ export const PodInfoSchema = PodRefSchema.extend({
   egressProxy: z.object({ container: str, image: str, injectsHeaders: z.array(str) }).nullable(),
   ownerKind: nullableStr.optional(),
   ownerName: nullableStr.optional(),
+  /**
+   * The pod reads a PROXY preamble when one comes (the hopscope echo). Absent or false: an HTTP server that takes the
+   * preamble for a request line (docs/domain.md#s8.1).
+   */
+  parsesProxyProtocol: z.boolean().optional(),
 });
 
 export const CniInfoSchema = z.object({

@@ -56,9 +56,14 @@ export function hostPorts(pod: V1Pod): HostPortInfo[] {
   );
 }
 
-export function isEchoPod(pod: V1Pod): boolean {
+/** The hopscope echo itself: the only echo that reads a PROXY preamble (the others' servers do not, docs/domain.md#s8.1). */
+export function isHopscopeEcho(pod: V1Pod): boolean {
   const labels = pod.metadata?.labels ?? {};
-  if (ECHO_POD_LABELS.some(([k, v]) => labels[k] === v)) return true;
+  return ECHO_POD_LABELS.some(([k, v]) => labels[k] === v);
+}
+
+export function isEchoPod(pod: V1Pod): boolean {
+  if (isHopscopeEcho(pod)) return true;
   return (pod.spec?.containers ?? []).some((c) => ECHO_IMAGES.some((re) => re.test(c.image ?? '')));
 }
 
@@ -124,5 +129,6 @@ export function normalizePod(pod: V1Pod, isIngressController: boolean): PodInfo 
     egressProxy: proxy,
     ownerKind: workload?.kind ?? null,
     ownerName: workload?.name ?? null,
+    parsesProxyProtocol: isHopscopeEcho(pod),
   };
 }

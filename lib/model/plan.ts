@@ -21,7 +21,7 @@ import { type Flow, arrivalOf, clientRequest, renderAddress } from './flow';
 import type { LoadBalancerBehaviour, LoadBalancerProvider } from './loadbalancers';
 import type { Arrival, ModelHop, PredictedAddress } from './types';
 
-export type FailureKind = 'local-drop' | 'no-endpoints' | 'no-controller' | 'not-announced' | ControllerFailure;
+export type FailureKind = 'local-drop' | 'no-endpoints' | 'no-controller' | 'not-announced' | 'proxy-protocol-not-parsed' | ControllerFailure;
 
 export interface Failure {
   kind: FailureKind;

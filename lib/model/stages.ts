@@ -363,8 +363,13 @@ export function clusterIPStage(service: ServiceInfo, port: number | null, afterC
   };
 }
 
-/** The application pod: the last pod hop, reading the client the way an app does (flow.ts appBelief). */
+/**
+ * The application pod: the last pod hop, reading the client the way an app does (flow.ts appBelief). Only a pod known
+ * to parse PROXY (the hopscope echo) survives a preamble: any other HTTP server reads it as a malformed request line and
+ * answers 400 (echoserver's nginx listens without `proxy_protocol`, docs/domain.md#s8.1, #src-S1; docs/lab.md#row-21).
+ */
 export function appStage(endpoint: EndpointInfo, pod: PodInfo | null): Stage {
+  const parsesProxy = pod?.parsesProxyProtocol === true;
   const name = pod?.name ?? endpoint.targetRef?.name ?? endpoint.ip;
   const namespace = pod?.namespace ?? endpoint.targetRef?.namespace ?? null;
   return {
@@ -376,9 +381,18 @@ export function appStage(endpoint: EndpointInfo, pod: PodInfo | null): Stage {
       address: endpoint.ip,
       port: null,
       objects: namespace ? [{ kind: 'Pod', namespace, name }] : [],
-      details: { node: endpoint.nodeName ?? 'unknown', ...(pod?.roles.includes('echo') ? { 'parses PROXY': 'yes (echo)' } : {}) },
+      details: { node: endpoint.nodeName ?? 'unknown', 'parses PROXY': parsesProxy ? 'yes (hopscope echo)' : 'no' },
     },
-    pass: (flow) => sees(flow, null),
+    pass(flow) {
+      if (flow.proxyProtocol && !parsesProxy) {
+        return {
+          ...appBelief(flow),
+          next: null,
+          failure: { kind: 'proxy-protocol-not-parsed', verdict: 'broken', outcome: 'http-error', message: 'the application reads the PROXY preamble as an HTTP request line and answers 400 Bad Request' },
+        };
+      }
+      return sees(flow, null);
+    },
   };
 }
 

@@ -109,17 +109,21 @@ describe('an LB address with ipMode Proxy: the pod really goes through the LB, m
     expect(prediction.note).toContain('PROXY-expecting controllers will reject pods that call it');
   });
 
-  it('an application that gets the PROXY preamble from the LB rejects a pod short-circuited to it; the echo reads PROXY only when it comes', () => {
-    const app = (roles: ('app' | 'echo')[]) =>
+  // docs/domain.md#s8.1: an app that does not parse PROXY fails from outside, and works for a pod kube-proxy
+  // short-circuits (it sends no preamble); the hopscope echo reads PROXY only when it comes, so both work.
+  it('a plain app behind a PROXY LB is broken from outside and fine for a short-circuited pod; the hopscope echo works both ways', () => {
+    const app = (parses: boolean) =>
       inventory({
         nodes: NODES,
         loadBalancers: OPENSTACK,
-        pods: [pod('default', 'web-0', LAB.echoPod, 'node1', { roles })],
+        pods: [pod('default', 'web-0', LAB.echoPod, 'node1', { roles: parses ? ['echo'] : ['app'], parsesProxyProtocol: parses })],
         services: [service({ name: 'echo', type: 'LoadBalancer', lbAddress: LAB.vip, ports: [port(80, 30080)], policy: 'Local', annotations: { 'loadbalancer.openstack.org/proxy-protocol': 'v2' } })],
       });
-    expect(predict(app(['app']), LB, ON_NODE2)).toMatchObject({ verdict: 'broken', expectedOutcome: 'empty-reply' });
-    expect(predict(app(['app']), LB, ON_NODE2).note).toContain('The application expects the PROXY preamble');
-    expect(predict(app(['echo']), LB, ON_NODE2)).toMatchObject({ verdict: 'preserved', expectedOutcome: 'ok' });
+    const outside = (inv: ClusterInventory) => buildPaths(inv).find((p) => p.id === LB)!;
+    expect(outside(app(false))).toMatchObject({ verdict: 'broken', expectedOutcome: 'http-error' });
+    expect(predict(app(false), LB, ON_NODE2)).toMatchObject({ verdict: 'preserved', expectedOutcome: 'ok', peerRole: 'client' });
+    expect(outside(app(true))).toMatchObject({ verdict: 'header', expectedOutcome: 'ok' });
+    expect(predict(app(true), LB, ON_NODE2)).toMatchObject({ verdict: 'preserved', expectedOutcome: 'ok' });
   });
 });
 

@@ -53,18 +53,8 @@ export function inClusterSourceOf(m: Model, prober: Prober): InClusterSource {
   };
 }
 
-/**
- * An application that gets the LB's PROXY preamble from outside must parse it; a pod whose request kube-proxy
- * short-circuits sends none, and such a receiver closes the connection (docs/lab.md#row-29). The hopscope echo reads
- * PROXY only when it comes.
- */
-function appNeedsProxy(plan: PathPlan, outside: Run): boolean {
-  const index = plan.stages.findIndex((s) => s.role === 'app');
-  return index >= 0 && Boolean(outside.arrivals[index]?.proxyProtocol) && !plan.context.appPod?.roles.includes('echo');
-}
-
 /** What a pod of the cluster finds at the end of `plan`: kube-proxy's and the CNI's rules for `from`, then the tail. */
-export function inClusterPrediction(plan: PathPlan, from: InClusterSource, outside: Run = runStages(plan.stages, clientRequest('honest'))): VantagePrediction | null {
+export function inClusterPrediction(plan: PathPlan, from: InClusterSource): VantagePrediction | null {
   if (!plan.inCluster) return null;
   const way = plan.inCluster(from);
   const honest = runStages(way.stages, clientRequest('honest'));
@@ -72,10 +62,6 @@ export function inClusterPrediction(plan: PathPlan, from: InClusterSource, outsi
   const failure = honest.failure?.failure ?? null;
   if (failure?.kind === 'proxy-protocol-not-sent' && way.shortCircuit) notes.push('PROXY-expecting controllers will reject pods that call it.');
   const last = failure ? null : lastArrival(honest);
-  if (!failure && way.shortCircuit && !last?.proxyProtocol && appNeedsProxy(plan, outside)) {
-    notes.push('The application expects the PROXY preamble the load balancer adds, so it rejects pods that call it.');
-    return { vantage: 'in-cluster', verdict: 'broken', expectedOutcome: 'empty-reply', peerRole: 'none', believedRole: 'none', via: 'none', note: notes.join(' ') };
-  }
   return {
     vantage: 'in-cluster',
     verdict: pathVerdict(honest, plan.spoofCheck ? forgedRun(way.stages) : null),

@@ -150,7 +150,9 @@ export function controller(spec: {
 export const controllerPod = (namespace = 'ingress-nginx', overrides: Partial<PodInfo> = {}): PodInfo =>
   pod(namespace, 'ingress-controller-0', LAB.ingressPod, 'node1', { roles: ['ingress-controller'], ...overrides });
 
-export const echoPod = (): PodInfo => pod('default', 'echo-0', LAB.echoPod, 'node1', { roles: ['echo'] });
+/** The lab's echo is the hopscope echo (labelled as the chart does), the one echo that reads a PROXY preamble. */
+export const echoPod = (): PodInfo =>
+  pod('default', 'echo-0', LAB.echoPod, 'node1', { roles: ['echo'], labels: { 'app.kubernetes.io/name': 'hopscope-echo' }, parsesProxyProtocol: true });
 
 export function ingress(spec: {
   namespace?: string;

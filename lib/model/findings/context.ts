@@ -55,18 +55,6 @@ export function contextFindings(plan: PathPlan, honest: Run): Finding[] {
       }),
     );
   }
-  const appIndex = plan.stages.findIndex((s) => s.role === 'app');
-  const appArrival = appIndex >= 0 ? honest.arrivals[appIndex] : null;
-  if (appArrival?.proxyProtocol && !ctx.appPod?.roles.includes('echo')) {
-    out.push(
-      finding('proxy-protocol-app-must-parse', {
-        hopId: plan.stages[appIndex]!.hop.id,
-        message: 'The PROXY preamble reaches the application pod itself; unless it parses PROXY protocol, every request fails.',
-        fix: svc && ctx.provider?.proxyProtocolAnnotations ? annotate(svc, ctx.provider.proxyProtocolAnnotations('off')) : null,
-        tradeOff: 'Without PROXY the app sees only the LB; put an ingress controller that speaks PROXY in front instead.',
-      }),
-    );
-  }
   if (ctx.controller && ctx.controllerModel?.fixes === null) {
     out.push(
       finding('controller-not-modelled', {

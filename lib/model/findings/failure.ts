@@ -76,6 +76,25 @@ export function failureFindings(plan: PathPlan, run: Run): Finding[] {
         }),
       ];
     }
+    case 'proxy-protocol-not-parsed': {
+      // docs/domain.md#s8.1: only a receiver configured for PROXY reads the preamble; an app pod behind a PROXY LB is not.
+      const key = svc && ctx.provider?.proxyProtocolAnnotations ? ctx.provider.proxyProtocolAnnotations('off') : null;
+      const undo = svc && key ? annotate(svc, key) : null;
+      const named = key ? Object.keys(key).join(', ') : 'the PROXY protocol setting of the load balancer';
+      return [
+        finding('proxy-protocol-app-must-parse', {
+          hopId,
+          severity: 'error',
+          message: `${ctx.provider?.label ?? 'The load balancer'} sends a PROXY protocol preamble straight to the application pod${ctx.appPod ? ` ${ctx.appPod.name}` : ''}, which does not parse it: ${failure.message}.`,
+          fix: [
+            undo ? `remove ${named}: ${undo}` : `turn off ${named}`,
+            'or make the application accept it (nginx: listen <port> proxy_protocol; plus set_real_ip_from <LB CIDR>; real_ip_header proxy_protocol;), or put an ingress controller with PROXY protocol on in front',
+          ].join('\n'),
+          tradeOff: 'Without PROXY protocol a proxying LB leaves the application only its own address.',
+          whatIf: svc ? [serviceWhatIf(svc, 'proxyProtocol', 'off')] : [],
+        }),
+      ];
+    }
     case 'proxy-protocol-not-sent': {
       const direct = plan.entry.kind !== 'loadBalancer' && plan.stages.every((s) => s.role !== 'loadBalancer');
       const sender = svc && ctx.provider?.proxyProtocolAnnotations ? annotate(svc, ctx.provider.proxyProtocolAnnotations('v2')) : null;

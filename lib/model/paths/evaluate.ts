@@ -23,6 +23,6 @@ export function evaluate(p: PathPlan, prober: InClusterSource): ModelPath {
       ? { via: last.via, role: last.believed.role, value: hops.at(-1)?.believedClient ?? null }
       : { via: 'none', role: 'none', value: null },
     expectedOutcome: honest.failure?.failure.outcome ?? 'ok',
-    inCluster: inClusterPrediction(p, prober, honest),
+    inCluster: inClusterPrediction(p, prober),
   };
 }
