@@ -90,6 +90,10 @@ export const FINDING_CODES = {
     meaning: 'Probes show that every node announcing a Local LB address has no ready local endpoint (healthCheckNodePort answers 503): outside clients are dropped.',
   },
   'ingress-no-controller': { severity: 'warning', meaning: 'No ingress controller claims this Ingress: it has no way in.' },
+  'controller-version-assumed': {
+    severity: 'info',
+    meaning: 'A controller rule depends on its version, which its image tag does not tell: the older rule was assumed (docs/domain.md#s6.1.1).',
+  },
   'controller-not-modelled': {
     severity: 'info',
     meaning: 'This ingress controller kind has no dedicated model; generic proxy behaviour is assumed.',

@@ -193,6 +193,8 @@ export const IngressControllerInfoSchema = z.object({
   pods: z.array(PodRefSchema),
   /** ingress-nginx `--configmap=<ns>/<name>` target, when found. */
   configMap: nullableStr.optional(),
+  /** The controller's version from its image tag ("v1.13.2" of `…/controller:v1.13.2@sha256:…`); null when the tag tells none. */
+  version: nullableStr.optional(),
 });
 
 export const IngressRuleBackendSchema = z.object({

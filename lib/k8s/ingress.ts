@@ -15,6 +15,8 @@ import { podIsLive, podRef, podWorkload } from './pods';
 interface ControllerSpec {
   kind: Exclude<IngressControllerKind, 'unknown'>;
   matchesPod(pod: V1Pod): boolean;
+  /** The controller's own image, whose tag gives its version. */
+  image: RegExp;
   /** IngressClass spec.controller values this instance serves. */
   classControllers(args: string[]): string[];
   /** Names used by the legacy `kubernetes.io/ingress.class` annotation. */
@@ -152,8 +154,9 @@ export function traefikSettings(args: string[], env: Record<string, string> = {}
 const CONTROLLERS: ControllerSpec[] = [
   {
     kind: 'ingress-nginx',
+    image: /ingress-nginx\/controller(-chroot)?[:@]/,
     matchesPod: (pod) =>
-      containerArgs(pod).includes('/nginx-ingress-controller') || images(pod).some((i) => /ingress-nginx\/controller[:@]/.test(i)),
+      containerArgs(pod).includes('/nginx-ingress-controller') || images(pod).some((i) => /ingress-nginx\/controller(-chroot)?[:@]/.test(i)),
     // Defaults of --controller-class and --ingress-class (ingress-nginx cli-arguments, docs/domain.md#src-S21).
     classControllers: (args) => [flagValue(args, '--controller-class') ?? 'k8s.io/ingress-nginx'],
     legacyClassNames: (args) => [flagValue(args, '--ingress-class') ?? 'nginx'],
@@ -170,6 +173,7 @@ const CONTROLLERS: ControllerSpec[] = [
   },
   {
     kind: 'traefik',
+    image: /(^|\/)(mirrored-library-)?traefik(:|@|$)/,
     matchesPod: (pod) =>
       pod.metadata?.labels?.['app.kubernetes.io/name'] === 'traefik' ||
       images(pod).some((i) => /(^|\/)(mirrored-library-)?traefik(:|@|$)/.test(i)),
@@ -178,6 +182,21 @@ const CONTROLLERS: ControllerSpec[] = [
     settings: (args, _namespace, _configMaps, env) => ({ settings: traefikSettings(args, env), configMap: null }),
   },
 ];
+
+/**
+ * A version from an image reference's tag: "v1.13.2" of `registry.k8s.io/ingress-nginx/controller:v1.13.2@sha256:…`.
+ * A digest alone or a tag that is not a version (latest) tells none.
+ */
+export function imageVersion(image: string): string | null {
+  const name = image.split('@')[0] ?? '';
+  const tag = name.slice(name.lastIndexOf('/') + 1).split(':')[1];
+  return tag && /^v?\d+\.\d+(\.\d+)?([-+].*)?$/.test(tag) ? tag : null;
+}
+
+function controllerVersion(spec: ControllerSpec, pod: V1Pod): string | null {
+  const image = images(pod).find((i) => spec.image.test(i));
+  return image ? imageVersion(image) : null;
+}
 
 /** Which controller kind a pod runs, if any. */
 export function ingressControllerKind(pod: V1Pod): ControllerSpec['kind'] | null {
@@ -258,6 +277,7 @@ export function findIngressControllers(
           ingressClasses: [...new Set([...classes, ...legacyClassNames])].sort(),
           pods: group.pods.map(podRef).sort((a, b) => a.name.localeCompare(b.name)),
           configMap,
+          version: controllerVersion(group.spec, group.pods[0]!),
         },
       };
     });

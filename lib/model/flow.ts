@@ -17,6 +17,11 @@ export interface Flow {
   proxyProtocol: PredictedProxyHeader | null;
   xForwardedFor: Claim[];
   xRealIp: Claim | null;
+  /**
+   * Any other client-address header no modelled hop writes (CF-Connecting-IP, True-Client-IP): only the client can have
+   * put a value there. Read by a controller configured to take the client from such a header (docs/domain.md#s6.1).
+   */
+  otherHeader?: Claim | null;
 }
 
 export const CLIENT: PredictedAddress = { role: 'client', address: null };
@@ -33,6 +38,7 @@ export function clientRequest(kind: 'honest' | 'forged', withForgedProxyHeader =
     proxyProtocol: withForgedProxyHeader ? { version: 1, src: FORGED } : null,
     xForwardedFor: [{ address: FORGED, vouched: false }],
     xRealIp: { address: FORGED, vouched: false },
+    otherHeader: { address: FORGED, vouched: false },
   };
 }
 

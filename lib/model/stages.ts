@@ -118,6 +118,7 @@ export function loadBalancerStage(input: {
           proxyProtocol: behaviour.proxyProtocol ? { version: behaviour.proxyProtocol.version, src: flow.peer } : null,
           xForwardedFor: [...flow.xForwardedFor, ...appended],
           xRealIp: flow.xRealIp,
+          otherHeader: flow.otherHeader ?? null,
         },
       };
     },

@@ -35,6 +35,29 @@ export function recursiveRealIp(
   return header[0]!.address;
 }
 
+/** [major, minor] of a version tag such as "v1.13.2"; null when there is none. */
+export function versionOf(tag: string | null | undefined): [number, number] | null {
+  const m = /^v?(\d+)\.(\d+)/.exec(tag ?? '');
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
+/**
+ * Since controller-v1.13.0 (kubernetes/ingress-nginx#12768, docs/domain.md#s6.1.1) PROXY protocol together with
+ * use-forwarded-headers reads the client from the forwarded-for header when the PROXY address is trusted. Older or
+ * unknown versions keep real_ip_header proxy_protocol; `assumed` says which rule an unknown version got.
+ */
+export function proxyAndHeadersRule(c: IngressControllerInfo): { rule: 'forwarded-for-when-proxy-trusted' | 'proxy-protocol'; assumed: boolean } {
+  const v = versionOf(c.version);
+  if (!v) return { rule: 'proxy-protocol', assumed: true };
+  return { rule: v[0] > 1 || (v[0] === 1 && v[1] >= 13) ? 'forwarded-for-when-proxy-trusted' : 'proxy-protocol', assumed: false };
+}
+
+/** The values of `forwarded-for-header` (default X-Forwarded-For; another name such as CF-Connecting-IP only the client writes here). */
+function forwardedFor(flow: Flow, header: string): Claim[] {
+  if (header.toLowerCase() === 'x-forwarded-for') return flow.xForwardedFor;
+  return flow.otherHeader ? [flow.otherHeader] : [];
+}
+
 function receive(flow: Flow, c: IngressControllerInfo, self: PredictedAddress, ctx: TrustContext): ControllerResult {
   const s = c.settings;
   const trusted = s.trustedCIDRs;
@@ -68,19 +91,32 @@ function receive(flow: Flow, c: IngressControllerInfo, self: PredictedAddress, c
   }
   if (flow.proxyProtocol) details['$proxy_protocol_addr'] = renderAddress(flow.proxyProtocol.src) ?? 'unknown';
 
-  // Template (docs/domain.md#s6.1): real_ip_header is proxy_protocol when PROXY is on, else the forwarded-for header.
+  // Template (docs/domain.md#s6.1): real_ip_header is proxy_protocol when PROXY is on, else the forwarded-for header;
+  // from 1.13 with both on, X-Forwarded-For-Proxy-Protocol (docs/domain.md#s6.1.1).
+  const header = s.forwardedForHeader ?? 'X-Forwarded-For';
+  const viaHeader: ClientAddressVia = header.toLowerCase() === 'x-forwarded-for' ? 'x-forwarded-for' : 'none';
+  const fromHeader = (claims: Claim[]): { remote: PredictedAddress; via: ClientAddressVia } => {
+    const found = recursiveRealIp(flow.peer, claims, trusted, ctx);
+    return found !== flow.peer ? { remote: found, via: viaHeader } : { remote: flow.peer, via: 'source' };
+  };
   let remote = flow.peer;
   let via: ClientAddressVia = 'source';
+  const both = s.useProxyProtocol && s.useForwardedHeaders;
+  const rule = both ? proxyAndHeadersRule(c) : null;
+  if (rule) details['PROXY + forwarded headers'] = rule.rule === 'proxy-protocol' ? `PROXY address wins (before 1.13${rule.assumed ? ', version unknown: assumed' : ''})` : `${header} when the PROXY address is trusted (≥ 1.13)`;
   if (realIpEnabled && isTrusted(flow.peer, trusted, ctx)) {
-    if (flow.proxyProtocol) {
+    if (flow.proxyProtocol && rule?.rule === 'forwarded-for-when-proxy-trusted') {
+      // geo $proxy_protocol_addr over proxy-real-ip-cidr: trusted ⇒ the header (absent ⇒ nginx keeps its TCP peer), else the PROXY address.
+      if (isTrusted(flow.proxyProtocol.src, trusted, ctx)) ({ remote, via } = fromHeader(forwardedFor(flow, header)));
+      else {
+        remote = flow.proxyProtocol.src;
+        via = 'proxy-protocol';
+      }
+    } else if (flow.proxyProtocol) {
       remote = flow.proxyProtocol.src; // docs/lab.md#row-20; docs/lab.md#row-23 shows an untrusted peer keeps its own address
       via = 'proxy-protocol';
-    } else if ((s.forwardedForHeader ?? 'X-Forwarded-For').toLowerCase() === 'x-forwarded-for') {
-      const fromHeader = recursiveRealIp(flow.peer, flow.xForwardedFor, trusted, ctx);
-      if (fromHeader !== flow.peer) {
-        remote = fromHeader;
-        via = 'x-forwarded-for';
-      }
+    } else {
+      ({ remote, via } = fromHeader(forwardedFor(flow, header)));
     }
   }
   if (realIpEnabled) details['trusts its TCP peer'] = String(isTrusted(flow.peer, trusted, ctx));
@@ -108,6 +144,11 @@ export const ingressNginx: ControllerModel = {
   kind: 'ingress-nginx',
   label: 'ingress-nginx',
   receive,
+  assumption(c) {
+    const both = c.settings.useProxyProtocol && c.settings.useForwardedHeaders;
+    if (!both || !proxyAndHeadersRule(c).assumed) return null;
+    return `the controller's version is unknown (no version tag on its image), so the rule before 1.13 was assumed: with use-proxy-protocol and use-forwarded-headers the PROXY address is the client and ${c.settings.forwardedForHeader ?? 'X-Forwarded-For'} is not read. From 1.13 the header is read when the PROXY address is in proxy-real-ip-cidr.`;
+  },
   // realip on (forwarded headers or PROXY) with the default proxy-real-ip-cidr 0.0.0.0/0 (docs/domain.md#s6.1 gotcha).
   trustsEveryone: (c) =>
     (c.settings.useForwardedHeaders || c.settings.useProxyProtocol || Boolean(c.settings.enableRealIp)) &&

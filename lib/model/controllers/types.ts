@@ -36,5 +36,7 @@ export interface ControllerModel {
   receive(flow: Flow, controller: IngressControllerInfo, self: PredictedAddress, trust: TrustContext): ControllerResult;
   /** The setting that lets anyone set the client address, if this configuration has it (docs/lab.md#row-25, #row-27). */
   trustsEveryone(controller: IngressControllerInfo): boolean;
+  /** A rule the model had to pick without knowing the controller's version, in words; null when none was needed. */
+  assumption?(controller: IngressControllerInfo): string | null;
   fixes: ControllerFixes | null;
 }

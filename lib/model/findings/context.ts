@@ -55,6 +55,16 @@ export function contextFindings(plan: PathPlan, honest: Run): Finding[] {
       }),
     );
   }
+  const assumed = ctx.controller ? (ctx.controllerModel?.assumption?.(ctx.controller) ?? null) : null;
+  if (assumed && ctx.controller) {
+    out.push(
+      finding('controller-version-assumed', {
+        hopId: hopIdOf(plan, 'controller'),
+        message: `${ctx.controller.id}: ${assumed}`,
+        fix: `kubectl get pods -n ${ctx.controller.namespace} -o jsonpath='{.items[*].spec.containers[*].image}'  # run a tagged controller image (…/controller:v1.13.x) so the version is known`,
+      }),
+    );
+  }
   if (ctx.controller && ctx.controllerModel?.fixes === null) {
     out.push(
       finding('controller-not-modelled', {
