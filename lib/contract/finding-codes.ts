@@ -90,6 +90,14 @@ export const FINDING_CODES = {
     meaning: 'Probes show that every node announcing a Local LB address has no ready local endpoint (healthCheckNodePort answers 503): outside clients are dropped.',
   },
   'ingress-no-controller': { severity: 'warning', meaning: 'No ingress controller claims this Ingress: it has no way in.' },
+  'internal-traffic-local': {
+    severity: 'warning',
+    meaning: 'internalTrafficPolicy: Local: pods on nodes without a ready local endpoint have their ClusterIP requests dropped (docs/domain.md#s2.5).',
+  },
+  'internal-traffic-local-no-endpoint': {
+    severity: 'error',
+    meaning: "The calling pod's node has no local endpoint of an internalTrafficPolicy: Local Service: kube-proxy drops the request (docs/domain.md#s2.5).",
+  },
   'controller-version-assumed': {
     severity: 'info',
     meaning: 'A controller rule depends on its version, which its image tag does not tell: the older rule was assumed (docs/domain.md#s6.1.1).',

@@ -8,6 +8,7 @@ import type {
   LoadBalancerProviderInfo,
   LoadBalancerProviderKind,
   NodeInfo,
+  PodRef,
   ServiceInfo,
   ServiceType,
   TrafficPolicy,
@@ -34,6 +35,20 @@ const METALLB_LEGACY_CONFIGMAP = 'metallb-system/config';
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
 const nsName = (namespace: string | undefined, name: string | undefined) => `${namespace ?? ''}/${name ?? ''}`;
+
+/**
+ * A pod that carries no status conditions tells nothing of its readiness; the EndpointSlice that lists it does
+ * (`conditions.ready`, docs/domain.md#s3.1), so a controller pod takes its readiness from there. No endpoint: not ready.
+ */
+function withEndpointReadiness(ref: PodRef, pods: V1Pod[], services: ServiceInfo[]): PodRef {
+  const pod = pods.find((p) => p.metadata?.namespace === ref.namespace && p.metadata?.name === ref.name);
+  if (!pod || (pod.status?.conditions?.length ?? 0) > 0) return ref;
+  const endpoint = services
+    .filter((s) => s.namespace === ref.namespace)
+    .flatMap((s) => s.endpoints)
+    .find((e) => (e.targetRef ? e.targetRef.name === ref.name : ref.ip !== null && e.ip === ref.ip));
+  return endpoint ? { ...ref, ready: endpoint.ready } : ref;
+}
 
 /** EndpointSlices carry their Service in the `kubernetes.io/service-name` label (docs/domain.md#s3); nil ready counts as ready. */
 function endpointsByService(slices: V1EndpointSlice[]): Map<string, EndpointInfo[]> {
@@ -241,7 +256,10 @@ export function normalizeInventory(objects: RawClusterObjects, context: Normaliz
     loadBalancers.push({ provider: 'cloud', name, pools: [{ name, addresses: [...new Set(addresses)], mode: 'cloud' }] });
   }
 
-  const controllers = findIngressControllers(objects.pods, objects.services, objects.ingressClasses, configMaps);
+  const controllers = findIngressControllers(objects.pods, objects.services, objects.ingressClasses, configMaps).map((c) => ({
+    ...c,
+    info: { ...c.info, pods: c.info.pods.map((ref) => withEndpointReadiness(ref, objects.pods, services)) },
+  }));
   const ingresses = objects.ingresses
     .map((i) => normalizeIngress(i, objects.ingressClasses, controllers))
     .sort((a, b) => nsName(a.namespace, a.name).localeCompare(nsName(b.namespace, b.name)));

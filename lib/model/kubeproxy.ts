@@ -128,12 +128,28 @@ export function podTrafficAtOtherNode(arrived: PredictedAddress, from: InCluster
   return from.podTraffic && !from.hostNetwork && arrived.role === from.self.role && arrived.address === from.self.address;
 }
 
+/** Terminating but still serving (EndpointSlice conditions serving and terminating both true, docs/domain.md#s3). */
+const servingTerminating = (e: EndpointInfo) => !e.ready && e.serving === true && e.terminating === true;
+
+/**
+ * The endpoints kube-proxy sends to (`CategorizeEndpoints`, docs/domain.md#s3.1): the ready ones, or when there is
+ * none anywhere, those terminating but still serving.
+ */
 export function readyEndpoints(service: ServiceInfo): EndpointInfo[] {
-  return service.endpoints.filter((e) => e.ready).sort((a, b) => a.ip.localeCompare(b.ip));
+  const ready = service.endpoints.filter((e) => e.ready);
+  return (ready.length > 0 ? ready : service.endpoints.filter(servingTerminating)).sort((a, b) => a.ip.localeCompare(b.ip));
 }
 
+/** Whether `Local` traffic on `nodeName` has an endpoint: a ready local one, else a local one terminating but serving (docs/domain.md#s3.1). */
 export function hasReadyEndpointOn(service: ServiceInfo, nodeName: string): boolean {
-  return service.endpoints.some((e) => e.ready && e.nodeName === nodeName);
+  return service.endpoints.some((e) => (e.ready || servingTerminating(e)) && e.nodeName === nodeName);
+}
+
+/** The local endpoints `Local` policy uses on `nodeName` (docs/domain.md#s3.1), by address. */
+export function localEndpointsOn(service: ServiceInfo, nodeName: string): EndpointInfo[] {
+  const local = service.endpoints.filter((e) => e.nodeName === nodeName);
+  const ready = local.filter((e) => e.ready);
+  return (ready.length > 0 ? ready : local.filter(servingTerminating)).sort((a, b) => a.ip.localeCompare(b.ip));
 }
 
 /**
@@ -142,8 +158,9 @@ export function hasReadyEndpointOn(service: ServiceInfo, nodeName: string): bool
  * at random under Cluster, which does not change the source address (docs/lab.md#row-6–#row-7).
  */
 export function representativeEndpoint(service: ServiceInfo, nodeName: string | null): EndpointInfo | null {
-  const ready = readyEndpoints(service);
-  return ready.find((e) => e.nodeName === nodeName) ?? ready[0] ?? null;
+  const usable = readyEndpoints(service);
+  const local = !nodeName ? undefined : service.externalTrafficPolicy === 'Local' ? localEndpointsOn(service, nodeName)[0] : usable.find((e) => e.nodeName === nodeName);
+  return local ?? usable[0] ?? null;
 }
 
 /** Nodes a load balancer may send to: ready, with an address, not labelled exclude-from-external-load-balancers. */

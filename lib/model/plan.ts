@@ -21,7 +21,7 @@ import { type Flow, arrivalOf, clientRequest, renderAddress } from './flow';
 import type { LoadBalancerBehaviour, LoadBalancerProvider } from './loadbalancers';
 import type { Arrival, ModelHop, PredictedAddress } from './types';
 
-export type FailureKind = 'local-drop' | 'no-endpoints' | 'no-controller' | 'not-announced' | 'proxy-protocol-not-parsed' | ControllerFailure;
+export type FailureKind = 'local-drop' | 'no-endpoints' | 'no-controller' | 'not-announced' | 'proxy-protocol-not-parsed' | 'internal-local-drop' | ControllerFailure;
 
 export interface Failure {
   kind: FailureKind;
@@ -66,6 +66,8 @@ export interface PlanContext {
   appPod?: PodInfo | null;
   /** The CNI an egress path leaves through. */
   cni?: CniInfo;
+  /** internalTrafficPolicy Local: the nodes whose pods have no local endpoint, so their ClusterIP requests are dropped. */
+  nodesWithoutLocalEndpoint?: string[];
   /** Node CIDR suggestions for trusted-proxy lists. */
   nodeCIDRs: string[];
 }

@@ -342,6 +342,14 @@ export function clusterIPStage(service: ServiceInfo, port: number | null, afterC
       details: { type: service.type, 'ready endpoints': String(readyEndpoints(service).length) },
     },
     pass(flow) {
+      // internalTrafficPolicy Local: kube-proxy DROPs ClusterIP traffic on a node without a local endpoint (docs/domain.md#s2.5).
+      if (!afterController && service.internalTrafficPolicy === 'Local' && caller?.node && !hasReadyEndpointOn(service, caller.node.name)) {
+        return {
+          ...appBelief(flow),
+          next: null,
+          failure: { kind: 'internal-local-drop', verdict: 'unreachable', outcome: 'timeout', message: `dropped: internalTrafficPolicy Local and no endpoint on ${caller.node.name}` },
+        };
+      }
       if (readyEndpoints(service).length === 0) {
         return {
           ...appBelief(flow),

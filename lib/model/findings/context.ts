@@ -55,6 +55,17 @@ export function contextFindings(plan: PathPlan, honest: Run): Finding[] {
       }),
     );
   }
+  // docs/domain.md#s2.5: internalTrafficPolicy Local drops ClusterIP traffic on nodes without a local endpoint.
+  if (svc && plan.entry.kind === 'clusterIP' && ctx.nodesWithoutLocalEndpoint && ctx.nodesWithoutLocalEndpoint.length > 0) {
+    out.push(
+      finding('internal-traffic-local', {
+        hopId: hopIdOf(plan, 'service'),
+        message: `${ref(svc)} has internalTrafficPolicy: Local: pods on ${ctx.nodesWithoutLocalEndpoint.join(', ')} (no ready endpoint there) have their requests to ${svc.clusterIP ?? 'the ClusterIP'} dropped.`,
+        fix: `kubectl patch service -n ${svc.namespace} ${svc.name} -p '{"spec":{"internalTrafficPolicy":"Cluster"}}'  # or run an endpoint on every node the callers run on (a DaemonSet)`,
+        tradeOff: 'Cluster spreads ClusterIP traffic over every endpoint; Local keeps it on the node (node-local caches, DNS) but only where an endpoint runs.',
+      }),
+    );
+  }
   const assumed = ctx.controller ? (ctx.controllerModel?.assumption?.(ctx.controller) ?? null) : null;
   if (assumed && ctx.controller) {
     out.push(

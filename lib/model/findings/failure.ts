@@ -76,6 +76,15 @@ export function failureFindings(plan: PathPlan, run: Run): Finding[] {
         }),
       ];
     }
+    case 'internal-local-drop':
+      return [
+        finding('internal-traffic-local-no-endpoint', {
+          hopId,
+          message: `${svc ? ref(svc) : 'The Service'} has internalTrafficPolicy: Local and the calling pod's node has no ready endpoint of it: ${failure.message}, so the request times out.`,
+          fix: svc ? `kubectl patch service -n ${svc.namespace} ${svc.name} -p '{"spec":{"internalTrafficPolicy":"Cluster"}}'  # or run an endpoint on every node the callers run on (a DaemonSet)` : null,
+          tradeOff: 'Cluster spreads ClusterIP traffic over every endpoint; Local keeps it on the node (node-local caches, DNS) but only where an endpoint runs.',
+        }),
+      ];
     case 'proxy-protocol-not-parsed': {
       // docs/domain.md#s8.1: only a receiver configured for PROXY reads the preamble; an app pod behind a PROXY LB is not.
       const key = svc && ctx.provider?.proxyProtocolAnnotations ? ctx.provider.proxyProtocolAnnotations('off') : null;

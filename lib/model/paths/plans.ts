@@ -27,7 +27,7 @@ export function servicePlans(m: Model): PathPlan[] {
   for (const svc of [...m.inventory.services].sort(byRef)) {
     if (svc.type === 'ExternalName') continue;
     for (const port of [...svc.ports].sort((a, b) => a.port - b.port)) {
-      if (svc.clusterIP) out.push(plan(m, clusterIPPrefix(svc, port), serviceTail(m, svc, null)));
+      if (svc.clusterIP) out.push(plan(m, clusterIPPrefix(svc, port, m.nodes), serviceTail(m, svc, null)));
       if (svc.type === 'NodePort' || svc.type === 'LoadBalancer') {
         for (const prefix of nodePortPrefixes(m, svc, port)) out.push(plan(m, prefix, serviceTail(m, svc, prefix.node)));
       }

@@ -2,6 +2,7 @@
 // endpoints — per LB address and receiving node, per NodePort node, the ClusterIP, host ports, and an Ingress
 // controller's own way in.
 import type { IngressControllerInfo, NodeInfo, PathEntry, PodInfo, ServiceInfo, ServicePortInfo } from '@/lib/types';
+import { hasReadyEndpointOn } from '../kubeproxy';
 import { resolveProvider } from '../loadbalancers';
 import type { PlanContext, Stage } from '../plan';
 import {
@@ -146,12 +147,13 @@ export function nodePortPrefixes(m: Model, svc: ServiceInfo, port: ServicePortIn
   }));
 }
 
-export function clusterIPPrefix(svc: ServiceInfo, port: ServicePortInfo): Prefix {
+export function clusterIPPrefix(svc: ServiceInfo, port: ServicePortInfo, nodes: NodeInfo[] = []): Prefix {
+  const withoutLocal = svc.internalTrafficPolicy === 'Local' ? nodes.filter((n) => !hasReadyEndpointOn(svc, n.name)).map((n) => n.name) : [];
   return {
     id: `clusterIP:${svc.namespace}/${svc.name}:${port.port}`,
     entry: { kind: 'clusterIP', namespace: svc.namespace, name: svc.name, host: null, address: svc.clusterIP, port: port.port, scheme: schemeOf(port) },
     stages: [clientStage('a pod in the cluster'), clusterIPStage(svc, port.port, false)],
-    context: { service: svc },
+    context: { service: svc, ...(svc.internalTrafficPolicy === 'Local' ? { nodesWithoutLocalEndpoint: withoutLocal } : {}) },
     node: null,
     inCluster: clusterIPWay(svc, port.port),
   };
