@@ -90,6 +90,10 @@ export const FINDING_CODES = {
     meaning: 'Probes show that every node announcing a Local LB address has no ready local endpoint (healthCheckNodePort answers 503): outside clients are dropped.',
   },
   'ingress-no-controller': { severity: 'warning', meaning: 'No ingress controller claims this Ingress: it has no way in.' },
+  'lb-http-listener-on-tls-port': {
+    severity: 'error',
+    meaning: 'Octavia x-forwarded-for makes the listener HTTP: a TLS port behind it cannot be enriched with a header and fails (docs/domain.md#s7.1).',
+  },
   'internal-traffic-local': {
     severity: 'warning',
     meaning: 'internalTrafficPolicy: Local: pods on nodes without a ready local endpoint have their ClusterIP requests dropped (docs/domain.md#s2.5).',

@@ -66,13 +66,14 @@ const EXPECTED: Record<string, Expected> = {
   },
   ovh: {
     names: ['ovh', 'ovhcloud'],
-    annotations: ['service.beta.kubernetes.io/ovh-loadbalancer-proxy-protocol'],
+    annotations: ['service.beta.kubernetes.io/ovh-loadbalancer-proxy-protocol', 'loadbalancer.ovhcloud.com/class'],
     providerIDs: ['ovhcloud://0b6a2c5e-3f4d-4a8b-9c1d-2e3f4a5b6c7d'],
     mode: 'proxy',
+    // docs/domain.md#s7.1: OVHcloud's Octavia integration supports PROXY v1 only, so a v2 request writes v1.
     proxy: {
       v1: { 'loadbalancer.openstack.org/proxy-protocol': 'true' },
-      v2: { 'loadbalancer.openstack.org/proxy-protocol': 'v2' },
-      sent: { v1: 'v1', v2: 'v2' },
+      v2: { 'loadbalancer.openstack.org/proxy-protocol': 'true' },
+      sent: { v1: 'v1', v2: 'v1' },
       inClusterFix: null,
     },
     xff: null,
@@ -292,11 +293,11 @@ describe('provider-specific settings', () => {
     expect(behaviourOf('scaleway', { 'service.beta.kubernetes.io/scw-loadbalancer-proxy-protocol-v1': '*' }, 8080).proxyProtocol).toEqual({ version: 1 });
   });
 
-  it('OVHcloud: the legacy IOLB key sets the version, the Octavia key wins when both are set', () => {
+  it('OVHcloud: the legacy IOLB key sets the version, the Octavia key wins when both are set (PROXY v1 only, docs/domain.md#s7.1)', () => {
     const legacy = (v: string) => ({ 'service.beta.kubernetes.io/ovh-loadbalancer-proxy-protocol': v });
     expect(behaviourOf('ovh', legacy('v1')).proxyProtocol).toEqual({ version: 1 });
     expect(behaviourOf('ovh', legacy('v2-ssl-cn')).proxyProtocol).toEqual({ version: 2 });
-    expect(behaviourOf('ovh', { ...legacy('v1'), 'loadbalancer.openstack.org/proxy-protocol': 'v2' }).proxyProtocol).toEqual({ version: 2 });
+    expect(behaviourOf('ovh', { ...legacy('v2'), 'loadbalancer.openstack.org/proxy-protocol': 'v2' }).proxyProtocol).toEqual({ version: 1 });
   });
 
   it('Azure: the public path stays pass-through whatever the Service says (PROXY exists only on Private Link)', () => {

@@ -16,6 +16,8 @@ export interface LoadBalancerBehaviour {
   targets: 'nodes' | 'pods';
   /** Annotation keys that look like a client-IP setting but are not one the provider reads. */
   misspelledAnnotations: string[];
+  /** An HTTP listener on a port clients speak TLS to: the handshake meets an HTTP parser and fails (docs/domain.md#s7.1). */
+  tlsIntoHttpListener?: boolean;
 }
 
 export interface LoadBalancerProvider {
@@ -56,14 +58,25 @@ const coversPort = (value: string | undefined, port: number) =>
 
 const OCTAVIA_PROXY = 'loadbalancer.openstack.org/proxy-protocol';
 const OCTAVIA_XFF = 'loadbalancer.openstack.org/x-forwarded-for';
+const OCTAVIA_TLS_CONTAINER = 'loadbalancer.openstack.org/default-tls-container-ref';
 
-/** OpenStack Octavia (docs/domain.md#s7, #src-S27; docs/sources.md#seed-000): amphorae proxy; PROXY via proxy-protocol, XFF via an HTTP listener. */
-function octaviaBehaviour(service: ServiceInfo): LoadBalancerBehaviour {
+/** A port clients speak TLS to: 443, or named https / tls (as ways-in.ts names the entry's scheme). */
+const isTlsPort = (service: ServiceInfo, port: number) =>
+  port === 443 || /https|tls/.test(service.ports.find((p) => p.port === port)?.name ?? '');
+
+/**
+ * OpenStack Octavia (docs/domain.md#s7, #s7.1, #src-S27; docs/sources.md#seed-000): amphorae proxy; PROXY via
+ * proxy-protocol, XFF via x-forwarded-for, which makes every listener HTTP (`getListenerProtocol`) unless
+ * default-tls-container-ref terminates TLS at the LB: a TLS port behind a plain HTTP listener is broken.
+ */
+function octaviaBehaviour(service: ServiceInfo, port: number): LoadBalancerBehaviour {
   const a = service.annotations;
   const pp = a[OCTAVIA_PROXY]?.trim().toLowerCase();
+  const xff = truthy(a[OCTAVIA_XFF]);
   return proxying({
     proxyProtocol: pp === 'v2' ? { version: 2 } : pp === 'true' || pp === 'v1' ? { version: 1 } : null,
-    xForwardedFor: truthy(a[OCTAVIA_XFF]),
+    xForwardedFor: xff,
+    tlsIntoHttpListener: xff && !a[OCTAVIA_TLS_CONTAINER]?.trim() && isTlsPort(service, port),
     // docs/sources.md#seed-000 spells it "x-forward-for"; the cloud controller only reads "x-forwarded-for".
     misspelledAnnotations: Object.keys(a).filter((k) => k === 'loadbalancer.openstack.org/x-forward-for'),
   });
@@ -103,6 +116,28 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     setsProxyIpModeWithProxyProtocol: false,
   },
   {
+    // Before openstack: an OVH Service carries loadbalancer.openstack.org/ keys too, and loadbalancer.ovhcloud.com/ ones.
+    id: 'ovh',
+    label: 'OVHcloud MKS',
+    names: ['ovh', 'ovhcloud'],
+    annotationPrefixes: ['loadbalancer.ovhcloud.com/', 'service.beta.kubernetes.io/ovh-loadbalancer-'],
+    providerIdSchemes: ['ovhcloud'],
+    loadBalancerClasses: [],
+    // docs/domain.md#s7.1 OVHcloud (#src-S33): Octavia's proxy-protocol gives PROXY v1 only, x-forwarded-for is not
+    // supported; the legacy IOLB key takes v1 | v2 | v2-ssl | v2-ssl-cn.
+    behaviour(service, port) {
+      const octavia = octaviaBehaviour(service, port);
+      const own = { ...octavia, xForwardedFor: false, tlsIntoHttpListener: false, proxyProtocol: octavia.proxyProtocol ? { version: 1 as const } : null };
+      const legacy = service.annotations['service.beta.kubernetes.io/ovh-loadbalancer-proxy-protocol']?.trim();
+      if (own.proxyProtocol || !legacy) return own;
+      return { ...own, proxyProtocol: { version: legacy === 'v1' ? 1 : 2 } };
+    },
+    proxyProtocolAnnotations: (version) => ({ [OCTAVIA_PROXY]: version === 'off' ? null : 'true' }),
+    xForwardedForAnnotations: null,
+    hostnameWorkaround: null,
+    setsProxyIpModeWithProxyProtocol: true,
+  },
+  {
     id: 'openstack',
     label: 'OpenStack Octavia',
     names: ['openstack'],
@@ -113,25 +148,6 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     proxyProtocolAnnotations: octaviaProxyAnnotations,
     xForwardedForAnnotations: (on) => ({ [OCTAVIA_XFF]: on ? 'true' : null }),
     hostnameWorkaround: 'cloud.conf [LoadBalancer] enable-ingress-hostname = true (with ingress-hostname-suffix)',
-    setsProxyIpModeWithProxyProtocol: true,
-  },
-  {
-    id: 'ovh',
-    label: 'OVHcloud MKS',
-    names: ['ovh', 'ovhcloud'],
-    annotationPrefixes: ['service.beta.kubernetes.io/ovh-loadbalancer-'],
-    providerIdSchemes: ['ovhcloud'],
-    loadBalancerClasses: [],
-    // docs/domain.md#s7 OVHcloud: Octavia annotations, or the legacy IOLB key with v1 | v2 | v2-ssl | v2-ssl-cn.
-    behaviour(service) {
-      const octavia = octaviaBehaviour(service);
-      const legacy = service.annotations['service.beta.kubernetes.io/ovh-loadbalancer-proxy-protocol']?.trim();
-      if (octavia.proxyProtocol || !legacy) return octavia;
-      return { ...octavia, proxyProtocol: { version: legacy === 'v1' ? 1 : 2 } };
-    },
-    proxyProtocolAnnotations: octaviaProxyAnnotations,
-    xForwardedForAnnotations: null,
-    hostnameWorkaround: null,
     setsProxyIpModeWithProxyProtocol: true,
   },
   {

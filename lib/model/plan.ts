@@ -21,7 +21,7 @@ import { type Flow, arrivalOf, clientRequest, renderAddress } from './flow';
 import type { LoadBalancerBehaviour, LoadBalancerProvider } from './loadbalancers';
 import type { Arrival, ModelHop, PredictedAddress } from './types';
 
-export type FailureKind = 'local-drop' | 'no-endpoints' | 'no-controller' | 'not-announced' | 'proxy-protocol-not-parsed' | 'internal-local-drop' | ControllerFailure;
+export type FailureKind = 'local-drop' | 'no-endpoints' | 'no-controller' | 'not-announced' | 'proxy-protocol-not-parsed' | 'internal-local-drop' | 'tls-into-http-listener' | ControllerFailure;
 
 export interface Failure {
   kind: FailureKind;

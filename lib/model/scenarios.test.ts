@@ -74,7 +74,9 @@ const EXPECTED: Record<string, Expectation[]> = {
     ['nodePort:ingress-nginx/my-ingress-ingress-nginx-controller:', 'broken', 'proxy-protocol-not-sent'],
   ],
   'openstack-xff': [
-    ['loadBalancer:ingress-nginx/my-ingress-ingress-nginx-controller:', 'header'],
+    ['loadBalancer:ingress-nginx/my-ingress-ingress-nginx-controller:203.0.113.40:80@', 'header'],
+    // x-forwarded-for makes every Octavia listener HTTP: the TLS port cannot pass (docs/domain.md#s7.1).
+    ['loadBalancer:ingress-nginx/my-ingress-ingress-nginx-controller:203.0.113.40:443@', 'broken', 'lb-http-listener-on-tls-port'],
     ['ingress:default/echoserver-ingress:', 'header'],
     ['nodePort:ingress-nginx/my-ingress-ingress-nginx-controller:', 'spoofable', 'forwarded-headers-trust-nodes'],
   ],

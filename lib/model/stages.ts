@@ -108,6 +108,13 @@ export function loadBalancerStage(input: {
           failure: { kind: 'not-announced', verdict: 'unreachable', outcome: 'timeout', message: 'no node announces the address' },
         };
       }
+      if (behaviour.tlsIntoHttpListener) {
+        return {
+          ...believed,
+          next: null,
+          failure: { kind: 'tls-into-http-listener', verdict: 'broken', outcome: 'tls', message: 'the LB listener speaks plain HTTP on a port clients open with a TLS handshake' },
+        };
+      }
       if (behaviour.mode === 'passthrough') return { ...believed, next: flow };
       if (behaviour.mode === 'svclb') return { ...believed, next: withPeer(flow, address('svclb', svclbPod?.ip ?? null)) };
       const appended: Claim[] = behaviour.xForwardedFor ? [{ address: flow.peer, vouched: true }] : [];

@@ -76,6 +76,18 @@ export function failureFindings(plan: PathPlan, run: Run): Finding[] {
         }),
       ];
     }
+    case 'tls-into-http-listener':
+      return [
+        finding('lb-http-listener-on-tls-port', {
+          hopId,
+          message: `${svc ? ref(svc) : 'The Service'} has loadbalancer.openstack.org/x-forwarded-for: "true", which makes every Octavia listener HTTP; port ${plan.entry.port ?? ''} carries TLS, which an HTTP listener cannot read or add a header to: ${failure.message}.`,
+          fix: svc
+            ? `${annotate(svc, { 'loadbalancer.openstack.org/x-forwarded-for': null, 'loadbalancer.openstack.org/proxy-protocol': 'v2' })}  # PROXY carries the client for TLS too; the receiver must accept PROXY\nor terminate TLS at the LB: loadbalancer.openstack.org/default-tls-container-ref: <Barbican container>`
+            : null,
+          tradeOff: 'PROXY protocol needs the receiver configured for it; terminating TLS at the LB moves the certificate out of the cluster.',
+          whatIf: svc ? [serviceWhatIf(svc, 'xForwardedFor', false)] : [],
+        }),
+      ];
     case 'internal-local-drop':
       return [
         finding('internal-traffic-local-no-endpoint', {
