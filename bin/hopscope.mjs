@@ -2,6 +2,7 @@
 // `hopscope` (npx hopscope probe --server …). Runs the TypeScript CLI in lib/cli straight from the source tree
 // through tsx, which `npm ci` installs, so a fresh clone needs no build step and the CLI can never be older than
 // the contract it speaks. The repository's tsconfig is named explicitly: the command may run from any directory.
+import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 let tsImport;
@@ -11,6 +12,16 @@ try {
   process.stderr.write('hopscope: tsx is missing; run `npm ci` in the hopscope repository first\n');
   process.exit(2);
 }
+
+// `paths`, `explain` and `check` share the dashboard's server modules (discovery, the paths service), which are
+// marked `import 'server-only'`. That marker throws outside React's server build; here it resolves to its empty
+// module, as the react-server condition and the tests' alias make it.
+const serverOnly = new URL('../node_modules/server-only/empty.js', import.meta.url).href;
+register(
+  `data:text/javascript,${encodeURIComponent(
+    `export async function resolve(s, c, next) { return s === 'server-only' ? { url: ${JSON.stringify(serverOnly)}, shortCircuit: true } : next(s, c); }`,
+  )}`,
+);
 
 const { main } = await tsImport('../lib/cli/main.ts', {
   parentURL: import.meta.url,

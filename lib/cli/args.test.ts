@@ -59,7 +59,7 @@ describe('hopscope command line', () => {
   });
 
   it.each([
-    [['frob'], 'unknown command "frob"; commands are probe, echo and help'],
+    [['frob'], 'unknown command "frob"; commands are paths, explain, check, diff, serve, probe, echo and help'],
     [['help', 'frob'], 'help: unknown command "frob"'],
     [['probe'], 'probe needs --server <dashboard URL>'],
     [['probe', '--server', 'http://h', '--adress', '192.0.2.1'], "probe: Unknown option '--adress'"],

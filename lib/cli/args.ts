@@ -4,12 +4,28 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SourceQuery, TraceBody } from '../contract/requests';
 import { parseIp } from '../net/ip';
+import {
+  CHECK_USAGE,
+  DIFF_USAGE,
+  EXPLAIN_USAGE,
+  parseCheck,
+  parseDiff,
+  parseExplain,
+  parsePaths,
+  parseServe,
+  PATHS_USAGE,
+  SERVE_USAGE,
+  type ClusterCommand,
+} from './commands';
 import { UsageError } from './errors';
 
 export const EXIT = {
-  /** Every probed path matched the prediction for this vantage. */
+  /** Every probed path matched the prediction for this vantage (probe); nothing to report (the other commands). */
   matches: 0,
-  /** At least one probed path differs from the prediction. */
+  /**
+   * At least one probed path differs from the prediction (probe); discovery missed resources (paths, explain); a
+   * path has a --fail-on verdict (check); a verdict got worse (diff).
+   */
   differs: 1,
   /** The command line, the dashboard or the plan was wrong: nothing could be compared. */
   usage: 2,
@@ -42,19 +58,29 @@ export interface EchoCommand {
   listen: Listen;
 }
 
+const TOPICS = ['paths', 'explain', 'check', 'diff', 'serve', 'probe', 'echo'] as const;
+type Topic = (typeof TOPICS)[number];
+
 export interface HelpCommand {
   kind: 'help';
-  topic: 'probe' | 'echo' | null;
+  topic: Topic | null;
 }
 
-export type Command = ProbeCommand | EchoCommand | HelpCommand;
+export type Command = ProbeCommand | EchoCommand | HelpCommand | ClusterCommand;
 
 export const USAGE = `usage: hopscope <command> [options]
 
 commands:
+  paths   list the ways into the cluster of a kubeconfig context (or a demo scenario) with their verdicts
+  explain show one path hop by hop, with its findings and fixes
+  check   predict the paths of manifests (helm template … | hopscope check -f -) without a cluster, for CI
+  diff    compare the predictions of two sets of manifests; exit 1 when a verdict gets worse
+  serve   start the built dashboard
   probe   send the probes a hopscope dashboard plans for this machine, report them, compare with the prediction
   echo    run the hopscope echo here, as an egress echo the dashboard's own prober can reach (until Ctrl-C)
   help    show this text, or "hopscope help <command>"
+
+exit codes: 0 ok, 1 a finding the command reports (see each command's help), 2 usage or input errors
 `;
 
 export const PROBE_USAGE = `usage: hopscope probe --server <dashboard URL> [options]
@@ -187,6 +213,17 @@ function parseEcho(args: string[]): EchoCommand {
   return { kind: 'echo', listen };
 }
 
+const PARSERS: Record<Exclude<Topic, 'probe' | 'echo'>, (args: string[]) => ClusterCommand> = {
+  paths: parsePaths,
+  explain: parseExplain,
+  check: parseCheck,
+  diff: parseDiff,
+  serve: parseServe,
+};
+
+const isTopic = (name: string | undefined): name is Topic => (TOPICS as readonly (string | undefined)[]).includes(name);
+const commandList = () => `commands are ${TOPICS.join(', ')} and help`;
+
 /** argv without node and the script; `hostname` names the agent when --name is not given. */
 export function parseCommand(argv: readonly string[], hostname: string): Command {
   const [command, ...rest] = argv;
@@ -197,20 +234,29 @@ export function parseCommand(argv: readonly string[], hostname: string): Command
     case '-h': {
       const topic = rest[0];
       if (topic === undefined) return { kind: 'help', topic: null };
-      if (topic === 'probe' || topic === 'echo') return { kind: 'help', topic };
-      throw new UsageError(`help: unknown command ${JSON.stringify(topic)}; commands are probe, echo and help`);
+      if (isTopic(topic)) return { kind: 'help', topic };
+      throw new UsageError(`help: unknown command ${JSON.stringify(topic)}; ${commandList()}`);
     }
-    case 'probe':
-      if (rest.includes('--help') || rest.includes('-h')) return { kind: 'help', topic: 'probe' };
-      return parseProbe(rest, hostname);
-    case 'echo':
-      if (rest.includes('--help') || rest.includes('-h')) return { kind: 'help', topic: 'echo' };
-      return parseEcho(rest);
-    default:
-      throw new UsageError(`unknown command ${JSON.stringify(command)}; commands are probe, echo and help`);
+    default: {
+      if (!isTopic(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}; ${commandList()}`);
+      if (rest.includes('--help') || rest.includes('-h')) return { kind: 'help', topic: command };
+      if (command === 'probe') return parseProbe(rest, hostname);
+      if (command === 'echo') return parseEcho(rest);
+      return PARSERS[command](rest);
+    }
   }
 }
 
+const USAGES: Record<Topic, string> = {
+  paths: PATHS_USAGE,
+  explain: EXPLAIN_USAGE,
+  check: CHECK_USAGE,
+  diff: DIFF_USAGE,
+  serve: SERVE_USAGE,
+  probe: PROBE_USAGE,
+  echo: ECHO_USAGE,
+};
+
 export function usageOf(topic: HelpCommand['topic']): string {
-  return topic === 'probe' ? PROBE_USAGE : topic === 'echo' ? ECHO_USAGE : USAGE;
+  return topic === null ? USAGE : USAGES[topic];
 }

@@ -62,7 +62,7 @@ describe('bin/hopscope.mjs', () => {
   });
 
   it('exits 2 on an unknown command or flag, with the reason on stderr', async () => {
-    expect(await hopscope('frobnicate')).toMatchObject({ code: 2, stdout: '', stderr: 'hopscope: unknown command "frobnicate"; commands are probe, echo and help\n' });
+    expect(await hopscope('frobnicate')).toMatchObject({ code: 2, stdout: '', stderr: 'hopscope: unknown command "frobnicate"; commands are paths, explain, check, diff, serve, probe, echo and help\n' });
     const flag = await hopscope('probe', '--server', dashboard.url, '--address', '192.0.2.1');
     expect(flag.code).toBe(2);
     expect(flag.stderr).toContain("Unknown option '--address'");

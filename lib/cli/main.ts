@@ -23,6 +23,14 @@ export function processIo(): CliIo {
         process.on('SIGTERM', stop);
       }),
     interfaces: () => os.networkInterfaces(),
+    stdoutIsTty: process.stdout.isTTY === true,
+    stderrIsTty: process.stderr.isTTY === true,
+    env: process.env,
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
   };
 }
 
@@ -36,6 +44,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), hos
         return EXIT.matches;
       case 'probe':
         return await runProbe(command, io);
+      // Loaded on demand: discovery pulls in the Kubernetes client, which `check` and `probe` never need.
+      case 'paths':
+        return await (await import('./paths-command')).runPaths(command, io);
+      case 'explain':
+        return await (await import('./explain')).runExplain(command, io);
       case 'echo': {
         const echo = await startEgressEcho(command.listen, io.interfaces(), (line) => io.err(line));
         io.err('Ctrl-C stops it\n');
@@ -43,6 +56,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), hos
         await echo.server.close();
         return EXIT.matches;
       }
+      default:
+        throw new CliError(`${command.kind} is not available yet`);
     }
   } catch (error) {
     if (error instanceof CliError) {

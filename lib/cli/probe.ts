@@ -25,6 +25,13 @@ export interface CliIo {
   /** Resolves when the user stops a long-running command (Ctrl-C). */
   untilStopped(): Promise<void>;
   interfaces(): NodeJS.Dict<NetworkInterfaceInfo[]>;
+  /** Whether stdout / stderr are terminals (colour, progress); false when absent. */
+  stdoutIsTty?: boolean;
+  stderrIsTty?: boolean;
+  /** The environment (NO_COLOR, PORT); process.env when absent. */
+  env?: NodeJS.ProcessEnv;
+  /** All of stdin, for `check -f -`. */
+  readStdin?: () => Promise<string>;
 }
 
 const notAskedFor = (pathIds: readonly string[]): SentProbe => ({
