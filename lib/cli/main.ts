@@ -1,11 +1,15 @@
 // The `hopscope` command (bin/hopscope.mjs runs this): parse, dispatch to one subcommand, turn every failure into
 // a message and exit code 2. New subcommands are one case here and one parser in args.ts.
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import { EXIT, parseCommand, usageOf } from './args';
 import { startEgressEcho } from './egress';
 import { CliError } from './errors';
 import { runProbe, type CliIo } from './probe';
 import { terminalText } from './text';
+
+/** package.json's version, for SARIF's tool.driver.version. */
+const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 /** The real terminal: stdout for the result, stderr for the rest, Ctrl-C or SIGTERM to stop. */
 export function processIo(): CliIo {
@@ -49,6 +53,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), hos
         return await (await import('./paths-command')).runPaths(command, io);
       case 'explain':
         return await (await import('./explain')).runExplain(command, io);
+      case 'check':
+        return await (await import('./check')).runCheck(command, io, VERSION);
       case 'echo': {
         const echo = await startEgressEcho(command.listen, io.interfaces(), (line) => io.err(line));
         io.err('Ctrl-C stops it\n');

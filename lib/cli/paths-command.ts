@@ -26,7 +26,7 @@ export function byAttention(paths: readonly NetPath[]): NetPath[] {
   return [...paths].sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-export function renderPathsTable(answer: PathsResponse, wide: boolean, paint: Paint): string {
+export function renderPathsTable(answer: PathsResponse, wide: boolean, paint: Paint, where?: string): string {
   const header = wide
     ? ['VERDICT', 'KIND', 'NAMESPACE', 'NAME', 'ENTRY', 'APP SEES', 'IN-CLUSTER', 'FINDINGS', 'ID']
     : ['VERDICT', 'KIND', 'NAMESPACE', 'NAME', 'ENTRY', 'FINDINGS'];
@@ -40,7 +40,7 @@ export function renderPathsTable(answer: PathsResponse, wide: boolean, paint: Pa
   });
   const lines = columns([header, ...rows], (row, column, cell) => (row > 0 && column === 0 ? paint(paths[row - 1]!.verdict, cell) : cell));
   const shown = answer.paths.length === answer.total ? plural(answer.total, 'path') : `${answer.paths.length} of ${plural(answer.total, 'path')}`;
-  const source = answer.source.mode === 'demo' ? `demo scenario ${answer.source.scenario ?? answer.source.context}` : `context ${answer.source.context}`;
+  const source = where ?? (answer.source.mode === 'demo' ? `demo scenario ${answer.source.scenario ?? answer.source.context}` : `context ${answer.source.context}`);
   return `${answer.paths.length > 0 ? `${lines.join('\n')}\n\n` : ''}${shown} in ${terminalText(source)}\n`;
 }
 

@@ -1,0 +1,164 @@
+// Manifests into the inventory the dashboard would discover, with no cluster. A scenario file or a `kubectl get -o
+// yaml` dump already holds nodes, pods, EndpointSlices and status: those objects go through discovery's own
+// normalisation unchanged. A rendered chart (helm template, kustomize build) holds none of them, so what a cluster
+// would add is assumed, each kind only when the input has none of it, and every assumption becomes a note.
+import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from '@kubernetes/client-node';
+import type { ManifestObject } from '../demo/manifest';
+import { serviceSelects } from '../k8s/labels';
+import { normalizeInventory } from '../k8s/normalize';
+import { rawObjectsFromManifest } from '../k8s/raw';
+import type { ClusterInventory } from '../types';
+import type { Location, ManifestSet } from './manifests';
+import { plural } from './format';
+
+const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'DaemonSet']);
+/** Stands in for addresses only a running cluster assigns (pod IPs of assumed endpoints). */
+export const UNKNOWN_ADDRESS = 'unknown';
+
+export interface Assumed {
+  inventory: ClusterInventory;
+  /** What had to be assumed, for people (text, SARIF notifications, GitHub notices). */
+  notes: string[];
+  /** "<Kind>/<namespace>/<name>" → where the object (or, for an assumed pod, its workload) is written. */
+  locations: Map<string, Location>;
+}
+
+export const objectKey = (kind: string, namespace: string | null | undefined, name: string) => `${kind}/${namespace ?? ''}/${name}`;
+
+interface Template {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: V1Pod['spec'];
+}
+
+function workloadPods(workload: ManifestObject, nodes: readonly string[]): V1Pod[] {
+  const spec = (workload.spec ?? {}) as { replicas?: number; template?: Template };
+  const template = spec.template ?? {};
+  const namespace = workload.metadata.namespace ?? 'default';
+  const daemon = workload.kind === 'DaemonSet';
+  const count = daemon ? nodes.length : Math.max(0, Math.min(spec.replicas ?? 1, 100));
+  // A Deployment's pods belong to a ReplicaSet named <deployment>-<hash>: discovery reports them as the Deployment.
+  const owner = workload.kind === 'Deployment' ? { kind: 'ReplicaSet', name: `${workload.metadata.name}-assumed` } : { kind: workload.kind, name: workload.metadata.name };
+  return Array.from({ length: count }, (_, i) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: `${workload.metadata.name}-assumed-${i + 1}`,
+      namespace,
+      labels: { ...template.metadata?.labels, ...(workload.kind === 'Deployment' ? { 'pod-template-hash': 'assumed' } : {}) },
+      annotations: template.metadata?.annotations ?? {},
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: owner.kind, name: owner.name, uid: '', controller: true }],
+    },
+    spec: { ...(template.spec ?? { containers: [] }), nodeName: nodes[i % nodes.length] },
+    status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+  }));
+}
+
+function endpointSlice(service: V1Service, pods: readonly V1Pod[]): V1EndpointSlice {
+  return {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: `${service.metadata?.name}-assumed`, namespace: service.metadata?.namespace, labels: { 'kubernetes.io/service-name': service.metadata?.name ?? '' } },
+    addressType: 'IPv4',
+    endpoints: pods.map((p) => ({
+      addresses: [p.status?.podIP ?? UNKNOWN_ADDRESS],
+      nodeName: p.spec?.nodeName,
+      conditions: { ready: true, serving: true, terminating: false },
+      targetRef: { kind: 'Pod', namespace: p.metadata?.namespace, name: p.metadata?.name },
+    })),
+  };
+}
+
+export function assumeInventory(set: ManifestSet, assumedNodes: number): Assumed {
+  const notes: string[] = [];
+  const locations = new Map<string, Location>();
+  const objects: ManifestObject[] = [];
+  const byKind = (kind: string) => set.objects.filter((o) => o.object.kind === kind);
+  for (const { object, at } of set.objects) {
+    locations.set(objectKey(object.kind, object.metadata.namespace, object.metadata.name), at);
+    if (!WORKLOADS.has(object.kind) || (object.kind === 'DaemonSet' && object.metadata.namespace === 'kube-system')) objects.push(object);
+  }
+
+  let nodes = byKind('Node').map((o) => o.object.metadata.name);
+  if (nodes.length === 0) {
+    nodes = Array.from({ length: assumedNodes }, (_, i) => `assumed-node-${i + 1}`);
+    for (const name of nodes) {
+      const node: V1Node = {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name },
+        status: { conditions: [{ type: 'Ready', status: 'True' }], addresses: [{ type: 'InternalIP', address: UNKNOWN_ADDRESS }] },
+      };
+      objects.push(node as unknown as ManifestObject);
+    }
+    notes.push(`no Node objects: ${plural(nodes.length, 'node')} assumed (--nodes), Ready, addresses unknown`);
+  }
+
+  const pods: V1Pod[] = byKind('Pod').map((o) => o.object as unknown as V1Pod);
+  const workloads = set.objects.filter((o) => WORKLOADS.has(o.object.kind) && !(o.object.kind === 'DaemonSet' && o.object.metadata.namespace === 'kube-system'));
+  if (pods.length === 0 && workloads.length > 0) {
+    for (const { object, at } of workloads) {
+      for (const pod of workloadPods(object, nodes)) {
+        pods.push(pod);
+        objects.push(pod as unknown as ManifestObject);
+        locations.set(objectKey('Pod', pod.metadata?.namespace, pod.metadata?.name ?? ''), at);
+      }
+    }
+    notes.push(`no Pod objects: ${plural(pods.length, 'pod')} assumed from the templates of ${plural(workloads.length, 'workload')} (replicas; a DaemonSet on every node), Running and Ready, addresses unknown`);
+  }
+
+  if (byKind('EndpointSlice').length === 0) {
+    const podsByNamespace = new Map<string, V1Pod[]>();
+    for (const pod of pods) {
+      const namespace = pod.metadata?.namespace ?? 'default';
+      const list = podsByNamespace.get(namespace) ?? [];
+      list.push(pod);
+      podsByNamespace.set(namespace, list);
+    }
+    let made = 0;
+    for (const { object } of byKind('Service')) {
+      const service = object as unknown as V1Service;
+      const selected = (podsByNamespace.get(service.metadata?.namespace ?? 'default') ?? []).filter((p) => serviceSelects(service.spec?.selector, p.metadata?.labels));
+      if (selected.length === 0) continue;
+      objects.push(endpointSlice(service, selected) as unknown as ManifestObject);
+      made++;
+    }
+    if (made > 0) notes.push(`no EndpointSlice objects: endpoints of ${plural(made, 'Service')} assumed from the pods their selectors pick, ready`);
+  }
+
+  // The apiserver allocates ClusterIPs and the load balancer writes status: a rendered manifest has neither, and a
+  // Service without them would look headless or pending, which is not what it will be.
+  let noClusterIP = 0;
+  let pending = 0;
+  for (const [i, object] of objects.entries()) {
+    if (object.kind !== 'Service' || object.apiVersion !== 'v1') continue;
+    const spec = (object.spec ?? {}) as NonNullable<V1Service['spec']>;
+    const status = (object.status ?? {}) as NonNullable<V1Service['status']>;
+    const type = spec.type ?? 'ClusterIP';
+    const patched = { ...object, spec: { ...spec }, status: { ...status } };
+    if (type !== 'ExternalName' && spec.clusterIP === undefined) {
+      patched.spec.clusterIP = UNKNOWN_ADDRESS;
+      noClusterIP++;
+    }
+    if (type === 'LoadBalancer' && (status.loadBalancer?.ingress ?? []).length === 0) {
+      patched.status.loadBalancer = { ingress: [{ ip: UNKNOWN_ADDRESS }] };
+      pending++;
+    }
+    objects[i] = patched;
+  }
+  if (noClusterIP > 0) notes.push(`no spec.clusterIP: ${plural(noClusterIP, 'Service')} assumed to get one, address unknown`);
+  if (pending > 0) notes.push(`no status: ${plural(pending, 'LoadBalancer Service')} assumed to get an external address, unknown`);
+  const ignored = Object.entries(set.ignored).sort(([a], [b]) => (a < b ? -1 : 1));
+  if (ignored.length > 0) {
+    const count = ignored.reduce((n, [, c]) => n + c, 0);
+    notes.push(`ignored ${plural(count, 'object')} of kinds hopscope does not read: ${ignored.map(([k, c]) => `${k} ${c}`).join(', ')}`);
+  }
+
+  const inventory = normalizeInventory(rawObjectsFromManifest(objects), {
+    source: { mode: 'demo', context: 'manifests', server: '' },
+    errors: [],
+    discoveredAt: new Date().toISOString(),
+    durationMs: 0,
+  });
+  return { inventory, notes, locations };
+}
+
