@@ -55,6 +55,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), hos
         return await (await import('./explain')).runExplain(command, io);
       case 'check':
         return await (await import('./check')).runCheck(command, io, VERSION);
+      case 'diff':
+        return await (await import('./diff')).runDiff(command, io);
       case 'echo': {
         const echo = await startEgressEcho(command.listen, io.interfaces(), (line) => io.err(line));
         io.err('Ctrl-C stops it\n');
