@@ -44,8 +44,12 @@ describe('hopscope command line', () => {
   });
 
   it('help, per command too', () => {
-    expect(parse()).toEqual({ kind: 'help', topic: null });
+    // Bare `hopscope` starts the dashboard, as `hopscope serve` does.
+    expect(parse()).toEqual({ kind: 'serve', port: null, context: null });
     expect(parse('help')).toEqual({ kind: 'help', topic: null });
+    expect(parse('serve', '--port', '8080', '--context', 'lab')).toEqual({ kind: 'serve', port: 8080, context: 'lab' });
+    expect(parse('help', 'check')).toEqual({ kind: 'help', topic: 'check' });
+    expect(parse('check', '-f', '-', '-o', 'sarif', '--fail-on', 'lost,spoofable')).toEqual({ kind: 'check', files: ['-'], output: 'sarif', failOn: ['lost', 'spoofable'], nodes: 3 });
     expect(parse('help', 'probe')).toEqual({ kind: 'help', topic: 'probe' });
     expect(parse('probe', '--help')).toEqual({ kind: 'help', topic: 'probe' });
     expect(parse('echo', '-h')).toEqual({ kind: 'help', topic: 'echo' });

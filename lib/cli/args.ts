@@ -68,7 +68,7 @@ export interface HelpCommand {
 
 export type Command = ProbeCommand | EchoCommand | HelpCommand | ClusterCommand;
 
-export const USAGE = `usage: hopscope <command> [options]
+export const USAGE = `usage: hopscope [<command>] [options]   (no command: serve)
 
 commands:
   paths   list the ways into the cluster of a kubeconfig context (or a demo scenario) with their verdicts
@@ -229,6 +229,7 @@ export function parseCommand(argv: readonly string[], hostname: string): Command
   const [command, ...rest] = argv;
   switch (command) {
     case undefined:
+      return parseServe([]);
     case 'help':
     case '--help':
     case '-h': {

@@ -58,7 +58,7 @@ describe('bin/hopscope.mjs', () => {
   it('prints the usage and exits 0', async () => {
     const { code, stdout } = await hopscope('help');
     expect(code).toBe(0);
-    expect(stdout).toContain('usage: hopscope <command> [options]');
+    expect(stdout).toContain('usage: hopscope [<command>] [options]');
   });
 
   it('exits 2 on an unknown command or flag, with the reason on stderr', async () => {

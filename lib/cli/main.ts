@@ -57,6 +57,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), hos
         return await (await import('./check')).runCheck(command, io, VERSION);
       case 'diff':
         return await (await import('./diff')).runDiff(command, io);
+      case 'serve':
+        return await (await import('./serve')).runServe(command, io);
       case 'echo': {
         const echo = await startEgressEcho(command.listen, io.interfaces(), (line) => io.err(line));
         io.err('Ctrl-C stops it\n');
@@ -64,8 +66,6 @@ export async function main(argv: readonly string[], io: CliIo = processIo(), hos
         await echo.server.close();
         return EXIT.matches;
       }
-      default:
-        throw new CliError(`${command.kind} is not available yet`);
     }
   } catch (error) {
     if (error instanceof CliError) {
