@@ -2,7 +2,6 @@
 // yaml` dump already holds nodes, pods, EndpointSlices and status: those objects go through discovery's own
 // normalisation unchanged. A rendered chart (helm template, kustomize build) holds none of them, so what a cluster
 // would add is assumed, each kind only when the input has none of it, and every assumption becomes a note.
-import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from '@kubernetes/client-node';
 import type { ManifestObject } from '../demo/manifest';
 import { serviceSelects } from '../k8s/labels';
 import { normalizeInventory } from '../k8s/normalize';
@@ -25,12 +24,31 @@ export interface Assumed {
 
 export const objectKey = (kind: string, namespace: string | null | undefined, name: string) => `${kind}/${namespace ?? ''}/${name}`;
 
+// Only the fields read or written here: the Kubernetes types stay in lib/k8s, which normalises these objects.
 interface Template {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec?: V1Pod['spec'];
+  spec?: Record<string, unknown>;
 }
 
-function workloadPods(workload: ManifestObject, nodes: readonly string[]): V1Pod[] {
+interface PodObject {
+  apiVersion: 'v1';
+  kind: 'Pod';
+  metadata: { name: string; namespace: string; labels?: Record<string, string>; annotations?: Record<string, string>; ownerReferences?: unknown[] };
+  spec: Record<string, unknown> & { nodeName?: string };
+  status?: { podIP?: string; phase?: string; conditions?: unknown[] };
+}
+
+interface ServiceSpec {
+  type?: string;
+  clusterIP?: string;
+  selector?: Record<string, string>;
+}
+
+interface ServiceStatus {
+  loadBalancer?: { ingress?: unknown[] };
+}
+
+function workloadPods(workload: ManifestObject, nodes: readonly string[]): PodObject[] {
   const spec = (workload.spec ?? {}) as { replicas?: number; template?: Template };
   const template = spec.template ?? {};
   const namespace = workload.metadata.namespace ?? 'default';
@@ -53,17 +71,17 @@ function workloadPods(workload: ManifestObject, nodes: readonly string[]): V1Pod
   }));
 }
 
-function endpointSlice(service: V1Service, pods: readonly V1Pod[]): V1EndpointSlice {
+function endpointSlice(service: ManifestObject, pods: readonly PodObject[]): ManifestObject {
   return {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
-    metadata: { name: `${service.metadata?.name}-assumed`, namespace: service.metadata?.namespace, labels: { 'kubernetes.io/service-name': service.metadata?.name ?? '' } },
+    metadata: { name: `${service.metadata.name}-assumed`, namespace: service.metadata.namespace, labels: { 'kubernetes.io/service-name': service.metadata.name } },
     addressType: 'IPv4',
     endpoints: pods.map((p) => ({
       addresses: [p.status?.podIP ?? UNKNOWN_ADDRESS],
-      nodeName: p.spec?.nodeName,
+      nodeName: p.spec.nodeName,
       conditions: { ready: true, serving: true, terminating: false },
-      targetRef: { kind: 'Pod', namespace: p.metadata?.namespace, name: p.metadata?.name },
+      targetRef: { kind: 'Pod', namespace: p.metadata.namespace, name: p.metadata.name },
     })),
   };
 }
@@ -82,44 +100,44 @@ export function assumeInventory(set: ManifestSet, assumedNodes: number): Assumed
   if (nodes.length === 0) {
     nodes = Array.from({ length: assumedNodes }, (_, i) => `assumed-node-${i + 1}`);
     for (const name of nodes) {
-      const node: V1Node = {
+      const node: ManifestObject = {
         apiVersion: 'v1',
         kind: 'Node',
         metadata: { name },
         status: { conditions: [{ type: 'Ready', status: 'True' }], addresses: [{ type: 'InternalIP', address: UNKNOWN_ADDRESS }] },
       };
-      objects.push(node as unknown as ManifestObject);
+      objects.push(node);
     }
     notes.push(`no Node objects: ${plural(nodes.length, 'node')} assumed (--nodes), Ready, addresses unknown`);
   }
 
-  const pods: V1Pod[] = byKind('Pod').map((o) => o.object as unknown as V1Pod);
+  const pods = byKind('Pod').map((o) => o.object as unknown as PodObject);
   const workloads = set.objects.filter((o) => WORKLOADS.has(o.object.kind) && !(o.object.kind === 'DaemonSet' && o.object.metadata.namespace === 'kube-system'));
   if (pods.length === 0 && workloads.length > 0) {
     for (const { object, at } of workloads) {
       for (const pod of workloadPods(object, nodes)) {
         pods.push(pod);
         objects.push(pod as unknown as ManifestObject);
-        locations.set(objectKey('Pod', pod.metadata?.namespace, pod.metadata?.name ?? ''), at);
+        locations.set(objectKey('Pod', pod.metadata.namespace, pod.metadata.name), at);
       }
     }
     notes.push(`no Pod objects: ${plural(pods.length, 'pod')} assumed from the templates of ${plural(workloads.length, 'workload')} (replicas; a DaemonSet on every node), Running and Ready, addresses unknown`);
   }
 
   if (byKind('EndpointSlice').length === 0) {
-    const podsByNamespace = new Map<string, V1Pod[]>();
+    const podsByNamespace = new Map<string, PodObject[]>();
     for (const pod of pods) {
-      const namespace = pod.metadata?.namespace ?? 'default';
+      const namespace = pod.metadata.namespace ?? 'default';
       const list = podsByNamespace.get(namespace) ?? [];
       list.push(pod);
       podsByNamespace.set(namespace, list);
     }
     let made = 0;
     for (const { object } of byKind('Service')) {
-      const service = object as unknown as V1Service;
-      const selected = (podsByNamespace.get(service.metadata?.namespace ?? 'default') ?? []).filter((p) => serviceSelects(service.spec?.selector, p.metadata?.labels));
+      const selector = (object.spec as ServiceSpec | undefined)?.selector;
+      const selected = (podsByNamespace.get(object.metadata.namespace ?? 'default') ?? []).filter((p) => serviceSelects(selector, p.metadata.labels));
       if (selected.length === 0) continue;
-      objects.push(endpointSlice(service, selected) as unknown as ManifestObject);
+      objects.push(endpointSlice(object, selected));
       made++;
     }
     if (made > 0) notes.push(`no EndpointSlice objects: endpoints of ${plural(made, 'Service')} assumed from the pods their selectors pick, ready`);
@@ -131,8 +149,8 @@ export function assumeInventory(set: ManifestSet, assumedNodes: number): Assumed
   let pending = 0;
   for (const [i, object] of objects.entries()) {
     if (object.kind !== 'Service' || object.apiVersion !== 'v1') continue;
-    const spec = (object.spec ?? {}) as NonNullable<V1Service['spec']>;
-    const status = (object.status ?? {}) as NonNullable<V1Service['status']>;
+    const spec = (object.spec ?? {}) as ServiceSpec;
+    const status = (object.status ?? {}) as ServiceStatus;
     const type = spec.type ?? 'ClusterIP';
     const patched = { ...object, spec: { ...spec }, status: { ...status } };
     if (type !== 'ExternalName' && spec.clusterIP === undefined) {
