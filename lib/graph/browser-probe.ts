@@ -223,6 +223,9 @@ async function readBody(response: Response): Promise<{ text: string; bytes: numb
   return { text: new TextDecoder().decode(all), bytes, ...(cutOff ? { cutOff } : {}) };
 }
 
+/** What every request of a probe page is: a GET that carries no cookies, no referrer and nothing from a cache. */
+const PROBE_FETCH = { method: 'GET', credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer' } as const satisfies RequestInit;
+
 /**
  * Sends one planned probe from this page: a CORS GET of the plan's URL, with the spoof test's forged headers (the
  * echo's preflight allows them), no cookies, no referrer, no redirect followed. Never throws.
@@ -239,16 +242,7 @@ export async function sendBrowserProbe(probe: OutsideProbe, sender: BrowserSende
   const started = now();
   let response: Response;
   try {
-    response = await sender.fetch(probe.url, {
-      method: 'GET',
-      mode: 'cors',
-      credentials: 'omit',
-      cache: 'no-store',
-      redirect: 'manual',
-      referrerPolicy: 'no-referrer',
-      headers,
-      signal,
-    });
+    response = await sender.fetch(probe.url, { ...PROBE_FETCH, mode: 'cors', redirect: 'manual', headers, signal });
   } catch (error) {
     // A cancel and our timeout both abort the signal; the signal says which it was.
     const reason: unknown = timeout.aborted ? timeout.reason : sender.signal?.aborted ? sender.signal.reason : error;
@@ -284,7 +278,7 @@ async function opaqueAnswer(probe: OutsideProbe, sender: BrowserSender, signal: 
   try {
     // A no-cors fetch must follow redirects (Chromium rejects 'manual' there); the page's CSP still keeps it to the
     // plan's origins, and nothing of an opaque answer is read.
-    const response = await sender.fetch(probe.url, { method: 'GET', mode: 'no-cors', credentials: 'omit', cache: 'no-store', redirect: 'follow', referrerPolicy: 'no-referrer', signal });
+    const response = await sender.fetch(probe.url, { ...PROBE_FETCH, mode: 'no-cors', redirect: 'follow', signal });
     if (response.type !== 'opaque' && response.type !== 'opaqueredirect') return null;
     return failureReport(probe, 'http-error', OPAQUE_ANSWER, now() - started);
   } catch {

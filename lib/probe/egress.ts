@@ -4,16 +4,16 @@
 // its own egress proxy can only be probed from that pod. No request can add a target: the list is the deployment's.
 import type { EgressEcho } from '@/lib/config';
 import { PROBE_PATH } from '@/lib/echo/reply';
+import { formatSocketAddress } from '@/lib/echo/report';
 import { verdictOfBelief, worseVerdict } from '@/lib/model/verdict';
 import type { NetPath, ObservedHop, ProbeResult, ProbeTarget } from '@/lib/types';
 import { appClientOf, classifyAddress, type ObservedPathTrace, type ObserveContext } from './observe';
 import type { PlannedProbe } from './plan';
-import { EGRESS_PATH_ID, isEgressProbed } from './scope';
+import { isEgressProbed } from './scope';
 import { requestRefusal } from './wire';
 
-export { EGRESS_PATH_ID, isEgressProbed };
 
-const hostPort = (echo: EgressEcho) => `${echo.host.includes(':') ? `[${echo.host}]` : echo.host}:${echo.port}`;
+const hostPort = (echo: EgressEcho) => formatSocketAddress({ address: echo.host, port: echo.port });
 
 const echoTarget = (echo: EgressEcho): ProbeTarget => ({ address: echo.host, port: echo.port, label: `egress echo ${hostPort(echo)} (HOPSCOPE_EGRESS_ECHO)` });
 

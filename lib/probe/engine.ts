@@ -11,11 +11,11 @@ import { config, type EgressEcho } from '@/lib/config';
 import { parseEchoResponse, type ParsedEchoObservation } from '@/lib/echo/parse';
 import { isClusterAddress, nodeOfAddress, outsidePrediction } from '@/lib/model/vantage';
 import type { ClusterInventory, EchoObservation, NetPath, PathTrace, ProbeResult, TraceEvent, TraceRun, Vantage, VantageKind } from '@/lib/types';
-import { isEgressProbed, planEgressProbes, traceEgressPath } from './egress';
+import { planEgressProbes, traceEgressPath } from './egress';
 import { healthCheckReport } from './health';
 import { markExpected, notProbedTrace, observeContext, tracePath, type ObservedPathTrace } from './observe';
 import { SPOOF_ADDRESS, planProbes, type PlannedProbe } from './plan';
-import { notProbedReason, type ScopeOptions } from './scope';
+import { isEgressProbed, notProbedReason, type ScopeOptions } from './scope';
 import type { ProbeResponse, ProbeTransport } from './transport';
 
 /** Characters of an echo's reply kept as `raw`. */

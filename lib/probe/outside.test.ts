@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { HopscopeError } from '@/lib/errors';
-import { ECHO_REPORT_KIND, type EchoReport } from '@/lib/echo/report';
 import { buildPaths } from '@/lib/model';
 import type { ClusterInventory, NetPath, OutsidePlan, OutsideProbe, OutsideReport } from '@/lib/types';
+import { outsideEchoBody } from '@/test/support/probe';
 import { scenarioInventory } from '@/test/support/samples';
 import {
   CLUSTER_IP_NOT_PROBED,
@@ -36,31 +36,13 @@ const codeOf = (fn: () => unknown) => {
   }
 };
 
-/** The hopscope echo's JSON answer to `probe` as an echo at the path's end would give it. */
-function echoBody(probe: OutsideProbe, peer: string, httpPath = probe.httpPath): string {
-  const report: EchoReport = {
-    kind: ECHO_REPORT_KIND,
-    peer: { address: peer, port: 40123 },
-    local: { address: '10.244.1.10', port: 8080 },
-    proxyProtocol: null,
-    tls: false,
-    sni: null,
-    request: { method: 'GET', path: httpPath, httpVersion: '1.1' },
-    host: probe.target.host ?? `${probe.target.address}:${probe.target.port}`,
-    headers: [['Host', probe.target.host ?? probe.target.address], ...probe.headers],
-    identity: { podName: 'echo-0', podNamespace: 'lab', podIp: '10.244.1.10', nodeName: 'node1' },
-    receivedAt: '2026-12-03T09:00:00.000Z',
-  };
-  return JSON.stringify(report);
-}
-
 const report = (probe: OutsideProbe, overrides: Partial<OutsideReport> = {}): OutsideReport => ({
   probeId: probe.id,
   nonce: probe.nonce,
   outcome: 'ok',
   status: 200,
   durationMs: 4,
-  body: echoBody(probe, AGENT_ADDRESS),
+  body: outsideEchoBody(probe, AGENT_ADDRESS),
   contentType: 'application/json',
   error: null,
   localAddress: AGENT_ADDRESS,
@@ -214,8 +196,8 @@ describe('reports', () => {
     const answer = store.report(plan.traceId, {
       reports: [
         { ...report(probe), probeId: 'nodePort:lab/echo:30000@node9#direct#192.0.2.99:30000' },
-        report(probe, { body: echoBody(probe, AGENT_ADDRESS, other.httpPath) }),
-        report(probe, { body: echoBody(probe, AGENT_ADDRESS, '/hopscope-probe') }),
+        report(probe, { body: outsideEchoBody(probe, AGENT_ADDRESS, other.httpPath) }),
+        report(probe, { body: outsideEchoBody(probe, AGENT_ADDRESS, '/hopscope-probe') }),
         report(other),
       ],
       done: false,

@@ -16,6 +16,7 @@
 //     only when that Service is labelled.
 //  4. hostPort / hostNetwork paths have no Service: the pod itself must be a hopscope echo pod.
 // Other echo servers hopscope can read (echoserver, whoami, …) are probed once their Service is labelled.
+import type { EgressEcho } from '@/lib/config';
 import { ECHO_POD_LABELS } from '@/lib/k8s/pods';
 import type { ClusterInventory, NetPath, PodInfo, ServiceInfo } from '@/lib/types';
 
@@ -32,7 +33,7 @@ export interface ScopeOptions {
    * HOPSCOPE_EGRESS_ECHO: echoes outside the cluster the in-cluster trace may connect to for the cluster-wide egress
    * path (lib/probe/egress.ts). Only the deployment sets them; outside plans and demo traces never pass any.
    */
-  egressEchoes?: readonly { host: string; port: number }[];
+  egressEchoes?: readonly EgressEcho[];
 }
 
 export const EGRESS_NOT_PROBED =

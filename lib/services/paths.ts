@@ -71,12 +71,17 @@ function partsOf(query: PathsQueryInput) {
   return { source, whatIf: expressions.flatMap(parseWhatIfList), filter, filtered };
 }
 
+/** The query's paths: the shared build of its inventory and what-ifs, and its filter. */
+async function queried(query: PathsQueryInput, signal?: AbortSignal) {
+  const { source, whatIf, filter, filtered } = partsOf(query);
+  const inventory = await getInventory({ ...source, signal });
+  return { inventory, whatIf, filter, filtered, build: buildOf(inventory, whatIf) };
+}
+
 /** GET /api/v1/paths: the paths matching the filters, optionally with what-if previews applied first. */
 export async function pathsFor(query: PathsQueryInput, signal?: AbortSignal): Promise<PathsResponse> {
-  const { source, whatIf, filter } = partsOf(query);
-  const inventory = await getInventory({ ...source, signal });
-  const all = pathsOf(inventory, whatIf);
-  return answerOf(inventory, whatIf, filterPaths(all, filter), all);
+  const { inventory, whatIf, filter, build } = await queried(query, signal);
+  return answerOf(inventory, whatIf, filterPaths(build.paths, filter), build.paths);
 }
 
 const CHUNK_BYTES = 64 * 1024;
@@ -102,10 +107,8 @@ function sharedBody(bytes: Uint8Array): ReadableStream<Uint8Array> {
  * from the bytes every viewer of the same inventory and what-ifs shares.
  */
 export async function pathsAnswer(query: PathsQueryInput, signal?: AbortSignal): Promise<Response> {
-  const { source, whatIf, filtered } = partsOf(query);
-  if (filtered) return Response.json(await pathsFor(query, signal));
-  const inventory = await getInventory({ ...source, signal });
-  const build = buildOf(inventory, whatIf);
+  const { inventory, whatIf, filter, filtered, build } = await queried(query, signal);
+  if (filtered) return Response.json(answerOf(inventory, whatIf, filterPaths(build.paths, filter), build.paths));
   build.body ??= new TextEncoder().encode(JSON.stringify(answerOf(inventory, whatIf, build.paths, build.paths)));
   return new Response(sharedBody(build.body), { headers: { 'Content-Type': 'application/json' } });
 }

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ECHO_REPORT_KIND, type EchoReport } from '@/lib/echo/report';
 import { parseNdjson } from '@/lib/probe/stream';
 import { startFixtureApiServer, type FixtureApiServer } from '@/test/fixture-apiserver/server';
+import { outsideEchoBody } from '@/test/support/probe';
 import type { ApiErrorBody, ClusterInventory, LastTraces, OutsidePlan, OutsideProbe, ReportsAnswer } from '@/lib/types';
 
 // The route handlers of POST/GET /api/v1/traces and POST /api/v1/traces/{id}/reports, called with real Requests as
@@ -61,20 +61,8 @@ async function last(query = '') {
 
 /** What the hopscope echo answers the request of `probe`, seen from the agent's address. */
 function echoReport(probe: OutsideProbe) {
-  const echo: EchoReport = {
-    kind: ECHO_REPORT_KIND,
-    peer: { address: AGENT, port: 40000 },
-    local: { address: '10.244.1.10', port: 8080 },
-    proxyProtocol: null,
-    tls: false,
-    sni: null,
-    request: { method: 'GET', path: probe.httpPath, httpVersion: '1.1' },
-    host: `${probe.target.address}:${probe.target.port}`,
-    headers: [['Host', `${probe.target.address}:${probe.target.port}`]],
-    identity: { podName: 'echo-0', podNamespace: 'lab', podIp: '10.244.1.10', nodeName: 'node1' },
-    receivedAt: new Date().toISOString(),
-  };
-  return { probeId: probe.id, nonce: probe.nonce, outcome: 'ok', status: 200, durationMs: 3, body: JSON.stringify(echo), contentType: 'application/json', error: null, localAddress: AGENT };
+  const body = outsideEchoBody(probe, AGENT);
+  return { probeId: probe.id, nonce: probe.nonce, outcome: 'ok', status: 200, durationMs: 3, body, contentType: 'application/json', error: null, localAddress: AGENT };
 }
 
 const LOCAL_NODE1 = 'nodePort:lab/echo-nodeport-local:30081@node1';

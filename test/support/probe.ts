@@ -1,6 +1,7 @@
 // Small builders for probe tests: a plain-data inventory and paths, shaped like discovery and the model output.
 import { hopInfo, nodeInfo, podInfo, SEES_CLIENT } from '@/test/support/inventory';
-import type { EndpointInfo, Hop, IngressInfo, NetPath, NodeInfo, PodInfo } from '@/lib/types';
+import { ECHO_REPORT_KIND, type EchoReport } from '@/lib/echo/report';
+import type { EndpointInfo, Hop, IngressInfo, NetPath, NodeInfo, OutsideProbe, PodInfo } from '@/lib/types';
 
 export { clusterInventory as inventory, podInfo as pod, serviceInfo as service } from '@/test/support/inventory';
 
@@ -36,4 +37,25 @@ export function path(partial: Partial<NetPath> & Pick<NetPath, 'id' | 'entry'>):
     appClient: { via: 'source', role: 'client', value: 'client' },
     ...partial,
   };
+}
+
+/**
+ * The lab echo's JSON answer to an outside probe, as it reaches the vantage that sent it: `peer` is who the echo saw,
+ * `httpPath` the request it answered (its nonce is what a report is checked by).
+ */
+export function outsideEchoBody(probe: OutsideProbe, peer: string, httpPath = probe.httpPath): string {
+  const report: EchoReport = {
+    kind: ECHO_REPORT_KIND,
+    peer: { address: peer, port: 40123 },
+    local: { address: '10.244.1.10', port: 8080 },
+    proxyProtocol: null,
+    tls: false,
+    sni: null,
+    request: { method: 'GET', path: httpPath, httpVersion: '1.1' },
+    host: probe.target.host ?? `${probe.target.address}:${probe.target.port}`,
+    headers: [['Host', probe.target.host ?? probe.target.address], ...probe.headers],
+    identity: { podName: 'echo-0', podNamespace: 'lab', podIp: '10.244.1.10', nodeName: 'node1' },
+    receivedAt: '2026-12-03T09:00:00.000Z',
+  };
+  return JSON.stringify(report);
 }
