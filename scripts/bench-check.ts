@@ -1,6 +1,7 @@
 // `hopscope check` at scale: 10,000 manifest files (one ingress-nginx, then applications of a Deployment, a
 // Service and an Ingress each, as `helm template --output-dir` writes them) in a temporary directory, checked by
-// the real bin as CI runs it. Prints the wall time and the paths predicted; the target is seconds.
+// the real bin as CI runs it, from the repository and from the npm package's bundle. Prints the wall times and the
+// paths predicted; the target is seconds.
 // Usage: npm run bench:check [-- --files 10000]
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
+import { bundleCli } from './bundle.mjs';
 
 const { values } = parseArgs({ options: { files: { type: 'string', default: '10000' } } });
 const FILES = Number(values.files);
@@ -66,16 +68,31 @@ objects.length = FILES;
 mkdirSync(path.join(dir, 'templates'));
 objects.forEach((o, i) => writeFileSync(path.join(dir, 'templates', `${String(i).padStart(5, '0')}.yaml`), `---\n${stringify(o)}`));
 
-const started = performance.now();
-const child = spawn(process.execPath, [path.join(root, 'bin', 'hopscope.mjs'), 'check', '-f', dir, '-o', 'json'], { stdio: ['ignore', 'pipe', 'inherit'] });
-let out = '';
-child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-const seconds = (performance.now() - started) / 1000;
-rmSync(dir, { recursive: true, force: true });
-if (code !== 0) {
-  console.error(`hopscope check exited ${code}`);
-  process.exit(1);
+// The same check by both launchers: the repository's (TypeScript through tsx) and the npm package's bundle
+// (dist/cli.mjs, made here as prepack makes it), side by side in one run.
+const bundle = path.join(dir, 'cli.mjs');
+await bundleCli(bundle);
+const launchers: [string, string[]][] = [
+  ['repository (tsx)', [path.join(root, 'bin', 'hopscope.mjs')]],
+  ['package (bundle)', ['--input-type=module', '-e', `const { main } = await import(${JSON.stringify(bundle)}); process.exitCode = await main(process.argv.slice(1));`]],
+];
+
+async function timed(launcher: string[]): Promise<{ seconds: number; paths: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [...launcher, 'check', '-f', path.join(dir, 'templates'), '-o', 'json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`hopscope check exited ${code}`);
+  return { seconds: (performance.now() - started) / 1000, paths: (JSON.parse(out) as { paths: unknown[] }).paths.length };
 }
-const answer = JSON.parse(out) as { paths: unknown[] };
-console.log(`hopscope check: ${FILES} manifest files, ${answer.paths.length} paths predicted in ${seconds.toFixed(2)} s (including the CLI's start-up)`);
+
+try {
+  const results = [];
+  for (const [name, launcher] of launchers) results.push({ name, ...(await timed(launcher)) });
+  for (const r of results) console.log(`hopscope check, ${r.name}: ${FILES} manifest files, ${r.paths} paths predicted in ${r.seconds.toFixed(2)} s (start-up included)`);
+  if (results[0]!.paths !== results[1]!.paths) throw new Error('the two launchers predicted different paths');
+  console.log(`ratio package / repository: ${(results[1]!.seconds / results[0]!.seconds).toFixed(2)}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

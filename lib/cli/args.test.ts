@@ -49,7 +49,9 @@ describe('hopscope command line', () => {
     expect(parse('help')).toEqual({ kind: 'help', topic: null });
     expect(parse('serve', '--port', '8080', '--context', 'lab')).toEqual({ kind: 'serve', port: 8080, context: 'lab' });
     expect(parse('help', 'check')).toEqual({ kind: 'help', topic: 'check' });
-    expect(parse('check', '-f', '-', '-o', 'sarif', '--fail-on', 'lost,spoofable')).toEqual({ kind: 'check', files: ['-'], output: 'sarif', failOn: ['lost', 'spoofable'], nodes: 3 });
+    expect(parse('check', '-f', '-', '-o', 'sarif', '--fail-on', 'lost,spoofable')).toEqual({ kind: 'check', files: ['-'], output: 'sarif', failOn: ['lost', 'spoofable'], nodes: 3, namespace: 'default' });
+    expect(parse('check', '-f', 'x.yaml', '-n', 'shop')).toMatchObject({ namespace: 'shop' });
+    expect(() => parse('check', '-f', 'x.yaml', '-n', 'Shop_1')).toThrow('-n must be a namespace name (lower-case letters, digits and -), got "Shop_1"');
     expect(parse('help', 'probe')).toEqual({ kind: 'help', topic: 'probe' });
     expect(parse('probe', '--help')).toEqual({ kind: 'help', topic: 'probe' });
     expect(parse('echo', '-h')).toEqual({ kind: 'help', topic: 'echo' });

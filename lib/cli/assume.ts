@@ -11,6 +11,18 @@ import type { Location, ManifestSet } from './manifests';
 import { plural } from './format';
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'DaemonSet']);
+/** Kinds without a namespace among those a chart renders; every other object lives in one. */
+const CLUSTER_SCOPED = new Set(['Node', 'Namespace', 'IngressClass', 'GatewayClass', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService', 'RuntimeClass', 'CiliumLoadBalancerIPPool', 'CiliumBGPClusterConfig']);
+/** The range the apiserver allocates NodePorts from by default (--service-node-port-range). */
+const NODE_PORT_RANGE = { first: 30000, last: 32767 };
+
+export interface Assumptions {
+  /** Nodes to assume when the manifests hold no Node objects. */
+  nodes: number;
+  /** Namespace of the objects that name none (as kubectl apply -n; helm template leaves it out). */
+  namespace: string;
+}
+export const DEFAULT_ASSUMPTIONS: Assumptions = { nodes: 3, namespace: 'default' };
 /** Stands in for addresses only a running cluster assigns (pod IPs of assumed endpoints). */
 export const UNKNOWN_ADDRESS = 'unknown';
 
@@ -20,6 +32,8 @@ export interface Assumed {
   notes: string[];
   /** "<Kind>/<namespace>/<name>" → where the object (or, for an assumed pod, its workload) is written. */
   locations: Map<string, Location>;
+  /** The objects the inventory was made of, the assumed ones included: what a cluster would serve. */
+  objects: ManifestObject[];
 }
 
 export const objectKey = (kind: string, namespace: string | null | undefined, name: string) => `${kind}/${namespace ?? ''}/${name}`;
@@ -42,6 +56,8 @@ interface ServiceSpec {
   type?: string;
   clusterIP?: string;
   selector?: Record<string, string>;
+  allocateLoadBalancerNodePorts?: boolean;
+  ports?: { nodePort?: number | null }[];
 }
 
 interface ServiceStatus {
@@ -86,10 +102,29 @@ function endpointSlice(service: ManifestObject, pods: readonly PodObject[]): Man
   };
 }
 
-export function assumeInventory(set: ManifestSet, assumedNodes: number): Assumed {
+/** The workload's pods as its selector picks them (matchLabels; its template's labels when it has none). */
+function selectsPod(workload: ManifestObject, pod: PodObject): boolean {
+  if ((pod.metadata.namespace ?? 'default') !== workload.metadata.namespace) return false;
+  const spec = (workload.spec ?? {}) as { selector?: { matchLabels?: Record<string, string> }; template?: Template };
+  const selector = spec.selector?.matchLabels ?? spec.template?.metadata?.labels;
+  return selector !== undefined && Object.keys(selector).length > 0 && serviceSelects(selector, pod.metadata.labels);
+}
+
+export function assumeInventory(input: ManifestSet, assumptions: Assumptions = DEFAULT_ASSUMPTIONS): Assumed {
   const notes: string[] = [];
   const locations = new Map<string, Location>();
   const objects: ManifestObject[] = [];
+  // helm template writes no namespace into most objects: install puts them in the release's.
+  let placed = 0;
+  const set: ManifestSet = {
+    ...input,
+    objects: input.objects.map((entry) => {
+      if (entry.object.metadata.namespace || CLUSTER_SCOPED.has(entry.object.kind)) return entry;
+      placed++;
+      return { ...entry, object: { ...entry.object, metadata: { ...entry.object.metadata, namespace: assumptions.namespace } } };
+    }),
+  };
+  if (placed > 0) notes.push(`no metadata.namespace: ${plural(placed, 'object')} placed in ${JSON.stringify(assumptions.namespace)} (-n)`);
   const byKind = (kind: string) => set.objects.filter((o) => o.object.kind === kind);
   for (const { object, at } of set.objects) {
     locations.set(objectKey(object.kind, object.metadata.namespace, object.metadata.name), at);
@@ -98,7 +133,7 @@ export function assumeInventory(set: ManifestSet, assumedNodes: number): Assumed
 
   let nodes = byKind('Node').map((o) => o.object.metadata.name);
   if (nodes.length === 0) {
-    nodes = Array.from({ length: assumedNodes }, (_, i) => `assumed-node-${i + 1}`);
+    nodes = Array.from({ length: assumptions.nodes }, (_, i) => `assumed-node-${i + 1}`);
     for (const name of nodes) {
       const node: ManifestObject = {
         apiVersion: 'v1',
@@ -112,8 +147,14 @@ export function assumeInventory(set: ManifestSet, assumedNodes: number): Assumed
   }
 
   const pods = byKind('Pod').map((o) => o.object as unknown as PodObject);
-  const workloads = set.objects.filter((o) => WORKLOADS.has(o.object.kind) && !(o.object.kind === 'DaemonSet' && o.object.metadata.namespace === 'kube-system'));
-  if (pods.length === 0 && workloads.length > 0) {
+  // A workload whose pods the input does not hold (a rendered chart; a dump of the Deployment alone) gets the pods
+  // its template describes. A Pod of its own in the input (a helm test hook) says nothing about the others'.
+  const given = [...pods];
+  const workloads = set.objects.filter(
+    (o) => WORKLOADS.has(o.object.kind) && !(o.object.kind === 'DaemonSet' && o.object.metadata.namespace === 'kube-system') && !given.some((p) => selectsPod(o.object, p)),
+  );
+  if (workloads.length > 0) {
+    const before = pods.length;
     for (const { object, at } of workloads) {
       for (const pod of workloadPods(object, nodes)) {
         pods.push(pod);
@@ -121,7 +162,7 @@ export function assumeInventory(set: ManifestSet, assumedNodes: number): Assumed
         locations.set(objectKey('Pod', pod.metadata.namespace, pod.metadata.name), at);
       }
     }
-    notes.push(`no Pod objects: ${plural(pods.length, 'pod')} assumed from the templates of ${plural(workloads.length, 'workload')} (replicas; a DaemonSet on every node), Running and Ready, addresses unknown`);
+    notes.push(`no Pod objects for ${plural(workloads.length, 'workload')}: ${plural(pods.length - before, 'pod')} assumed from their templates (replicas; a DaemonSet on every node), Running and Ready, addresses unknown`);
   }
 
   if (byKind('EndpointSlice').length === 0) {
@@ -147,6 +188,9 @@ export function assumeInventory(set: ManifestSet, assumedNodes: number): Assumed
   // Service without them would look headless or pending, which is not what it will be.
   let noClusterIP = 0;
   let pending = 0;
+  let noNodePort = 0;
+  const taken = new Set(objects.flatMap((o) => (o.kind === 'Service' ? ((o.spec as ServiceSpec | undefined)?.ports ?? []).map((p) => p.nodePort) : [])));
+  let nextNodePort = NODE_PORT_RANGE.first;
   for (const [i, object] of objects.entries()) {
     if (object.kind !== 'Service' || object.apiVersion !== 'v1') continue;
     const spec = (object.spec ?? {}) as ServiceSpec;
@@ -157,6 +201,17 @@ export function assumeInventory(set: ManifestSet, assumedNodes: number): Assumed
       patched.spec.clusterIP = UNKNOWN_ADDRESS;
       noClusterIP++;
     }
+    // A NodePort (and, unless told not to, a LoadBalancer) gets a node port per port from the apiserver: without a
+    // number there would be no NodePort path. The numbers given here are placeholders from the default range.
+    if ((type === 'NodePort' || (type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false)) && spec.ports?.some((p) => !p.nodePort)) {
+      patched.spec.ports = spec.ports.map((p) => {
+        if (p.nodePort) return p;
+        while (taken.has(nextNodePort) && nextNodePort < NODE_PORT_RANGE.last) nextNodePort++;
+        taken.add(nextNodePort);
+        noNodePort++;
+        return { ...p, nodePort: nextNodePort };
+      });
+    }
     if (type === 'LoadBalancer' && (status.loadBalancer?.ingress ?? []).length === 0) {
       patched.status.loadBalancer = { ingress: [{ ip: UNKNOWN_ADDRESS }] };
       pending++;
@@ -164,6 +219,7 @@ export function assumeInventory(set: ManifestSet, assumedNodes: number): Assumed
     objects[i] = patched;
   }
   if (noClusterIP > 0) notes.push(`no spec.clusterIP: ${plural(noClusterIP, 'Service')} assumed to get one, address unknown`);
+  if (noNodePort > 0) notes.push(`no nodePort: ${plural(noNodePort, 'Service port')} assumed to get one; numbered from ${NODE_PORT_RANGE.first} here, the cluster picks its own`);
   if (pending > 0) notes.push(`no status: ${plural(pending, 'LoadBalancer Service')} assumed to get an external address, unknown`);
   const ignored = Object.entries(set.ignored).sort(([a], [b]) => (a < b ? -1 : 1));
   if (ignored.length > 0) {
@@ -177,6 +233,6 @@ export function assumeInventory(set: ManifestSet, assumedNodes: number): Assumed
     discoveredAt: new Date().toISOString(),
     durationMs: 0,
   });
-  return { inventory, notes, locations };
+  return { inventory, notes, locations, objects };
 }
 

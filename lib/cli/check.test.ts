@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PathsResponseSchema } from '@/lib/contract/schemas';
+import { sarifErrors } from '@/test/support/sarif';
 import { getInventory } from '../k8s/inventory';
 import { buildPaths } from '../model';
 import { hopscope } from './run-bin';
@@ -53,7 +54,7 @@ describe('hopscope check', () => {
       ]);
       expect(plain, plain.stderr).toMatchObject({ code: 0, stderr: '' });
       expect(plain.stdout).toContain('note: no Node objects: 3 nodes assumed (--nodes), Ready, addresses unknown\n');
-      expect(plain.stdout).toContain('note: no Pod objects: 3 pods assumed from the templates of 2 workloads');
+      expect(plain.stdout).toContain('note: no Pod objects for 2 workloads: 3 pods assumed from their templates');
       expect(plain.stdout).toContain('note: no status: 1 LoadBalancer Service assumed to get an external address, unknown\n');
       expect(plain.stdout).toContain('note: ignored 2 objects of kinds hopscope does not read: Secret 1, ServiceAccount 1\n');
       expect(plain.stdout).toMatch(/^spoofable\s+ingress\s+shop\s+shop\s+shop\.example\.com \(unknown:80\)/m);
@@ -76,8 +77,9 @@ describe('hopscope check', () => {
       ]);
       expect(sarifRun.code).toBe(1);
       const sarif = JSON.parse(sarifRun.stdout);
-      // No npm package ships the SARIF 2.1.0 schema (the ones that validate fetch it at run time), so the schema's
-      // required structure is asserted here; the renderer itself is typed with @types/sarif.
+      expect(sarifErrors(sarif)).toEqual([]);
+      // The validator is not a rubber stamp: a result without its message is refused.
+      expect(sarifErrors({ ...sarif, runs: [{ ...sarif.runs[0], results: [{ ruleId: 'x' }] }] })).toEqual([expect.stringContaining("/runs/0/results/0 must have required property 'message'")]);
       expect(sarif.$schema).toBe('https://json.schemastore.org/sarif-2.1.0.json');
       expect(sarif.version).toBe('2.1.0');
       expect(sarif.runs).toHaveLength(1);

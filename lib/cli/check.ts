@@ -7,12 +7,13 @@ import type { Log, ReportingDescriptor, Result } from 'sarif';
 import { buildPaths, type ModelPath } from '../model';
 import type { Finding, NetPath, PathsResponse, Severity, Verdict } from '../types';
 import { EXIT } from './args';
-import { assumeInventory, objectKey, type Assumed } from './assume';
+import { assumeInventory, objectKey, type Assumed, type Assumptions } from './assume';
 import type { CheckCommand } from './commands';
 import { painter, plural, useColour } from './format';
-import { readManifests, type Location } from './manifests';
+import { readManifests, type Location, type ManifestSet } from './manifests';
 import { renderPathsTable } from './paths-command';
 import type { CliIo } from './probe';
+import { progressLine } from './progress';
 import { terminalText } from './text';
 
 export interface CheckResult extends Assumed {
@@ -25,8 +26,8 @@ export interface CheckResult extends Assumed {
   files: number;
 }
 
-export function checkManifests(set: Parameters<typeof assumeInventory>[0], nodes: number, failOn: readonly Verdict[]): CheckResult {
-  const assumed = assumeInventory(set, nodes);
+export function checkManifests(set: ManifestSet, assumptions: Assumptions, failOn: readonly Verdict[]): CheckResult {
+  const assumed = assumeInventory(set, assumptions);
   const paths = buildPaths(assumed.inventory);
   const answer: PathsResponse = { source: assumed.inventory.source, paths, total: paths.length, whatIf: [], errors: [] };
   const fail = new Set(failOn);
@@ -152,13 +153,10 @@ export function renderGithub(result: CheckResult): string {
 }
 
 export async function runCheck(command: CheckCommand, io: CliIo, version: string): Promise<number> {
-  const progress = io.stderrIsTty
-    ? (done: number, total: number) => {
-        if (total >= 50 && (done % 100 === 0 || done === total)) io.err(`\rread ${done}/${total} files${done === total ? '\n' : ''}`);
-      }
-    : undefined;
-  const set = await readManifests(command.files, io.readStdin ?? (() => Promise.resolve('')), progress);
-  const result = checkManifests(set, command.nodes, command.failOn);
+  const line = progressLine(io);
+  const set = await readManifests(command.files, io.readStdin ?? (() => Promise.resolve('')), (done, total) => line?.show(`reading manifests: ${done}/${total} files`));
+  line?.done();
+  const result = checkManifests(set, { nodes: command.nodes, namespace: command.namespace }, command.failOn);
   switch (command.output) {
     case 'json':
       io.out(renderCheckJson(result));

@@ -3,6 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SourceQuery } from '../contract/requests';
 import { VERDICTS, type Verdict } from '../contract/enums';
+import { DEFAULT_ASSUMPTIONS } from './assume';
 import { UsageError } from './errors';
 
 /** Where the inventory comes from: a kubeconfig context (the current one when null) or a demo scenario. */
@@ -39,6 +40,8 @@ export interface CheckCommand {
   failOn: Verdict[];
   /** Nodes assumed when the manifests hold no Node objects. */
   nodes: number;
+  /** Namespace of the objects that name none (helm template leaves it out: install applies the release's). */
+  namespace: string;
 }
 
 export interface DiffCommand {
@@ -56,7 +59,6 @@ export interface ServeCommand {
 
 export type ClusterCommand = PathsCommand | ExplainCommand | CheckCommand | DiffCommand | ServeCommand;
 
-export const DEFAULT_ASSUMED_NODES = 3;
 
 const SOURCE_OPTIONS = {
   context: { type: 'string' },
@@ -106,7 +108,8 @@ options:
   -f, --filename <f>      file, directory or - (repeatable; required)
   -o, --output <format>   text (default), json, sarif (SARIF 2.1.0) or github (Actions annotations)
   --fail-on <verdicts>    exit 1 when a path has one of these verdicts (comma list, e.g. lost,spoofable,broken)
-  --nodes <n>             nodes to assume when the manifests hold no Node (default ${DEFAULT_ASSUMED_NODES})
+  --nodes <n>             nodes to assume when the manifests hold no Node (default ${DEFAULT_ASSUMPTIONS.nodes})
+  -n, --namespace <ns>    namespace of objects that name none, as kubectl apply -n (default "${DEFAULT_ASSUMPTIONS.namespace}")
 
 exit codes: 0 no path has a --fail-on verdict, 1 some path has one, 2 usage error or unreadable input
 `;
@@ -193,6 +196,12 @@ export function parseExplain(args: string[]): ExplainCommand {
   return { kind: 'explain', source: sourceOf(v), selector };
 }
 
+/** A namespace name is a DNS label (RFC 1123), as the apiserver requires. */
+function namespaceOf(value: string): string {
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) throw new UsageError(`-n must be a namespace name (lower-case letters, digits and -), got ${JSON.stringify(value)}`);
+  return value;
+}
+
 export function parseCheck(args: string[]): CheckCommand {
   const { values: v } = parse(
     args,
@@ -201,13 +210,14 @@ export function parseCheck(args: string[]): CheckCommand {
       output: { type: 'string', short: 'o' },
       'fail-on': { type: 'string', multiple: true },
       nodes: { type: 'string' },
+      namespace: { type: 'string', short: 'n' },
     },
     'check',
     0,
   );
   const files = (v.filename as string[] | undefined) ?? [];
   if (files.length === 0) throw new UsageError('check needs -f <file|dir|->, e.g. helm template my-release ./chart | hopscope check -f -');
-  const nodes = (v.nodes as string | undefined) ?? String(DEFAULT_ASSUMED_NODES);
+  const nodes = (v.nodes as string | undefined) ?? String(DEFAULT_ASSUMPTIONS.nodes);
   if (!/^[0-9]{1,3}$/.test(nodes) || Number(nodes) < 1) throw new UsageError(`--nodes must be a whole number from 1 to 999, got ${JSON.stringify(nodes)}`);
   return {
     kind: 'check',
@@ -215,6 +225,7 @@ export function parseCheck(args: string[]): CheckCommand {
     output: oneOf('-o', (v.output as string | undefined) ?? 'text', CHECK_FORMATS),
     failOn: verdictList('--fail-on', (v['fail-on'] as string[] | undefined) ?? []),
     nodes: Number(nodes),
+    namespace: namespaceOf((v.namespace as string | undefined) ?? DEFAULT_ASSUMPTIONS.namespace),
   };
 }
 

@@ -4,11 +4,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { worseVerdict } from '../model/verdict';
 import type { NetPath, ObjectRef, Verdict } from '../types';
-import { objectKey } from './assume';
+import { DEFAULT_ASSUMPTIONS, objectKey } from './assume';
 import { checkManifests, type CheckResult } from './check';
 import { EXIT } from './args';
 import type { DiffCommand } from './commands';
-import { DEFAULT_ASSUMED_NODES } from './commands';
 import { painter, plural, useColour, type Paint } from './format';
 import { readManifests, type Location, type ManifestSet } from './manifests';
 import type { CliIo } from './probe';
@@ -130,8 +129,8 @@ export async function runDiff(command: DiffCommand, io: CliIo): Promise<number> 
   const beforeSet = await readManifests([command.before], stdin);
   const afterSet = await readManifests([command.after], stdin);
   // Both sides under the same assumptions, so only what the manifests change can change a verdict.
-  const before = checkManifests(beforeSet, DEFAULT_ASSUMED_NODES, []);
-  const after = checkManifests(afterSet, DEFAULT_ASSUMED_NODES, []);
+  const before = checkManifests(beforeSet, DEFAULT_ASSUMPTIONS, []);
+  const after = checkManifests(afterSet, DEFAULT_ASSUMPTIONS, []);
   const diff = diffPaths(before, after, beforeSet, afterSet);
   io.out(command.json ? `${JSON.stringify(diff, null, 2)}\n` : renderDiff(diff, painter(useColour(io))));
   return diff.regressions > 0 ? EXIT.differs : EXIT.matches;

@@ -74,7 +74,7 @@ export function renderExplain(path: NetPath, paint: Paint): string {
 }
 
 export async function runExplain(command: ExplainCommand, io: CliIo): Promise<number> {
-  const { inventory, paths } = await pathsOf(command.source);
+  const { inventory, paths } = await pathsOf(command.source, io);
   const path = selectPath(paths, command.selector);
   io.out(renderExplain(path, painter(useColour(io))));
   io.err(discoveryErrorLines(inventory.errors));

@@ -1,15 +1,13 @@
 // The `hopscope` command (bin/hopscope.mjs runs this): parse, dispatch to one subcommand, turn every failure into
 // a message and exit code 2. New subcommands are one case here and one parser in args.ts.
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import { EXIT, parseCommand, usageOf } from './args';
 import { startEgressEcho } from './egress';
 import { CliError } from './errors';
+import { VERSION } from './install';
 import { runProbe, type CliIo } from './probe';
 import { terminalText } from './text';
 
-/** package.json's version, for SARIF's tool.driver.version. */
-const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 /** The real terminal: stdout for the result, stderr for the rest, Ctrl-C or SIGTERM to stop. */
 export function processIo(): CliIo {

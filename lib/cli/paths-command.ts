@@ -49,7 +49,7 @@ export function discoveryErrorLines(errors: readonly DiscoveryError[]): string {
 }
 
 export async function runPaths(command: PathsCommand, io: CliIo): Promise<number> {
-  const { inventory, paths } = await pathsOf(command.source);
+  const { inventory, paths } = await pathsOf(command.source, io);
   const answer = pathsResponse(inventory, paths, { namespace: command.namespace, verdicts: command.verdicts });
   switch (command.output) {
     case 'json':

@@ -12,11 +12,12 @@ export interface BinResult {
   stderr: string;
 }
 
-export function hopscope(args: readonly string[], options: { env?: NodeJS.ProcessEnv; stdin?: string; cwd?: string } = {}): Promise<BinResult> {
+/** `bin` is the launcher to run: the repository's by default, or an installed package's. */
+export function hopscope(args: readonly string[], options: { env?: NodeJS.ProcessEnv; stdin?: string; cwd?: string; bin?: string } = {}): Promise<BinResult> {
   return new Promise((resolve, reject) => {
     // No kubeconfig of the machine running the tests leaks in: only what a test passes.
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: tmpdir(), KUBECONFIG: path.join(tmpdir(), 'hopscope-no-kubeconfig'), ...options.env } as NodeJS.ProcessEnv;
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? tmpdir(), env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], { cwd: options.cwd ?? tmpdir(), env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -3,21 +3,17 @@
 // opens the page on it rather than changing what the server may read.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ServeCommand } from './commands';
 import { CliError } from './errors';
+import { BUILT, ROOT } from './install';
 import type { CliIo } from './probe';
 
-const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const START = fileURLToPath(new URL('../../scripts/start.mjs', import.meta.url));
-const SERVER = fileURLToPath(new URL('../../.next/standalone/server.js', import.meta.url));
 
 export function dashboardUrl(port: number, context: string | null): string {
   return `http://localhost:${port}/${context === null ? '' : `?${new URLSearchParams({ context })}`}`;
 }
 
-export async function runServe(command: ServeCommand, io: CliIo, built: { server: string; start: string } = { server: SERVER, start: START }): Promise<number> {
+export async function runServe(command: ServeCommand, io: CliIo, built: { server: string; start: string } = BUILT): Promise<number> {
   const { server, start } = built;
   if (!existsSync(server)) {
     throw new CliError('the dashboard is not built yet', `run \`npm run build\` in ${ROOT} (once, a few minutes), then hopscope serve again`);

@@ -1,7 +1,6 @@
 // The inventory `paths` and `explain` read: discovery through a kubeconfig, exactly as the dashboard does it
 // (lib/k8s/inventory.ts), or a demo scenario. Unlike the dashboard, the CLI never falls back to the demo on its own:
 // a script that meant a cluster must not be handed a made-up one.
-import { fileURLToPath } from 'node:url';
 import { getInventory } from '../k8s/inventory';
 import { buildPaths, type ModelPath } from '../model';
 import { filterPaths } from '../model/filter';
@@ -9,12 +8,14 @@ import { HopscopeError } from '../errors';
 import type { ClusterInventory, PathsResponse, Verdict } from '../types';
 import type { ClusterSourceArgs } from './commands';
 import { CliError, UsageError } from './errors';
+import { SCENARIOS_DIR } from './install';
+import type { CliIo } from './probe';
+import { discoveryProgress, progressLine } from './progress';
 
-/** The repository's scenarios, wherever the command runs from (the dashboard reads ./scenarios of its own cwd). */
-export const SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios', import.meta.url));
 
-export async function inventoryOf(source: ClusterSourceArgs): Promise<ClusterInventory> {
+export async function inventoryOf(source: ClusterSourceArgs, io?: CliIo): Promise<ClusterInventory> {
   let inventory: ClusterInventory;
+  const line = io ? progressLine(io) : null;
   try {
     inventory = await getInventory({
       ...(source.scenario !== null ? { scenario: source.scenario } : {}),
@@ -24,6 +25,7 @@ export async function inventoryOf(source: ClusterSourceArgs): Promise<ClusterInv
       forceDemo: false,
       inCluster: false,
       inventoryTtlMs: 0,
+      ...(line ? { progress: discoveryProgress(line) } : {}),
     });
   } catch (error) {
     if (error instanceof HopscopeError) {
@@ -31,6 +33,8 @@ export async function inventoryOf(source: ClusterSourceArgs): Promise<ClusterInv
       throw new Kind(error.message, error.hint);
     }
     throw error;
+  } finally {
+    line?.done();
   }
   if (inventory.source.mode === 'demo' && source.scenario === null) {
     throw new UsageError(
@@ -53,7 +57,7 @@ export function pathsResponse(inventory: ClusterInventory, all: ModelPath[], fil
   return { source: inventory.source, paths, total: all.length, whatIf: [], errors: inventory.errors };
 }
 
-export async function pathsOf(source: ClusterSourceArgs): Promise<{ inventory: ClusterInventory; paths: ModelPath[] }> {
-  const inventory = await inventoryOf(source);
+export async function pathsOf(source: ClusterSourceArgs, io?: CliIo): Promise<{ inventory: ClusterInventory; paths: ModelPath[] }> {
+  const inventory = await inventoryOf(source, io);
   return { inventory, paths: buildPaths(inventory) };
 }

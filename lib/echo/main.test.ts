@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleEcho } from '../../scripts/bundle-echo.mjs';
+import { bundleEcho } from '../../scripts/bundle.mjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseEchoResponse } from './parse';
 import { exchange } from '@/test/support/echo';

@@ -169,7 +169,12 @@ export function discoveryLimits(overrides: Partial<DiscoveryLimits> = {}): Disco
 export interface KubeApiOptions extends Partial<Omit<DiscoveryLimits, 'deadlineMs'>> {
   /** Stops every request at once when aborted (the discovery's deadline, the client gone). */
   signal?: AbortSignal;
+  /** Told after every page of every list: what a terminal shows while a big cluster is read. */
+  onPage?: DiscoveryProgress;
 }
+
+/** One page of a list has arrived: the list's path and the items it has kept so far. */
+export type DiscoveryProgress = (page: { path: string; items: number }) => void;
 
 /**
  * The body as text, counted while it streams in (lib/http/body.ts): past `limit` bytes (or a Content-Length above
@@ -201,6 +206,7 @@ export class KubeApi {
   private readonly maxItems: number;
   private readonly maxResponseBytes: number;
   private readonly signal: AbortSignal | undefined;
+  private readonly onPage: DiscoveryProgress;
 
   constructor(
     private readonly target: KubeTarget,
@@ -212,6 +218,7 @@ export class KubeApi {
     this.maxItems = limits.maxItems;
     this.maxResponseBytes = limits.maxResponseBytes;
     this.signal = options.signal;
+    this.onPage = options.onPage ?? (() => {});
   }
 
   /**
@@ -284,6 +291,7 @@ export class KubeApi {
         seen.add(id);
         kept.push(slim(item));
       }
+      this.onPage({ path, items: kept.length });
       if (token && kept.length >= maxItems) throw new ListTruncated(kept, 'items', maxItems, pages);
       if (token && pages >= this.maxPages) throw new ListTruncated(kept, 'pages', this.maxPages, pages);
     } while (token);

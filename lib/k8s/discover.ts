@@ -12,7 +12,7 @@ import type {
 } from '@kubernetes/client-node';
 import { HopscopeError } from '../errors';
 import type { DiscoveryError } from '../types';
-import { discoveryLimits, KubeApi, type DiscoveryLimits, type KubeTarget } from './client';
+import { discoveryLimits, KubeApi, type DiscoveryLimits, type DiscoveryProgress, type KubeTarget } from './client';
 import { DISCOVERY_CALLS as CALLS, callPath, resourceCall, type DiscoveryCall } from './discovery-calls';
 import { classifyFailure, describeFailure, DiscoveryDeadlineExceeded, ListTruncated, type CallContext } from './errors';
 import { ExecCredentialError, forgetExecCredential } from './exec-credential';
@@ -54,6 +54,8 @@ export interface DiscoveryOptions {
   signal?: AbortSignal;
   /** Bounds on top of the configured ones (discoveryLimits()). */
   limits?: Partial<DiscoveryLimits>;
+  /** Told after every page read. */
+  progress?: DiscoveryProgress;
 }
 
 export async function discoverRawObjects(target: KubeTarget, timeoutMs: number, options: DiscoveryOptions = {}): Promise<RawDiscovery> {
@@ -68,7 +70,7 @@ export async function discoverRawObjects(target: KubeTarget, timeoutMs: number, 
   outer?.addEventListener('abort', onOuter, { once: true });
   const deadline = setTimeout(() => stop.abort(new DiscoveryDeadlineExceeded(limits.deadlineMs)), limits.deadlineMs);
   try {
-    const api = new KubeApi(target, timeoutMs, { ...limits, signal: stop.signal });
+    const api = new KubeApi(target, timeoutMs, { ...limits, signal: stop.signal, ...(options.progress ? { onPage: options.progress } : {}) });
     try {
       await api.credentials();
     } catch (err) {

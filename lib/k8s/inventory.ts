@@ -4,7 +4,7 @@ import { config } from '../config';
 import { loadScenario } from '../demo/scenarios';
 import { recordDiscovery } from '../metrics';
 import type { ClusterInventory, ClusterSource } from '../types';
-import { discoveryLimits, resolveKubeTarget, type DiscoveryLimits, type KubeSourceOptions, type KubeTarget } from './client';
+import { discoveryLimits, resolveKubeTarget, type DiscoveryLimits, type DiscoveryProgress, type KubeSourceOptions, type KubeTarget } from './client';
 import { checkApiServer, discoverRawObjects } from './discover';
 import { normalizeInventory } from './normalize';
 import { rawObjectsFromManifest } from './raw';
@@ -32,6 +32,8 @@ export interface InventoryOptions extends KubeSourceOptions {
   limits?: Partial<DiscoveryLimits>;
   /** How long a finished live inventory is reused for the same source; defaults to config().inventoryTtlMs. */
   inventoryTtlMs?: number;
+  /** Told after every page a live discovery reads; only the caller that starts a discovery is told (the CLI). */
+  progress?: DiscoveryProgress;
 }
 
 type SourcePlan =
@@ -75,9 +77,9 @@ function demoInventory(scenario: string, fallbackReason: string | undefined, opt
   });
 }
 
-async function liveInventory(target: KubeTarget, timeoutMs: number, limits: DiscoveryLimits, signal: AbortSignal): Promise<ClusterInventory> {
+async function liveInventory(target: KubeTarget, timeoutMs: number, limits: DiscoveryLimits, signal: AbortSignal, progress?: DiscoveryProgress): Promise<ClusterInventory> {
   const started = performance.now();
-  const { objects, errors } = await discoverRawObjects(target, timeoutMs, { signal, limits });
+  const { objects, errors } = await discoverRawObjects(target, timeoutMs, { signal, limits, ...(progress ? { progress } : {}) });
   const inventory = normalizeInventory(objects, {
     source: { mode: target.mode, context: target.context, server: target.server },
     errors,
@@ -121,10 +123,10 @@ function sourceKey(target: KubeTarget, timeoutMs: number, limits: DiscoveryLimit
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }
 
-function startFlight(key: string, target: KubeTarget, timeoutMs: number, limits: DiscoveryLimits, ttlMs: number): Flight {
+function startFlight(key: string, target: KubeTarget, timeoutMs: number, limits: DiscoveryLimits, ttlMs: number, progress?: DiscoveryProgress): Flight {
   const stop = new AbortController();
   const flight: Flight = {
-    promise: liveInventory(target, timeoutMs, limits, stop.signal),
+    promise: liveInventory(target, timeoutMs, limits, stop.signal, progress),
     stop,
     waiting: 0,
     holders: 0,
@@ -199,7 +201,7 @@ export async function getInventory(opts: InventoryOptions = {}): Promise<Cluster
   const current = flights.get(key);
   // Under way: join it. Done: reuse it while it is younger than this caller's TTL.
   const reusable = current && (!current.done || (current.finishedAt !== null && performance.now() - current.finishedAt < ttlMs));
-  const flight = reusable ? current : startFlight(key, plan.target, timeoutMs, limits, ttlMs);
+  const flight = reusable ? current : startFlight(key, plan.target, timeoutMs, limits, ttlMs, opts.progress);
   return follow(key, flight, opts.signal);
 }
 

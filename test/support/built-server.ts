@@ -18,11 +18,12 @@ export interface BuiltServer {
   stop: () => Promise<void>;
 }
 
-export async function startBuiltServer(env: Record<string, string> = {}): Promise<BuiltServer> {
-  if (!existsSync(SERVER)) throw new Error('.next/standalone/server.js is missing: run `npm run build` first');
+/** `program` is what runs under node: the standalone server by default, or e.g. an installed `hopscope serve`. */
+export async function startBuiltServer(env: Record<string, string> = {}, program: readonly string[] = [SERVER]): Promise<BuiltServer> {
+  if (!existsSync(program[0]!)) throw new Error(`${program[0]} is missing: run \`npm run build\` first`);
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hopscope-built-'));
-  const child = spawn(process.execPath, [SERVER], {
+  const child = spawn(process.execPath, [...program], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',

@@ -1,1 +1,0 @@
-export function bundleEcho(outfile: string): Promise<void>;
