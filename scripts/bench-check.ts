@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { bundleCli } from './bundle.mjs';
+import { bundleCli, CLI_BUNDLE } from './bundle.mjs';
 
 const { values } = parseArgs({ options: { files: { type: 'string', default: '10000' } } });
 const FILES = Number(values.files);
@@ -69,8 +69,9 @@ mkdirSync(path.join(dir, 'templates'));
 objects.forEach((o, i) => writeFileSync(path.join(dir, 'templates', `${String(i).padStart(5, '0')}.yaml`), `---\n${stringify(o)}`));
 
 // The same check by both launchers: the repository's (TypeScript through tsx) and the npm package's bundle
-// (dist/cli.mjs, made here as prepack makes it), side by side in one run.
-const bundle = path.join(dir, 'cli.mjs');
+// (dist/cli.mjs, made here as prepack makes it; it finds scenarios and the dashboard from the package root, so it
+// stays in dist/), side by side in one run.
+const bundle = CLI_BUNDLE;
 await bundleCli(bundle);
 const launchers: [string, string[]][] = [
   ['repository (tsx)', [path.join(root, 'bin', 'hopscope.mjs')]],
