@@ -62,7 +62,7 @@ export const FINDING_CODES = {
   },
   'servicelb-masquerade': {
     severity: 'warning',
-    meaning: 'k3s ServiceLB (svclb) always masquerades: the backend sees the svclb pod or node (docs/domain.md#s5, docs/sources.md#seed-003).',
+    meaning: 'A k3s ServiceLB address that is a NAT\'d node ExternalIP goes through the svclb pod, which masquerades: the backend sees the svclb pod or node (docs/domain.md#s5).',
   },
   'lb-annotation-misspelled': {
     severity: 'warning',

@@ -51,6 +51,7 @@ describe('live discovery of each scenario through @kubernetes/client-node', () =
     'openstack-proxy',
     'openstack-proxy-broken',
     'k3s-servicelb-traefik',
+    'k3s-servicelb-local',
     'gke-local',
     'source-ip-tutorial',
     'egress-tproxy',

@@ -108,8 +108,10 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     annotationPrefixes: ['svccontroller.k3s.cattle.io/'],
     providerIdSchemes: ['k3s'],
     loadBalancerClasses: [],
-    // docs/domain.md#s5: the svclb pod DNATs and always MASQUERADEs toward DEST_IPS.
-    behaviour: () => passthrough({ mode: 'svclb' }),
+    // docs/domain.md#s5: the published addresses are node IPs, so a packet for one reaches that node unchanged and
+    // kube-proxy's rules for the LB address take it; only a NAT'd ExternalIP goes through the svclb pod, which
+    // MASQUERADEs (servicelbBehaviour below decides per address).
+    behaviour: () => passthrough(),
     proxyProtocolAnnotations: null,
     xForwardedForAnnotations: null,
     hostnameWorkaround: null,
@@ -342,6 +344,23 @@ function providerIdSchemes(inventory: ClusterInventory): Set<string> {
     schemesByInventory.set(inventory, schemes);
   }
   return schemes;
+}
+
+/**
+ * k3s ServiceLB for one published address (docs/domain.md#s5): it is a node's own IP. An InternalIP is on the node's
+ * interface, so kube-proxy's rules for the LB address catch the packet before the svclb hostPort and
+ * externalTrafficPolicy applies as for any pass-through LB. An ExternalIP that differs from the InternalIP is taken
+ * to be NAT'd in front of the node (a public cloud's floating IP, `--node-external-ip`): the packet then arrives for
+ * the InternalIP, meets the svclb hostPort, and klipper-lb MASQUERADEs it toward DEST_IPS.
+ */
+export function servicelbBehaviour(inventory: ClusterInventory, lbAddress: string): LoadBalancerBehaviour {
+  const natted = inventory.nodes.some((n) => n.externalIP === lbAddress && n.internalIP !== lbAddress);
+  return passthrough(natted ? { mode: 'svclb' } : {});
+}
+
+/** The nodes whose own address a ServiceLB address is (docs/domain.md#s5): traffic for it enters only there. */
+export function servicelbNodes<T extends { internalIP: string | null; externalIP: string | null }>(nodes: readonly T[], lbAddress: string): T[] {
+  return nodes.filter((n) => n.internalIP === lbAddress || n.externalIP === lbAddress);
 }
 
 /**

@@ -252,24 +252,49 @@ describe('the articles in docs/sources.md', () => {
     expect(nodes).toEqual(['node1']);
   });
 
-  it('docs/sources.md#seed-003: k3s ServiceLB + Traefik ⇒ the app sees the svclb pod in X-Real-Ip, and forged headers are stripped', () => {
+  describe('docs/sources.md#seed-003 and docs/domain.md#s5: k3s ServiceLB + Traefik', () => {
     const svclb = pod('kube-system', 'svclb-traefik-1a2b3c4d-abcde', '10.244.1.2', 'node1', {
       roles: ['svclb'],
       labels: { 'svccontroller.k3s.cattle.io/svcname': 'traefik', 'svccontroller.k3s.cattle.io/svcnamespace': 'kube-system' },
     });
-    const setup = ingressSetup({
-      kind: 'traefik',
-      controllerService: { name: 'traefik', type: 'LoadBalancer', provider: 'servicelb', lbAddress: LAB.node1, announcingNodes: ['node1'], ports: [port(80, 30900)] },
-      settings: traefikSettings(),
+    const k3s = (lbAddress: string, policy: 'Cluster' | 'Local', nodeExternalIP: string | null = null) => {
+      const setup = ingressSetup({
+        kind: 'traefik',
+        controllerService: { name: 'traefik', type: 'LoadBalancer', provider: 'servicelb', lbAddress, policy, announcingNodes: ['node1', 'node2'], ports: [port(80, 30900)] },
+        settings: traefikSettings(),
+      });
+      const inv = inventory({ ...setup, pods: [...setup.pods, svclb] });
+      return { ...inv, nodes: inv.nodes.map((n) => (n.name === 'node1' ? { ...n, externalIP: nodeExternalIP } : n)) };
+    };
+    const ingressPaths = (inv: ClusterInventory) => buildPaths(inv).filter((p) => p.id.startsWith('ingress:default/echo:'));
+
+    it('an address that is a node InternalIP enters at that node only, and kube-proxy takes it: Cluster masquerades to the node', () => {
+      const [path, ...others] = ingressPaths(k3s(LAB.node1, 'Cluster'));
+      expect(others).toEqual([]);
+      expect(path!.id).toBe(`ingress:default/echo:echo.example.test:echo@loadBalancer:kube-system/traefik:${LAB.node1}:80@node1`);
+      expect(path!.verdict).toBe('lost');
+      expect(path!.hops.find((h) => h.kind === 'ingressController')?.expectedPeer).toBe(LAB.node1);
+      expect(path!.findings.map((f) => f.code)).toContain('snat-cluster-policy');
+      expect(path!.findings.map((f) => f.code)).not.toContain('servicelb-masquerade');
     });
-    const inv = inventory({ ...setup, pods: [...setup.pods, svclb] });
-    const id = `ingress:default/echo:echo.example.test:echo@loadBalancer:kube-system/traefik:${LAB.node1}:80@node1`;
-    const path = find(buildPaths(inv), id);
-    expect(path.verdict).toBe('lost');
-    expect(path.hops.find((h) => h.kind === 'ingressController')?.expectedPeer).toBe('10.244.1.2');
-    expect(path.hops.at(-1)?.arrival?.xRealIp).toEqual({ role: 'svclb', address: '10.244.1.2' });
-    expect(path.hops.at(-1)?.forgedArrival?.xForwardedFor.map((a) => a.role)).toEqual(['svclb']);
-    expect(path.findings.map((f) => f.code)).toContain('servicelb-masquerade');
+
+    it('with Local the client reaches Traefik, which writes it into X-Forwarded-For: header', () => {
+      const [path] = ingressPaths(k3s(LAB.node1, 'Local'));
+      expect(path!.verdict).toBe('header');
+      expect(path!.hops.find((h) => h.kind === 'ingressController')?.expectedPeer).toBe('client');
+    });
+
+    it('a NAT\'d node ExternalIP goes through the svclb pod, which masquerades whatever the policy, and the assumption is said', () => {
+      const [path] = ingressPaths(k3s('203.0.113.31', 'Local', '203.0.113.31'));
+      expect(path!.id).toMatch(/@node1$/);
+      expect(path!.verdict).toBe('lost');
+      expect(path!.hops.find((h) => h.kind === 'ingressController')?.expectedPeer).toBe('10.244.1.2');
+      expect(path!.hops.at(-1)?.arrival?.xRealIp).toEqual({ role: 'svclb', address: '10.244.1.2' });
+      expect(path!.hops.at(-1)?.forgedArrival?.xForwardedFor.map((a) => a.role)).toEqual(['svclb']);
+      const finding = path!.findings.find((f) => f.code === 'servicelb-masquerade');
+      expect(finding?.message).toContain("taken to be NAT'd");
+      expect(finding?.message).toContain('Assumed: if the address is on the node');
+    });
   });
 
   it.each<[string, boolean, string[], Verdict, string | null]>([

@@ -47,9 +47,16 @@ const EXPECTED: Record<string, Expectation[]> = {
     ['nodePort:web/store-frontend:30480@gke-prod-pool-1-8f3a2b1c-n3', 'unreachable', 'local-no-endpoint'],
     ['loadBalancer:backend/orders-api:', 'lost', 'snat-cluster-policy'],
   ],
+  // docs/domain.md#s5: each ServiceLB address is its node's own IP, taken by kube-proxy (Cluster: SNAT).
   'k3s-servicelb-traefik': [
-    ['ingress:default/whoami:', 'lost', 'servicelb-masquerade'],
-    ['ingress:podinfo/podinfo:', 'lost', 'servicelb-masquerade'],
+    ['ingress:default/whoami:whoami.home.example:whoami@loadBalancer:kube-system/traefik:192.0.2.31:80@k3s-server', 'lost', 'snat-cluster-policy'],
+    ['ingress:podinfo/podinfo:podinfo.home.example:podinfo@loadBalancer:kube-system/traefik:192.0.2.32:80@k3s-agent', 'lost', 'snat-cluster-policy'],
+  ],
+  // Local: only the Traefik node is published (servicelb.go getStatus), the client reaches Traefik unchanged.
+  'k3s-servicelb-local': [
+    ['ingress:default/whoami:whoami.home.example:whoami@loadBalancer:kube-system/traefik:192.0.2.31:80@k3s-server', 'header'],
+    ['ingress:podinfo/podinfo:podinfo.home.example:podinfo@loadBalancer:kube-system/traefik:192.0.2.31:80@k3s-server', 'header'],
+    ['loadBalancer:kube-system/traefik:192.0.2.31:80@k3s-server', 'preserved'],
   ],
   lab: [
     ['ingress:lab/echo-a:', 'header'],

@@ -19,7 +19,7 @@ export function lostFindings(plan: PathPlan): Finding[] {
     return [
       finding('servicelb-masquerade', {
         hopId: lbHop,
-        message: `k3s ServiceLB (svclb) forwards ${ref(svc)} with MASQUERADE, so the backend sees the svclb pod or node address whatever externalTrafficPolicy says.`,
+        message: `${ctx.lbAddress ?? 'The address'} of ${ref(svc)} is a node's ExternalIP, taken to be NAT'd in front of the node: the packet arrives for its InternalIP, meets the k3s ServiceLB (svclb) hostPort, and klipper-lb forwards it with MASQUERADE, so the backend sees the svclb pod or node address whatever externalTrafficPolicy says. Assumed: if the address is on the node's own interface, kube-proxy takes it first and externalTrafficPolicy applies.`,
         fix: `k3s server --disable=servicelb   # then install MetalLB and:\n${patchPolicy(svc, 'Local')}`,
         tradeOff: 'Replacing ServiceLB means running MetalLB (or another LB); Local then needs an endpoint on the announcing node.',
       }),

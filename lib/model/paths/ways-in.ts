@@ -3,7 +3,7 @@
 // controller's own way in.
 import type { IngressControllerInfo, NodeInfo, PathEntry, PodInfo, ServiceInfo, ServicePortInfo } from '@/lib/types';
 import { hasReadyEndpointOn } from '../kubeproxy';
-import { resolveProvider } from '../loadbalancers';
+import { resolveProvider, servicelbBehaviour, servicelbNodes } from '../loadbalancers';
 import type { PlanContext, Stage } from '../plan';
 import {
   ALIKE_SAMPLE,
@@ -81,10 +81,14 @@ function lbAddresses(svc: ServiceInfo): string[] {
 
 export function loadBalancerPrefixes(m: Model, svc: ServiceInfo, port: ServicePortInfo): Prefix[] {
   const provider = resolveProvider(svc, m.inventory);
-  const behaviour = provider.behaviour(svc, port.port);
-  const { nodes, skipped } = receivingNodes(m, svc, provider.id);
+  const { nodes: receiving, skipped } = receivingNodes(m, svc, provider.id);
   const kubeProxyMode = m.inventory.kubeProxy.mode;
   return lbAddresses(svc).flatMap((lbAddress): Prefix[] => {
+    const servicelb = provider.id === 'servicelb';
+    const behaviour = servicelb ? servicelbBehaviour(m.inventory, lbAddress) : provider.behaviour(svc, port.port);
+    // Each ServiceLB address is one node's own IP: it enters there and nowhere else (docs/domain.md#s5).
+    const owners = servicelb ? servicelbNodes(receiving, lbAddress) : [];
+    const nodes = owners.length > 0 ? owners : receiving;
     const base = `loadBalancer:${svc.namespace}/${svc.name}:${lbAddress}:${port.port}`;
     const entry: PathEntry = {
       kind: 'loadBalancer',
