@@ -45,9 +45,9 @@ describe('hopscope command line', () => {
 
   it('help, per command too', () => {
     // Bare `hopscope` starts the dashboard, as `hopscope serve` does.
-    expect(parse()).toEqual({ kind: 'serve', port: null, context: null });
+    expect(parse()).toEqual({ kind: 'serve', port: null, context: null, open: false });
     expect(parse('help')).toEqual({ kind: 'help', topic: null });
-    expect(parse('serve', '--port', '8080', '--context', 'lab')).toEqual({ kind: 'serve', port: 8080, context: 'lab' });
+    expect(parse('serve', '--port', '8080', '--context', 'lab', '--open')).toEqual({ kind: 'serve', port: 8080, context: 'lab', open: true });
     expect(parse('help', 'check')).toEqual({ kind: 'help', topic: 'check' });
     expect(parse('check', '-f', '-', '-o', 'sarif', '--fail-on', 'lost,spoofable')).toEqual({ kind: 'check', files: ['-'], output: 'sarif', failOn: ['lost', 'spoofable'], nodes: 3, namespace: 'default' });
     expect(parse('check', '-f', 'x.yaml', '-n', 'shop')).toMatchObject({ namespace: 'shop' });

@@ -55,6 +55,8 @@ export interface ServeCommand {
   kind: 'serve';
   port: number | null;
   context: string | null;
+  /** Open the page in a browser once the dashboard answers. */
+  open: boolean;
 }
 
 export type ClusterCommand = PathsCommand | ExplainCommand | CheckCommand | DiffCommand | ServeCommand;
@@ -122,13 +124,14 @@ object fields that changed; paths that appear or disappear are listed too.
 exit codes: 0 no verdict got worse, 1 some verdict got worse (a regression), 2 usage error or unreadable input
 `;
 
-export const SERVE_USAGE = `usage: hopscope [serve] [--port <port>] [--context <ctx>]
+export const SERVE_USAGE = `usage: hopscope [serve] [--port <port>] [--context <ctx>] [--open]
 
 Starts the built dashboard (npm run build first) on http://localhost:<port>.
 
 options:
   --port <port>           port to listen on (default: $PORT, then 3000)
   --context <ctx>         kubeconfig context the dashboard opens with (HOPSCOPE_CONTEXT)
+  --open                  open the page in a browser once the dashboard answers ($BROWSER, else xdg-open / open / start)
 `;
 
 type Values = Record<string, string | string[] | boolean | undefined>;
@@ -237,8 +240,8 @@ export function parseDiff(args: string[]): DiffCommand {
 }
 
 export function parseServe(args: string[]): ServeCommand {
-  const { values: v } = parse(args, { port: { type: 'string' }, context: { type: 'string' } }, 'serve', 0);
+  const { values: v } = parse(args, { port: { type: 'string' }, context: { type: 'string' }, open: { type: 'boolean' } }, 'serve', 0);
   const context = (v.context as string | undefined) ?? null;
   if (context !== null && !SourceQuery.shape.context.safeParse(context).success) throw new UsageError('--context must be a kubeconfig context name of 1-253 characters');
-  return { kind: 'serve', port: v.port === undefined ? null : port(v.port as string), context };
+  return { kind: 'serve', port: v.port === undefined ? null : port(v.port as string), context, open: v.open === true };
 }

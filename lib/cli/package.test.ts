@@ -142,7 +142,7 @@ describe('the npm package', () => {
   });
 
   it(
-    'check -f predicts every demo scenario from its manifest as buildPaths does, and diff catches a policy change',
+    'check -f predicts every demo scenario from its manifest as buildPaths does, and diff catches an externalTrafficPolicy and a proxy-real-ip-cidr change',
     async () => {
       const files = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml'));
       const runs = await Promise.all(files.map((f) => packaged(['check', '-f', path.join(SCENARIOS, f), '-o', 'json'])));
@@ -162,10 +162,24 @@ describe('the npm package', () => {
         run('mkdir', ['-p', dir], scratch);
         writeFileSync(path.join(dir, 'cluster.yaml'), body);
       }
-      const diff = await packaged(['diff', '-f', before, '-f', after]);
+      // ingress-nginx trusting only the node range, then everyone.
+      const nginx = readFileSync(path.join(SCENARIOS, 'spoofable-nginx.yaml'), 'utf8').replace(/^ {2}use-forwarded-headers: "true"$/m, '  use-forwarded-headers: "true"\n  proxy-real-ip-cidr: "192.0.2.0/24"');
+      const trusting = path.join(scratch, 'trusting');
+      const trustAll = path.join(scratch, 'trust-all');
+      for (const [dir, body] of [
+        [trusting, nginx],
+        [trustAll, nginx.replace('proxy-real-ip-cidr: "192.0.2.0/24"', 'proxy-real-ip-cidr: "0.0.0.0/0"')],
+      ] as const) {
+        run('mkdir', ['-p', dir], scratch);
+        writeFileSync(path.join(dir, 'cluster.yaml'), body);
+      }
+      const [diff, trust] = await Promise.all([packaged(['diff', '-f', before, '-f', after]), packaged(['diff', '-f', trusting, '-f', trustAll])]);
       expect(diff.code, diff.stderr).toBe(1);
       expect(diff.stdout).toContain('spec.externalTrafficPolicy: "Local" → "Cluster"');
       expect(diff.stdout).toMatch(/^WORSE {2}preserved → lost/m);
+      expect(trust.code, trust.stderr).toBe(1);
+      expect(trust.stdout).toContain('data.proxy-real-ip-cidr: "192.0.2.0/24" → "0.0.0.0/0"');
+      expect(trust.stdout).toMatch(/^WORSE {2}preserved → spoofable/m);
     },
     SLOW,
   );
