@@ -57,6 +57,10 @@ export const KubeProxyInfoSchema = z.object({
   /** Where the mode came from: the kube-system/kube-proxy ConfigMap, a default, or nothing readable. */
   source: z.enum(KUBE_PROXY_SOURCES),
   clusterCIDR: nullableStr.optional(),
+  /** ipvs.strictARP of the configuration; null when none was read. */
+  strictARP: z.boolean().nullable().optional(),
+  /** The ConfigMap the configuration came from: kube-system/kube-proxy (kubeadm) or kube-system/kube-proxy-config (EKS). */
+  configMap: nullableStr.optional(),
 });
 
 export const NodeInfoSchema = z.object({

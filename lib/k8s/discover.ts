@@ -121,7 +121,7 @@ async function discoverWith(api: KubeApi, target: KubeTarget, timeoutMs: number)
       return { calls, results: await Promise.allSettled(calls.map((call) => api.get<V1ConfigMap>(callPath(call)))) };
     });
 
-  const [nodes, services, endpointSlices, pods, ingresses, ingressClasses, daemonSets, kubeProxy, metallbLegacy,
+  const [nodes, services, endpointSlices, pods, ingresses, ingressClasses, daemonSets, kubeProxy, kubeProxyEks, metallbLegacy,
     ipAddressPools, l2Advertisements, bgpAdvertisements, serviceL2Statuses, serviceBGPStatuses] = await Promise.allSettled([
     listOf<V1Node>(CALLS.nodes),
     listOf<V1Service>(CALLS.services),
@@ -131,6 +131,7 @@ async function discoverWith(api: KubeApi, target: KubeTarget, timeoutMs: number)
     listOf<V1IngressClass>(CALLS.ingressClasses),
     listOf<V1DaemonSet>(CALLS.daemonSets),
     api.get<V1ConfigMap>(callPath(CALLS.kubeProxyConfig)),
+    api.get<V1ConfigMap>(callPath(CALLS.kubeProxyConfigEks)),
     api.get<V1ConfigMap>(callPath(CALLS.metallbLegacyConfig)),
     listOf<RawCustomObject>(CALLS.ipAddressPools),
     listOf<RawCustomObject>(CALLS.l2Advertisements),
@@ -162,6 +163,7 @@ async function discoverWith(api: KubeApi, target: KubeTarget, timeoutMs: number)
       daemonSets: outcome(daemonSets, CALLS.daemonSets, []),
       configMaps: [
         outcome<V1ConfigMap | null>(kubeProxy, CALLS.kubeProxyConfig, null),
+        outcome<V1ConfigMap | null>(kubeProxyEks, CALLS.kubeProxyConfigEks, null),
         outcome<V1ConfigMap | null>(metallbLegacy, CALLS.metallbLegacyConfig, null),
         ...controllerConfigMaps,
       ].filter((cm): cm is V1ConfigMap => cm !== null),

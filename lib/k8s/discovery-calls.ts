@@ -63,6 +63,8 @@ export const DISCOVERY_CALLS = {
   // CNI detection looks at kube-system only.
   daemonSets: list('apps', 'v1', 'daemonsets', { namespaced: true, namespace: 'kube-system', maxItems: FEW_ITEMS }),
   kubeProxyConfig: configMap({ namespace: 'kube-system', name: 'kube-proxy' }),
+  // EKS keeps kube-proxy's configuration in kube-proxy-config, key `config` (docs/domain.md#s2.4).
+  kubeProxyConfigEks: configMap({ namespace: 'kube-system', name: 'kube-proxy-config' }),
   metallbLegacyConfig: configMap({ namespace: 'metallb-system', name: 'config' }),
   // The ConfigMaps ingress-nginx controller pods name with --configmap.
   controllerConfigMaps: configMap(),

@@ -90,7 +90,7 @@ describe('live discovery of each scenario through @kubernetes/client-node', () =
       ['wk-a', '192.0.2.11', true, ['worker'], false],
       ['wk-b', '192.0.2.12', true, ['worker'], false],
     ]);
-    expect(inv.kubeProxy).toEqual({ mode: 'iptables', source: 'default', clusterCIDR: '10.244.0.0/16' });
+    expect(inv.kubeProxy).toEqual({ mode: 'iptables', source: 'default', clusterCIDR: '10.244.0.0/16', strictARP: true, configMap: 'kube-system/kube-proxy' });
     expect(inv.cni.name).toBe('calico');
     expect(inv.loadBalancers).toEqual([
       {

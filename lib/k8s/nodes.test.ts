@@ -23,6 +23,16 @@ describe('kube-proxy mode', () => {
   it('keeps clusterCIDR from config.conf', () => {
     expect(kubeProxyInfo(kubeadmConfig('iptables'), []).clusterCIDR).toBe('10.244.0.0/16');
   });
+
+  // docs/domain.md#s2.4: EKS keeps the configuration in kube-system/kube-proxy-config under the key `config`
+  // (AWS "How do I configure ipvs kube-proxy mode in Amazon EKS?"), MetalLB needs ipvs.strictARP (its install docs).
+  it.each([
+    ['EKS kube-proxy-config, key config, IPVS', { metadata: { namespace: 'kube-system', name: 'kube-proxy-config' }, data: { config: 'kind: KubeProxyConfiguration\nmode: "ipvs"\nipvs:\n  scheduler: rr\n' } }, { mode: 'ipvs', source: 'configmap', strictARP: false, configMap: 'kube-system/kube-proxy-config' }],
+    ['kubeadm with strictARP on', { metadata: { namespace: 'kube-system', name: 'kube-proxy' }, data: { 'config.conf': 'mode: ipvs\nipvs:\n  strictARP: true\n' } }, { mode: 'ipvs', strictARP: true, configMap: 'kube-system/kube-proxy' }],
+    ['kubeadm as kubeadm writes it: strictARP false', { metadata: { namespace: 'kube-system', name: 'kube-proxy' }, data: { 'config.conf': 'mode: ""\nipvs:\n  strictARP: false\n' } }, { mode: 'iptables', source: 'default', strictARP: false }],
+  ])('%s', (_label, configMap, expected) => {
+    expect(kubeProxyInfo(configMap, [])).toMatchObject(expected);
+  });
 });
 
 describe('nodes', () => {

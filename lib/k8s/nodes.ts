@@ -41,20 +41,27 @@ const KNOWN_MODES: KubeProxyMode[] = ['iptables', 'ipvs', 'nftables', 'kernelspa
  * an empty mode means iptables on Linux. k3s embeds kube-proxy (iptables by default) and has no ConfigMap,
  * so k3s nodes (kubelet version "+k3s") imply iptables as a default; otherwise a missing ConfigMap is unknown.
  */
+/**
+ * kube-proxy's KubeProxyConfiguration: kubeadm's kube-system/kube-proxy (key config.conf) or EKS's
+ * kube-system/kube-proxy-config (key config), whichever discovery found (docs/domain.md#s2.4).
+ */
 export function kubeProxyInfo(configMap: V1ConfigMap | undefined, nodes: V1Node[]): KubeProxyInfo {
-  const text = configMap?.data?.['config.conf'];
-  if (text !== undefined) {
-    let config: { mode?: string; clusterCIDR?: string } | null;
+  const text = configMap?.data?.['config.conf'] ?? configMap?.data?.['config'];
+  if (configMap && text !== undefined) {
+    const from = `${configMap.metadata?.namespace ?? 'kube-system'}/${configMap.metadata?.name ?? ''}`;
+    type Config = { mode?: string; clusterCIDR?: string; ipvs?: { strictARP?: boolean } } | null;
+    let config: Config;
     try {
-      config = parse(text) as { mode?: string; clusterCIDR?: string } | null;
+      config = parse(text) as Config;
     } catch {
-      return { mode: 'unknown', source: 'unknown', clusterCIDR: null };
+      return { mode: 'unknown', source: 'unknown', clusterCIDR: null, strictARP: null, configMap: from };
     }
-    const raw = (config?.mode ?? '').trim();
+    const raw = String(config?.mode ?? '').trim();
     const clusterCIDR = config?.clusterCIDR || null;
-    if (raw === '') return { mode: 'iptables', source: 'default', clusterCIDR };
+    const strictARP = config?.ipvs?.strictARP === true;
+    if (raw === '') return { mode: 'iptables', source: 'default', clusterCIDR, strictARP, configMap: from };
     const mode = KNOWN_MODES.find((m) => m === raw) ?? 'unknown';
-    return { mode, source: 'configmap', clusterCIDR };
+    return { mode, source: 'configmap', clusterCIDR, strictARP, configMap: from };
   }
   if (nodes.some((n) => n.status?.nodeInfo?.kubeletVersion?.includes('+k3s'))) {
     return { mode: 'iptables', source: 'default', clusterCIDR: null };

@@ -31,6 +31,7 @@ export interface NormalizeContext {
 }
 
 const KUBE_PROXY_CONFIGMAP = 'kube-system/kube-proxy';
+const KUBE_PROXY_CONFIGMAP_EKS = 'kube-system/kube-proxy-config';
 const METALLB_LEGACY_CONFIGMAP = 'metallb-system/config';
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
@@ -270,7 +271,7 @@ export function normalizeInventory(objects: RawClusterObjects, context: Normaliz
 
   return {
     source: context.source,
-    kubeProxy: kubeProxyInfo(configMaps.get(KUBE_PROXY_CONFIGMAP), objects.nodes),
+    kubeProxy: kubeProxyInfo(configMaps.get(KUBE_PROXY_CONFIGMAP) ?? configMaps.get(KUBE_PROXY_CONFIGMAP_EKS), objects.nodes),
     nodes,
     loadBalancers,
     services,

@@ -6,6 +6,7 @@ import type {
   Hop,
   IngressControllerInfo,
   IngressInfo,
+  KubeProxyInfo,
   NodeInfo,
   PathEntry,
   PodInfo,
@@ -70,6 +71,8 @@ export interface PlanContext {
   nodesWithoutLocalEndpoint?: string[];
   /** Node CIDR suggestions for trusted-proxy lists. */
   nodeCIDRs: string[];
+  /** MetalLB layer 2 behind kube-proxy in IPVS mode without ipvs.strictARP: the configuration that says so. */
+  ipvsWithoutStrictARP?: KubeProxyInfo;
 }
 
 /** How a request from inside the cluster takes a path, for one prober (lib/model/vantage.ts). */

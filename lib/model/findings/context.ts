@@ -40,6 +40,20 @@ export function contextFindings(plan: PathPlan, honest: Run): Finding[] {
       }),
     );
   }
+  const ipvs = ctx.ipvsWithoutStrictARP;
+  if (ipvs && svc) {
+    const configMap = ipvs.configMap ?? 'kube-system/kube-proxy';
+    const [namespace, name] = configMap.split('/');
+    const local = (ctx.policy ?? 'Cluster') === 'Local';
+    out.push(
+      finding('ipvs-strict-arp-off', {
+        hopId: lbHop,
+        message: `kube-proxy runs in IPVS mode without ipvs.strictARP (${configMap}): every node binds ${ctx.lbAddress ?? 'the address'} to kube-ipvs0 and answers ARP for it, so clients reach whichever node answered last rather than the node MetalLB announces from${local ? `; with externalTrafficPolicy Local, a node without an endpoint of ${ref(svc)} drops what reaches it` : ''}.`,
+        fix: `kubectl get configmap ${name} -n ${namespace} -o yaml | sed -e "s/strictARP: false/strictARP: true/" | kubectl apply -f - -n ${namespace}   # or add ipvs.strictARP: true to the configuration\nkubectl rollout restart daemonset kube-proxy -n ${namespace}`,
+        tradeOff: 'strictARP makes the kernel answer ARP only for addresses on the receiving interface; it is what MetalLB requires, and it changes nothing for Services without an external address.',
+      }),
+    );
+  }
   // Pods never meet an LB address kube-proxy intercepts (docs/domain.md#s2.6): the preamble it would add is missing.
   const intercepted = svc !== undefined && ctx.lbAddress !== undefined && isShortCircuitedInCluster(svc, ctx.lbAddress);
   if (intercepted && ctx.behaviour?.proxyProtocol && !honest.failure) {

@@ -83,6 +83,10 @@ export function loadBalancerPrefixes(m: Model, svc: ServiceInfo, port: ServicePo
   const provider = resolveProvider(svc, m.inventory);
   const { nodes: receiving, skipped } = receivingNodes(m, svc, provider.id);
   const kubeProxyMode = m.inventory.kubeProxy.mode;
+  // MetalLB layer 2 needs kube-proxy's IPVS mode to answer ARP only for its own addresses (docs/domain.md#s2.4, #s4).
+  const pool = m.inventory.loadBalancers.flatMap((p) => (p.provider === 'metallb' ? p.pools : [])).find((p) => p.name === svc.loadBalancerPool);
+  const layer2 = provider.id === 'metallb' && (svc.announcingNode !== null || pool?.mode === 'layer2');
+  const arpEverywhere = layer2 && kubeProxyMode === 'ipvs' && m.inventory.kubeProxy.strictARP !== true;
   return lbAddresses(svc).flatMap((lbAddress): Prefix[] => {
     const servicelb = provider.id === 'servicelb';
     const behaviour = servicelb ? servicelbBehaviour(m.inventory, lbAddress) : provider.behaviour(svc, port.port);
@@ -99,7 +103,15 @@ export function loadBalancerPrefixes(m: Model, svc: ServiceInfo, port: ServicePo
       port: port.port,
       scheme: schemeOf(port),
     };
-    const context: Partial<PlanContext> = { service: svc, provider, behaviour, lbAddress, policy: svc.externalTrafficPolicy ?? 'Cluster', skippedNodes: skipped };
+    const context: Partial<PlanContext> = {
+      service: svc,
+      provider,
+      behaviour,
+      lbAddress,
+      policy: svc.externalTrafficPolicy ?? 'Cluster',
+      skippedNodes: skipped,
+      ...(arpEverywhere ? { ipvsWithoutStrictARP: m.inventory.kubeProxy } : {}),
+    };
     const lb = (node: NodeInfo | null) =>
       loadBalancerStage({
         service: svc,
