@@ -15,6 +15,10 @@ export const FINDING_CODES = {
     severity: 'info',
     meaning: 'With Local, the LB health check on healthCheckNodePort keeps nodes without endpoints out (docs/domain.md#s2.1).',
   },
+  'trust-assumed-for-lb': {
+    severity: 'info',
+    meaning: 'A trusted-proxy list is taken to cover a load balancer whose source address cannot be discovered: the verdict rests on that assumption (docs/domain.md#s6).',
+  },
   'ipvs-strict-arp-off': {
     severity: 'warning',
     meaning: 'MetalLB layer 2 with kube-proxy in IPVS mode and no ipvs.strictARP: every node answers ARP for the address, so traffic reaches nodes MetalLB did not choose (docs/domain.md#s2.4, #s4).',

@@ -20,6 +20,7 @@ import type { InClusterSource } from './kubeproxy';
 import type { ControllerFailure } from './controllers/types';
 import { type Flow, arrivalOf, clientRequest, renderAddress } from './flow';
 import type { LoadBalancerBehaviour, LoadBalancerProvider } from './loadbalancers';
+import type { TrustContext } from './trust';
 import type { Arrival, ModelHop, PredictedAddress } from './types';
 
 export type FailureKind = 'local-drop' | 'no-endpoints' | 'no-controller' | 'not-announced' | 'proxy-protocol-not-parsed' | 'internal-local-drop' | 'tls-into-http-listener' | ControllerFailure;
@@ -71,6 +72,8 @@ export interface PlanContext {
   nodesWithoutLocalEndpoint?: string[];
   /** Node CIDR suggestions for trusted-proxy lists. */
   nodeCIDRs: string[];
+  /** The pod ranges trust decisions were made against. */
+  trust?: TrustContext;
   /** MetalLB layer 2 behind kube-proxy in IPVS mode without ipvs.strictARP: the configuration that says so. */
   ipvsWithoutStrictARP?: KubeProxyInfo;
 }

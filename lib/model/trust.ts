@@ -34,6 +34,11 @@ function isInsidePodRange(cidrText: string, ctx: TrustContext): boolean {
  * (docs/lab.md#row-25, #row-27). A cloud LB's member-port address is not discoverable: it counts as trusted when the list
  * names anything outside the pod ranges — the operator listed it for the load balancer (shown in the hop details).
  */
+/** Trusted only by that assumption: an LB whose address is unknown, a list that is no catch-all (docs/domain.md#s6). */
+export function isTrustAssumed(a: PredictedAddress, cidrs: readonly string[], ctx: TrustContext): boolean {
+  return !isCatchAll(cidrs) && a.address === null && a.role === 'loadBalancer' && isTrusted(a, cidrs, ctx);
+}
+
 export function isTrusted(a: PredictedAddress, cidrs: readonly string[], ctx: TrustContext): boolean {
   if (isCatchAll(cidrs)) return true;
   if (a.address !== null) return createCidrMatcher(cidrs).matches(a.address);

@@ -2,6 +2,7 @@
 // clients the path treats differently.
 import type { Finding } from '@/lib/types';
 import { isShortCircuitedInCluster } from '../kubeproxy';
+import { isTrustAssumed } from '../trust';
 import type { PathPlan, Run } from '../plan';
 import { finding, hopIdOf, ref } from './finding';
 import { annotate, serviceWhatIf } from './fixes';
@@ -39,6 +40,24 @@ export function contextFindings(plan: PathPlan, honest: Run): Finding[] {
         fix: null,
       }),
     );
+  }
+  // isTrusted takes a listed range outside the pod network to name the LB, whose member address nobody can read.
+  const controllerAt = plan.stages.findIndex((s) => s.role === 'controller');
+  const peer = controllerAt >= 0 ? honest.arrivals[controllerAt]?.peer : undefined;
+  const c = ctx.controller;
+  if (c && peer && ctx.trust) {
+    const s = c.settings;
+    const lists = [s.useForwardedHeaders || s.useProxyProtocol || s.enableRealIp ? s.trustedCIDRs : [], s.proxyProtocolTrustedCIDRs ?? []];
+    const assumedIn = lists.find((list) => isTrustAssumed(peer, list, ctx.trust!));
+    if (assumedIn) {
+      out.push(
+        finding('trust-assumed-for-lb', {
+          hopId: hopIdOf(plan, 'controller'),
+          message: `${ctx.controllerModel?.label ?? c.kind} trusts ${assumedIn.join(', ')}; the connection comes from ${ctx.provider?.label ?? 'the load balancer'}, whose source address is not discoverable, so hopscope assumes the list covers it. If it does not, the controller ignores the client address the LB passes on and uses the LB's.`,
+          fix: `Check the addresses ${ctx.provider?.label ?? 'the load balancer'} connects from (its subnet or member ports) lie inside ${assumedIn.join(', ')}.`,
+        }),
+      );
+    }
   }
   const ipvs = ctx.ipvsWithoutStrictARP;
   if (ipvs && svc) {

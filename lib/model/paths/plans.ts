@@ -8,7 +8,7 @@ import { type Prefix, clusterIPPrefix, controllerPrefixes, hostPrefixes, loadBal
 import { type Tail, hostTail, ingressTail, serviceTail } from './tails';
 
 function plan(m: Model, prefix: Prefix, tail: Tail): PathPlan {
-  const context: PlanContext = { nodeCIDRs: m.nodeCIDRs, ...prefix.context, ...tail.context };
+  const context: PlanContext = { nodeCIDRs: m.nodeCIDRs, trust: m.trust, ...prefix.context, ...tail.context };
   return {
     id: prefix.id,
     entry: prefix.entry,
