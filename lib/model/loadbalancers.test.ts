@@ -307,10 +307,15 @@ describe('provider-specific settings', () => {
     expect(behaviourOf('azure', annotations)).toMatchObject({ mode: 'passthrough', proxyProtocol: null, xForwardedFor: false });
   });
 
-  it('AWS: an NLB with instance targets keeps the client; ip targets and PROXY v2 make it a proxy', () => {
+  it('AWS: an NLB with instance targets keeps the client; the LB Controller\'s ip targets and PROXY v2 make it a proxy', () => {
     const nlb = { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb' };
+    const external = { 'service.beta.kubernetes.io/aws-load-balancer-type': 'external' };
     expect(behaviourOf('aws', nlb)).toMatchObject({ mode: 'passthrough', targets: 'nodes' });
-    expect(behaviourOf('aws', { ...nlb, 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip' })).toMatchObject({ mode: 'proxy', targets: 'pods' });
+    expect(behaviourOf('aws', { ...external, 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip' })).toMatchObject({ mode: 'proxy', targets: 'pods' });
+    expect(behaviourOf('aws', { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb-ip' })).toMatchObject({ mode: 'proxy', targets: 'pods' });
+    // The in-tree controller (type nlb) reads neither nlb-target-type nor target-group-attributes.
+    expect(behaviourOf('aws', { ...nlb, 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip' })).toMatchObject({ mode: 'passthrough', targets: 'nodes' });
+    expect(behaviourOf('aws', { ...nlb, 'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'proxy_protocol_v2.enabled=true' })).toMatchObject({ mode: 'passthrough', proxyProtocol: null });
     expect(behaviourOf('aws', { ...nlb, 'service.beta.kubernetes.io/aws-load-balancer-proxy-protocol': '*' })).toMatchObject({ mode: 'proxy', proxyProtocol: { version: 2 } });
   });
 

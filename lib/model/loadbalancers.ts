@@ -165,10 +165,15 @@ export const PROVIDERS: LoadBalancerProvider[] = [
       const a = (k: string) => service.annotations[`service.beta.kubernetes.io/aws-load-balancer-${k}`];
       const type = (a('type') ?? '').toLowerCase();
       const attributes = a('target-group-attributes') ?? '';
-      const wantsProxy = a('proxy-protocol') === '*' || /proxy_protocol_v2\.enabled=true/.test(attributes);
-      if (type === 'nlb' || type === 'external' || service.loadBalancerClass === 'service.k8s.aws/nlb') {
-        const ipTargets = (a('nlb-target-type') ?? 'instance') === 'ip';
-        const preserve = /preserve_client_ip\.enabled=(true|false)/.exec(attributes)?.[1];
+      // The LB Controller reconciles `external`, the legacy `nlb-ip` (an NLB with ip targets) and its
+      // loadBalancerClass; `nlb` is the in-tree controller's, which has instance targets only and reads neither
+      // nlb-target-type nor target-group-attributes (LBC annotations doc, "not an accurate reference for the
+      // services reconciled by the in-tree controller"; docs/domain.md#s7).
+      const lbc = type === 'external' || type === 'nlb-ip' || service.loadBalancerClass === 'service.k8s.aws/nlb';
+      const wantsProxy = a('proxy-protocol') === '*' || (lbc && /proxy_protocol_v2\.enabled=true/.test(attributes));
+      if (type === 'nlb' || lbc) {
+        const ipTargets = type === 'nlb-ip' || (lbc && (a('nlb-target-type') ?? 'instance') === 'ip');
+        const preserve = lbc ? /preserve_client_ip\.enabled=(true|false)/.exec(attributes)?.[1] : undefined;
         const keepsClient = preserve === undefined ? !ipTargets : preserve === 'true';
         return (keepsClient && !wantsProxy ? passthrough : proxying)({
           proxyProtocol: wantsProxy ? { version: 2 } : null,

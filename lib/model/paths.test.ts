@@ -333,6 +333,11 @@ describe('providers and edge cases', () => {
     ['LB Controller ip targets hide the client by default', { 'service.beta.kubernetes.io/aws-load-balancer-type': 'external', 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip' }, 'lost', ''],
     ['ip targets with preserve_client_ip keep it', { 'service.beta.kubernetes.io/aws-load-balancer-type': 'external', 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip', 'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'preserve_client_ip.enabled=true' }, 'preserved', ''],
     ['a Classic LB proxies', {}, 'lost', '@node1'],
+    // LBC v2.1 "NLB IP mode": aws-load-balancer-type: nlb-ip, still accepted for backward compatibility.
+    ['the legacy nlb-ip type is an NLB with ip targets: the client is hidden by default', { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb-ip' }, 'lost', ''],
+    ['nlb-ip with preserve_client_ip keeps it', { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb-ip', 'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'preserve_client_ip.enabled=true' }, 'preserved', ''],
+    // The in-tree controller reads no LBC-only annotation: instance targets whatever nlb-target-type says.
+    ['in-tree nlb ignores nlb-target-type: ip', { 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb', 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip' }, 'preserved', '@node1'],
   ])('AWS (docs/domain.md#s7): %s', (_name, annotations, verdict, suffix) => {
     const inv = inventory({
       loadBalancers: [{ provider: 'cloud', name: 'aws', pools: [] }],
