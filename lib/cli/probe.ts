@@ -9,6 +9,7 @@ import type { ProbeCommand } from './args';
 import { postReports, requestPlan } from './dashboard';
 import { startEgressEcho } from './egress';
 import { DashboardError } from './errors';
+import { progressLine } from './progress';
 import { refusedReports, toReport } from './reports';
 import { sendProbe, type SentProbe } from './sender';
 import { exitCodeOf, renderTable } from './table';
@@ -47,12 +48,20 @@ const notAskedFor = (pathIds: readonly string[]): SentProbe => ({
 });
 
 /** Sends every planned probe (at most AGENT_CONCURRENCY at once); none outside the paths the user asked for. */
-export async function sendPlanned(probes: readonly OutsideProbe[], pathIds: readonly string[], timeoutMs: number): Promise<Map<string, SentProbe>> {
+export async function sendPlanned(
+  probes: readonly OutsideProbe[],
+  pathIds: readonly string[],
+  timeoutMs: number,
+  onDone: (done: number, total: number) => void = () => {},
+): Promise<Map<string, SentProbe>> {
   const asked = new Set(pathIds);
   const limiter = new Limiter(AGENT_CONCURRENCY);
-  const results = await limiter.map(probes, (probe) =>
-    asked.size > 0 && !asked.has(probe.pathId) ? Promise.resolve(notAskedFor(pathIds)) : sendProbe(probe, timeoutMs),
-  );
+  let done = 0;
+  const results = await limiter.map(probes, async (probe) => {
+    const sent = asked.size > 0 && !asked.has(probe.pathId) ? notAskedFor(pathIds) : await sendProbe(probe, timeoutMs);
+    onDone(++done, probes.length);
+    return sent;
+  });
   return new Map(probes.map((p, i) => [p.id, results[i]!]));
 }
 
@@ -63,7 +72,9 @@ export async function runProbe(command: ProbeCommand, io: CliIo): Promise<number
     const target = { server: command.server, context: command.context };
     const plan = await requestPlan(target, { agentName: command.agentName, pathIds: command.pathIds });
     io.err(`trace ${terminalText(plan.traceId)}: ${plan.probes.length} probe${plan.probes.length === 1 ? '' : 's'} planned for ${terminalText(plan.vantage.label)}\n`);
-    const sent = await sendPlanned(plan.probes, command.pathIds, command.timeoutMs);
+    const line = progressLine(io);
+    const sent = await sendPlanned(plan.probes, command.pathIds, command.timeoutMs, (done, total) => line?.show(`probing: ${done}/${total} answered or timed out`));
+    line?.done();
     const reports = plan.probes.map((probe) => toReport(probe, sent.get(probe.id)!));
     const answers: ReportsAnswer[] = [];
     for (const batch of reportBatches(reports)) {

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PathsResponseSchema } from '@/lib/contract/schemas';
 import { startFixtureApiServer, type FixtureApiServer } from '@/test/fixture-apiserver/server';
 import { main } from './main';
-import type { CliIo } from './probe';
+import { sendPlanned, type CliIo } from './probe';
+import type { OutsideProbe } from '../types';
 import { discoveryProgress, progressLine } from './progress';
 
 function fakeIo(tty: boolean): CliIo & { stdout: string; stderr: string } {
@@ -62,4 +63,19 @@ describe('hopscope paths, progress of discovery', () => {
     const [a, b] = [tty, piped].map((io) => PathsResponseSchema.parse(JSON.parse(io.stdout)));
     expect(a!.paths.map((p) => p.id)).toEqual(b!.paths.map((p) => p.id));
   }, 60_000);
+});
+
+describe('hopscope probe, progress of the probes', () => {
+  it('counts each planned probe once when it is done', async () => {
+    // Probes for paths the agent was not asked for are settled without sending anything.
+    const probes = ['a', 'b', 'c'].map((id) => ({ id, pathId: `path-${id}` }) as unknown as OutsideProbe);
+    const seen: [number, number][] = [];
+    const sent = await sendPlanned(probes, ['another-path'], 1_000, (done, total) => seen.push([done, total]));
+    expect(seen).toEqual([
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
+    expect([...sent.values()].every((s) => s.outcome === 'not-sent')).toBe(true);
+  });
 });
