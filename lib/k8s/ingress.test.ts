@@ -127,6 +127,12 @@ describe('traefik settings from TRAEFIK_* environment variables', () => {
       useForwardedHeaders: false,
       origin: 'defaults (static file /config/traefik.yaml not read)',
     });
+    // Flags beside the file are not read by Traefik either (its file loader ends the loading).
+    expect(traefikSettings(['--configFile=/config/traefik.yaml', '--entryPoints.web.forwardedHeaders.insecure=true'])).toMatchObject({
+      useForwardedHeaders: false,
+      forwardedHeadersInsecure: false,
+      origin: 'defaults (static file /config/traefik.yaml not read)',
+    });
   });
 });
 

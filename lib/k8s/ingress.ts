@@ -129,7 +129,9 @@ function traefikEnvAsArgs(env: Record<string, string>): string[] {
  */
 export function traefikSettings(args: string[], env: Record<string, string> = {}): IngressControllerSettings {
   const configFile = args.map((a) => /^--configfile=(.+)$/i.exec(a)?.[1]).find((f) => f !== undefined);
-  const fromArgs = traefikEntryPoints(args);
+  // A static file, once loaded, ends the loading: Traefik's FileLoader reports done and the flag and env loaders
+  // never run, so entry-point flags beside --configFile say nothing.
+  const fromArgs = configFile ? [] : traefikEntryPoints(args);
   const fromEnv = configFile || args.some((a) => /^--entrypoints\./i.test(a)) ? [] : traefikEntryPoints(traefikEnvAsArgs(env));
   const points = fromArgs.length > 0 ? fromArgs : fromEnv;
   const origin =
