@@ -3,7 +3,7 @@
 // server, on the demo scenarios' manifests, on `helm template` of the project's own chart, and as the dashboard:
 // the verdicts must be the product's own, not a second model's.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,7 +43,7 @@ beforeAll(() => {
   scratch = mkdtempSync(path.join(os.tmpdir(), 'hopscope-package-'));
   const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', scratch], ROOT, { HOPSCOPE_PACK_REUSE_BUILD: '1' })) as { filename: string }[];
   app = path.join(scratch, 'app');
-  run('mkdir', ['-p', app], scratch);
+  mkdirSync(app);
   writeFileSync(path.join(app, 'package.json'), '{ "private": true }\n');
   tarball = path.join(scratch, packed[0]!.filename);
   run('npm', ['install', '--offline', '--no-audit', '--no-fund', tarball], app);
@@ -56,6 +56,14 @@ afterAll(() => {
 });
 
 const packaged = (args: string[], options: Parameters<typeof hopscope>[1] = {}) => hopscope(args, { cwd: app, ...options, bin });
+
+/** A directory of one manifest file, as a pull request's before or after side. */
+function clusterDir(name: string, manifest: string): string {
+  const dir = path.join(scratch, name);
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, 'cluster.yaml'), manifest);
+  return dir;
+}
 
 describe('the npm package', () => {
   it('holds the bundled CLI and the built dashboard, no TypeScript and no dependencies, and answers as hopscope and kubectl hopscope', async () => {
@@ -97,7 +105,8 @@ describe('the npm package', () => {
     // What krew does with it: unpack, apply files (package/* to the plugin root), link bin as kubectl-<name>.
     const plugin = path.join(scratch, 'krew', 'store', 'hopscope');
     const binDir = path.join(scratch, 'krew', 'bin');
-    run('mkdir', ['-p', plugin, binDir], scratch);
+    mkdirSync(plugin, { recursive: true });
+    mkdirSync(binDir, { recursive: true });
     run('tar', ['xzf', tarball, '-C', plugin, '--strip-components=1'], scratch);
     run('ln', ['-s', path.join(plugin, manifest.spec.platforms[0]!.bin), path.join(binDir, 'kubectl-hopscope')], scratch);
     const viaPath = spawnSync('kubectl-hopscope', ['paths', '--scenario', 'gke-local', '-o', 'json'], { cwd: scratch, encoding: 'utf8', env: { PATH: `${binDir}:${path.dirname(process.execPath)}:/usr/bin:/bin`, HOME: scratch } as unknown as NodeJS.ProcessEnv });
@@ -151,28 +160,14 @@ describe('the npm package', () => {
         const inventory = await getInventory({ scenario: file.replace(/\.yaml$/, ''), scenariosDir: SCENARIOS });
         expect(verdictsOf(checked.paths), file).toEqual(verdictsOf(buildPaths(inventory)));
       }
-      const before = path.join(scratch, 'before');
-      const after = path.join(scratch, 'after');
       const text = readFileSync(path.join(SCENARIOS, 'gke-local.yaml'), 'utf8');
       expect(text).toContain('externalTrafficPolicy: Local');
-      for (const [dir, body] of [
-        [before, text],
-        [after, text.replace('externalTrafficPolicy: Local', 'externalTrafficPolicy: Cluster')],
-      ] as const) {
-        run('mkdir', ['-p', dir], scratch);
-        writeFileSync(path.join(dir, 'cluster.yaml'), body);
-      }
+      const before = clusterDir('before', text);
+      const after = clusterDir('after', text.replace('externalTrafficPolicy: Local', 'externalTrafficPolicy: Cluster'));
       // ingress-nginx trusting only the node range, then everyone.
       const nginx = readFileSync(path.join(SCENARIOS, 'spoofable-nginx.yaml'), 'utf8').replace(/^ {2}use-forwarded-headers: "true"$/m, '  use-forwarded-headers: "true"\n  proxy-real-ip-cidr: "192.0.2.0/24"');
-      const trusting = path.join(scratch, 'trusting');
-      const trustAll = path.join(scratch, 'trust-all');
-      for (const [dir, body] of [
-        [trusting, nginx],
-        [trustAll, nginx.replace('proxy-real-ip-cidr: "192.0.2.0/24"', 'proxy-real-ip-cidr: "0.0.0.0/0"')],
-      ] as const) {
-        run('mkdir', ['-p', dir], scratch);
-        writeFileSync(path.join(dir, 'cluster.yaml'), body);
-      }
+      const trusting = clusterDir('trusting', nginx);
+      const trustAll = clusterDir('trust-all', nginx.replace('proxy-real-ip-cidr: "192.0.2.0/24"', 'proxy-real-ip-cidr: "0.0.0.0/0"'));
       const [diff, trust] = await Promise.all([packaged(['diff', '-f', before, '-f', after]), packaged(['diff', '-f', trusting, '-f', trustAll])]);
       expect(diff.code, diff.stderr).toBe(1);
       expect(diff.stdout).toContain('spec.externalTrafficPolicy: "Local" → "Cluster"');

@@ -1,7 +1,7 @@
 // Ways in: how a request gets from the client to the node (or load balancer) that hands it to a Service's
 // endpoints — per LB address and receiving node, per NodePort node, the ClusterIP, host ports, and an Ingress
 // controller's own way in.
-import type { IngressControllerInfo, NodeInfo, PathEntry, PodInfo, ServiceInfo, ServicePortInfo } from '@/lib/types';
+import type { IngressControllerInfo, LoadBalancerPool, NodeInfo, PathEntry, PodInfo, ServiceInfo, ServicePortInfo } from '@/lib/types';
 import { hasReadyEndpointOn } from '../kubeproxy';
 import { resolveProvider, servicelbBehaviour, servicelbNodes } from '../loadbalancers';
 import type { PlanContext, Stage } from '../plan';
@@ -53,12 +53,17 @@ function nodeGroups(svc: ServiceInfo, nodes: NodeInfo[]): NodeGroup[] {
   return [...groups.values()];
 }
 
+/** The MetalLB pool the Service's address was allocated from, when discovery knows it. */
+function metallbPoolOf(m: Model, svc: ServiceInfo): LoadBalancerPool | undefined {
+  return m.inventory.loadBalancers.flatMap((p) => (p.provider === 'metallb' ? p.pools : [])).find((p) => p.name === svc.loadBalancerPool);
+}
+
 /** The nodes an LB address reaches, per provider (docs/domain.md#s4, #s5, #s7), and those a Local health check leaves out. */
 function receivingNodes(m: Model, svc: ServiceInfo, providerId: string): { nodes: NodeInfo[]; skipped: string[] } {
   const eligible = m.lbEligibleNodes;
   const named = (names: string[]) => names.map((n) => m.nodeByName.get(n)).filter((n): n is NodeInfo => n !== undefined);
   // MetalLB allocates from a pool no L2/BGP advertisement covers: nobody answers for the address (docs/domain.md#s4).
-  const pool = m.inventory.loadBalancers.flatMap((p) => (p.provider === 'metallb' ? p.pools : [])).find((p) => p.name === svc.loadBalancerPool);
+  const pool = metallbPoolOf(m, svc);
   if (providerId === 'metallb' && pool?.mode === 'none' && !svc.announcingNode) return { nodes: [], skipped: [] };
   // MetalLB L2: exactly one speaker announces the VIP, and all traffic enters through that node.
   if (providerId === 'metallb' && svc.announcingNode) return { nodes: named([svc.announcingNode]), skipped: [] };
@@ -84,7 +89,7 @@ export function loadBalancerPrefixes(m: Model, svc: ServiceInfo, port: ServicePo
   const { nodes: receiving, skipped } = receivingNodes(m, svc, provider.id);
   const kubeProxyMode = m.inventory.kubeProxy.mode;
   // MetalLB layer 2 needs kube-proxy's IPVS mode to answer ARP only for its own addresses (docs/domain.md#s2.4, #s4).
-  const pool = m.inventory.loadBalancers.flatMap((p) => (p.provider === 'metallb' ? p.pools : [])).find((p) => p.name === svc.loadBalancerPool);
+  const pool = metallbPoolOf(m, svc);
   const layer2 = provider.id === 'metallb' && (svc.announcingNode !== null || pool?.mode === 'layer2');
   const arpEverywhere = layer2 && kubeProxyMode === 'ipvs' && m.inventory.kubeProxy.strictARP !== true;
   return lbAddresses(svc).flatMap((lbAddress): Prefix[] => {
