@@ -24,7 +24,11 @@ describe('hopscope check', () => {
     async () => {
       const files = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml'));
       expect(files.length).toBeGreaterThan(5);
-      const runs = await Promise.all(files.map((f) => hopscope(['check', '-f', path.join(SCENARIOS, f), '-o', 'json'])));
+      // A few at a time: every run is a whole CLI process, and all of them at once on two cores outlast their deadline.
+      const runs: Awaited<ReturnType<typeof hopscope>>[] = [];
+      for (let i = 0; i < files.length; i += 3) {
+        runs.push(...(await Promise.all(files.slice(i, i + 3).map((f) => hopscope(['check', '-f', path.join(SCENARIOS, f), '-o', 'json'])))));
+      }
       for (const [i, file] of files.entries()) {
         const run = runs[i]!;
         expect(run, `${file}: ${run.stderr}`).toMatchObject({ code: 0, stderr: '' });

@@ -37,6 +37,7 @@ export function checkManifests(set: ManifestSet, assumptions: Assumptions, failO
 const ENTRY_OBJECT_KIND: Record<NetPath['entry']['kind'], string | null> = {
   ingress: 'Ingress',
   loadBalancer: 'Service',
+  externalIP: 'Service',
   nodePort: 'Service',
   clusterIP: 'Service',
   hostPort: 'Pod',

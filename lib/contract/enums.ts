@@ -27,7 +27,8 @@ export type ServiceType = (typeof SERVICE_TYPES)[number];
 export const TRAFFIC_POLICIES = ['Cluster', 'Local'] as const;
 export type TrafficPolicy = (typeof TRAFFIC_POLICIES)[number];
 
-export const INGRESS_CONTROLLER_KINDS = ['ingress-nginx', 'traefik', 'haproxy', 'contour', 'unknown'] as const;
+/** In-cluster proxies first; then cloud L7 load balancers that implement Ingress with no pod in the data path (docs/domain.md#s6.4). */
+export const INGRESS_CONTROLLER_KINDS = ['ingress-nginx', 'traefik', 'haproxy', 'contour', 'aws-alb', 'gce', 'azure-application-gateway', 'unknown'] as const;
 export type IngressControllerKind = (typeof INGRESS_CONTROLLER_KINDS)[number];
 
 export const POD_ROLES = ['ingress-controller', 'svclb', 'echo', 'host-network', 'host-port', 'app'] as const;
@@ -38,7 +39,7 @@ export const DISCOVERY_REASONS = ['forbidden', 'unauthorized', 'not-found', 'tim
 export type DiscoveryReason = (typeof DISCOVERY_REASONS)[number];
 
 /** Entry kinds in the order the dashboard lists them. */
-export const ENTRY_KINDS = ['ingress', 'loadBalancer', 'nodePort', 'hostPort', 'hostNetwork', 'clusterIP', 'egress'] as const;
+export const ENTRY_KINDS = ['ingress', 'loadBalancer', 'externalIP', 'nodePort', 'hostPort', 'hostNetwork', 'clusterIP', 'egress'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 export const ENTRY_SCHEMES = ['http', 'https', 'tcp'] as const;

@@ -19,6 +19,26 @@ export const FINDING_CODES = {
     severity: 'info',
     meaning: 'A trusted-proxy list is taken to cover a load balancer whose source address cannot be discovered: the verdict rests on that assumption (docs/domain.md#s6).',
   },
+  'cloud-l7-needs-nodeport': {
+    severity: 'error',
+    meaning: 'A cloud L7 Ingress with node targets (ALB instance, GKE instance groups) points at a Service without a NodePort: no target, nothing answers (docs/domain.md#s6.4).',
+  },
+  'cloud-l7-target-assumed': {
+    severity: 'info',
+    meaning: 'Whether a cloud L7 load balancer sends to pod IPs or to NodePorts is not set on the objects: the default was assumed (docs/domain.md#s6.4).',
+  },
+  'cloud-l7-client-in-header': {
+    severity: 'info',
+    meaning: 'A cloud L7 load balancer terminates the connection: the backend sees the LB (or a node) as TCP source and the client only in X-Forwarded-For (docs/domain.md#s6.4).',
+  },
+  'lb-type-assumed': {
+    severity: 'info',
+    meaning: 'The load balancer type is not set on the Service and the provider\'s default changed between versions: the default was taken from the cluster version (docs/domain.md#s7.2).',
+  },
+  'external-ip-routing-assumed': {
+    severity: 'info',
+    meaning: 'A Service externalIP that is no node\'s address: Kubernetes does not route it, so which node it reaches is assumed (docs/domain.md#s2.11).',
+  },
   'ipvs-strict-arp-off': {
     severity: 'warning',
     meaning: 'MetalLB layer 2 with kube-proxy in IPVS mode and no ipvs.strictARP: every node answers ARP for the address, so traffic reaches nodes MetalLB did not choose (docs/domain.md#s2.4, #s4).',

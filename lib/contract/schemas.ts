@@ -74,6 +74,8 @@ export const NodeInfoSchema = z.object({
   providerID: nullableStr,
   podCIDRs: z.array(str),
   labels: stringMap,
+  /** status.nodeInfo.kubeletVersion ("v1.33.1"); absent in older snapshots. */
+  kubeletVersion: nullableStr.optional(),
 });
 
 export const LoadBalancerPoolSchema = z.object({
@@ -218,6 +220,8 @@ export const IngressInfoSchema = z.object({
   /** fixed — status.loadBalancer.ingress ip/hostname */
   addresses: z.array(str),
   backends: z.array(IngressRuleBackendSchema),
+  /** Only annotations relevant to client IP (cloud L7 target type, …); absent in older snapshots. */
+  annotations: stringMap.optional(),
   /** fixed — the controller serving this Ingress (null when no controller claims its class) */
   controller: IngressControllerInfoSchema.nullable(),
 });

@@ -5,6 +5,7 @@ import type { EntryKind, NetPath } from '@/lib/types';
 export const ENTRY_KIND_TEXT: Record<EntryKind, string> = {
   ingress: 'Ingress host',
   loadBalancer: 'LoadBalancer Service',
+  externalIP: 'Service externalIP',
   nodePort: 'NodePort',
   hostPort: 'hostPort',
   hostNetwork: 'hostNetwork pod',

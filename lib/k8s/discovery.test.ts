@@ -57,6 +57,8 @@ describe('live discovery of each scenario through @kubernetes/client-node', () =
     'egress-tproxy',
     'spoofable-nginx',
     'metallb-legacy-configmap',
+    'eks-alb-nlb',
+    'bare-metal-hostnetwork',
   ];
   const live = new Map<string, ClusterInventory>();
   const servers: FixtureApiServer[] = [];
@@ -153,6 +155,38 @@ describe('live discovery of each scenario through @kubernetes/client-node', () =
     const broken = live.get('openstack-proxy-broken')!;
     expect(service(broken, 'ingress-nginx', 'my-ingress-ingress-nginx-controller').annotations).toEqual({ 'loadbalancer.openstack.org/proxy-protocol': 'true' });
     expect(broken.ingresses[0]!.controller!.settings).toMatchObject({ useProxyProtocol: false, useForwardedHeaders: false });
+  });
+
+  it('eks-alb-nlb: the ALB as a pod-less controller from its IngressClass, kube-proxy-config, the VPC CNI', () => {
+    const inv = live.get('eks-alb-nlb')!;
+    expect(inv.kubeProxy).toMatchObject({ mode: 'iptables', configMap: 'kube-system/kube-proxy-config' });
+    expect(inv.cni.name).toBe('aws-vpc-cni');
+    expect(inv.nodes.map((n) => n.kubeletVersion)).toEqual(['v1.33.5-eks-113cf36', 'v1.33.5-eks-113cf36', 'v1.33.5-eks-113cf36']);
+    const alb = inv.ingressControllers.find((c) => c.kind === 'aws-alb');
+    expect(alb).toEqual({
+      id: 'aws-alb/cloud/aws-alb',
+      kind: 'aws-alb',
+      namespace: '',
+      service: null,
+      settings: expect.objectContaining({ origin: 'cloud load balancer (no settings in the cluster)' }),
+      ingressClasses: ['alb'],
+      pods: [],
+      configMap: null,
+      version: null,
+    });
+    const api = inv.ingresses.find((i) => i.name === 'api')!;
+    expect(api.controller?.id).toBe('aws-alb/cloud/aws-alb');
+    expect(api.annotations).toEqual({ 'alb.ingress.kubernetes.io/scheme': 'internet-facing', 'alb.ingress.kubernetes.io/target-type': 'ip' });
+    expect(inv.ingresses.find((i) => i.name === 'shop')!.controller).toMatchObject({ kind: 'ingress-nginx', version: 'v1.13.3' });
+  });
+
+  it('bare-metal-hostnetwork: host-network controller pods with their node ports, externalIPs', () => {
+    const inv = live.get('bare-metal-hostnetwork')!;
+    const pod = inv.pods.find((p) => p.name === 'ingress-nginx-controller-x4k2p')!;
+    expect(pod).toMatchObject({ hostNetwork: true, ip: '192.0.2.71', hostIP: '192.0.2.71' });
+    expect(pod.hostPorts.map((h) => h.hostPort)).toEqual([80, 443]);
+    expect(service(inv, 'apps', 'mail')).toMatchObject({ externalIPs: ['203.0.113.72'], externalTrafficPolicy: 'Local' });
+    expect(inv.ingresses.find((i) => i.name === 'wiki')!.addresses).toEqual(['203.0.113.71', '203.0.113.72']);
   });
 
   it('k3s: ServiceLB announcing nodes from svclb pods, Traefik as default class, embedded kube-proxy and flannel', () => {

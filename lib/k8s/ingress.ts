@@ -1,3 +1,4 @@
+import { cloudIngressAnnotations, cloudIngressByAnnotation } from './cloud-ingress';
 import type { V1ConfigMap, V1Ingress, V1IngressClass, V1Pod, V1Service } from '@kubernetes/client-node';
 import type {
   IngressControllerInfo,
@@ -233,7 +234,7 @@ function controllerService(pods: V1Pod[], services: V1Service[], namespace: stri
   return candidates[0]?.metadata?.name ?? null;
 }
 
-interface ControllerDraft {
+export interface ControllerDraft {
   info: IngressControllerInfo;
   classControllers: string[];
   legacyClassNames: string[];
@@ -293,13 +294,15 @@ const LEGACY_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
  * annotation, else the IngressClass marked default. A class maps to a controller by its spec.controller;
  * a legacy name with no IngressClass object maps by the controller's legacy class name.
  */
-export function normalizeIngress(ingress: V1Ingress, classes: V1IngressClass[], controllers: ControllerDraft[]): IngressInfo {
+export function normalizeIngress(ingress: V1Ingress, classes: V1IngressClass[], controllers: ControllerDraft[], nodeCloud: string | null = null): IngressInfo {
+  const cloud = cloudIngressByAnnotation(ingress, nodeCloud);
   const defaultClass = classes.find((c) => c.metadata?.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true');
   const className =
     ingress.spec?.ingressClassName ?? ingress.metadata?.annotations?.[LEGACY_CLASS_ANNOTATION] ?? defaultClass?.metadata?.name ?? null;
   const ingressClass = classes.find((c) => c.metadata?.name === className);
-  const controller =
-    className === null
+  const controller = cloud
+    ? controllers.find((c) => c.info.kind === cloud.kind)
+    : className === null
       ? null
       : ingressClass
         ? controllers.find((c) => c.classControllers.includes(ingressClass.spec?.controller ?? ''))
@@ -339,6 +342,7 @@ export function normalizeIngress(ingress: V1Ingress, classes: V1IngressClass[], 
       .map((i) => i.ip ?? i.hostname)
       .filter((a): a is string => Boolean(a)),
     backends,
+    annotations: cloudIngressAnnotations(ingress),
     controller: controller?.info ?? null,
   };
 }

@@ -31,6 +31,7 @@ export function normalizeNode(node: V1Node): NodeInfo {
     providerID: node.spec?.providerID ?? null,
     podCIDRs,
     labels,
+    kubeletVersion: node.status?.nodeInfo?.kubeletVersion ?? null,
   };
 }
 
@@ -78,6 +79,8 @@ const CNI_SIGNATURES: { name: string; pattern: RegExp; natOutgoing: boolean | nu
   { name: 'flannel', pattern: /^kube-flannel|^flannel/, natOutgoing: true },
   { name: 'weave', pattern: /^weave-net/, natOutgoing: null },
   { name: 'kindnet', pattern: /^kindnet/, natOutgoing: true },
+  // Amazon VPC CNI: pods have VPC addresses; traffic leaving the VPC is SNATed to the node unless AWS_VPC_K8S_CNI_EXTERNALSNAT.
+  { name: 'aws-vpc-cni', pattern: /^aws-node/, natOutgoing: true },
 ];
 
 /**

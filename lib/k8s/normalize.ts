@@ -13,6 +13,7 @@ import type {
   ServiceType,
   TrafficPolicy,
 } from '../types';
+import { CLOUD_INGRESSES, cloudIngressController } from './cloud-ingress';
 import { findIngressControllers, ingressControllerKind, normalizeIngress } from './ingress';
 import { allocatedPoolAnnotation, metallbAnnouncers, metallbCrdPools, metallbLegacyPools, poolContaining, type MetalLbAnnouncers } from './metallb';
 import { detectCni, kubeProxyInfo, normalizeNode } from './nodes';
@@ -261,9 +262,19 @@ export function normalizeInventory(objects: RawClusterObjects, context: Normaliz
     ...c,
     info: { ...c.info, pods: c.info.pods.map((ref) => withEndpointReadiness(ref, objects.pods, services)) },
   }));
+  // Cloud L7 load balancers serve Ingresses without pods of their own (docs/domain.md#s6.4); listed only when used.
+  const cloudDrafts = CLOUD_INGRESSES.map((c) => ({
+    classControllers: c.classControllers,
+    legacyClassNames: c.legacyClassNames,
+    info: cloudIngressController(
+      c,
+      objects.ingressClasses.filter((k) => c.classControllers.includes(k.spec?.controller ?? '')).map((k) => k.metadata?.name ?? ''),
+    ),
+  }));
   const ingresses = objects.ingresses
-    .map((i) => normalizeIngress(i, objects.ingressClasses, controllers))
+    .map((i) => normalizeIngress(i, objects.ingressClasses, [...controllers, ...cloudDrafts], lbContext.nodeCloud))
     .sort((a, b) => nsName(a.namespace, a.name).localeCompare(nsName(b.namespace, b.name)));
+  const usedCloud = cloudDrafts.map((d) => d.info).filter((info) => ingresses.some((i) => i.controller?.id === info.id));
   const pods = objects.pods
     .map((p) => normalizePod(p, ingressControllerKind(p) !== null))
     .filter((p) => p !== null)
@@ -276,7 +287,7 @@ export function normalizeInventory(objects: RawClusterObjects, context: Normaliz
     loadBalancers,
     services,
     ingresses,
-    ingressControllers: controllers.map((c) => c.info),
+    ingressControllers: [...controllers.map((c) => c.info), ...usedCloud],
     pods,
     cni: detectCni(objects.daemonSets, objects.pods, objects.nodes),
     errors: context.errors,

@@ -48,11 +48,17 @@ export function podWorkload(pod: V1Pod): { kind: string; name: string } | null {
   return { kind: owner.kind, name: owner.name };
 }
 
+/**
+ * The node ports a pod answers on. A hostNetwork pod's declared container ports are its host ports: the API server
+ * defaults hostPort to containerPort there (docs/domain.md#s6.5), so a manifest that leaves it out means the same.
+ */
 export function hostPorts(pod: V1Pod): HostPortInfo[] {
+  const hostNetwork = pod.spec?.hostNetwork === true;
   return (pod.spec?.containers ?? []).flatMap((c) =>
     (c.ports ?? [])
-      .filter((p) => p.hostPort !== undefined && p.hostPort > 0)
-      .map((p) => ({ containerName: c.name, containerPort: p.containerPort, hostPort: p.hostPort!, protocol: p.protocol ?? 'TCP' })),
+      .map((p) => ({ ...p, hostPort: p.hostPort && p.hostPort > 0 ? p.hostPort : hostNetwork ? p.containerPort : 0 }))
+      .filter((p) => p.hostPort > 0)
+      .map((p) => ({ containerName: c.name, containerPort: p.containerPort, hostPort: p.hostPort, protocol: p.protocol ?? 'TCP' })),
   );
 }
 

@@ -10,7 +10,8 @@ const CLOUD_PROVIDERS = PROVIDERS.filter((p) => !IN_CLUSTER_PROVIDERS.has(p.id))
 /** Keeps only the annotations that bear on client IP; the rest (kubectl last-applied, Helm, …) is noise here. */
 export function clientIPAnnotations(annotations: Record<string, string> | undefined): Record<string, string> {
   // hopscope.io/ annotations are the user's own settings for hopscope (hopscope.io/probe-target opts a Service in).
-  const prefixes = ['hopscope.io/', ...PROVIDERS.flatMap((p) => p.annotationPrefixes)];
+  // alb.ingress.kubernetes.io/ on a Service overrides its Ingress's ALB target type (docs/domain.md#s6.4).
+  const prefixes = ['hopscope.io/', 'alb.ingress.kubernetes.io/', ...PROVIDERS.flatMap((p) => p.annotationPrefixes)];
   const kept: Record<string, string> = {};
   for (const [key, value] of Object.entries(annotations ?? {})) {
     if (prefixes.some((p) => key.startsWith(p))) kept[key] = value;

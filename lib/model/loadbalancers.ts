@@ -18,6 +18,13 @@ export interface LoadBalancerBehaviour {
   misspelledAnnotations: string[];
   /** An HTTP listener on a port clients speak TLS to: the handshake meets an HTTP parser and fails (docs/domain.md#s7.1). */
   tlsIntoHttpListener?: boolean;
+  /** A default the provider's behaviour rests on that the objects do not state, in words (finding lb-type-assumed). */
+  assumption?: string;
+}
+
+/** What a provider's defaults may depend on beyond the Service: the cluster's Kubernetes minor version (newest kubelet). */
+export interface ClusterFacts {
+  kubernetesMinor: number | null;
 }
 
 export interface LoadBalancerProvider {
@@ -29,7 +36,7 @@ export interface LoadBalancerProvider {
   providerIdSchemes: string[];
   /** spec.loadBalancerClass values the provider implements (docs/domain.md#s3, #s7). */
   loadBalancerClasses: string[];
-  behaviour(service: ServiceInfo, port: number): LoadBalancerBehaviour;
+  behaviour(service: ServiceInfo, port: number, cluster?: ClusterFacts): LoadBalancerBehaviour;
   /** Annotations that make the LB send PROXY vN (or stop sending: 'off'); null when the provider cannot. */
   proxyProtocolAnnotations: ((version: 'v1' | 'v2' | 'off') => Record<string, string | null>) | null;
   /** Annotations that switch the listener to HTTP with X-Forwarded-For; null when the provider cannot. */
@@ -202,13 +209,23 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     loadBalancerClasses: [],
     // docs/domain.md#s7 DigitalOcean (docs/domain.md#src-S29): REGIONAL_NETWORK (default) is pass-through; REGIONAL proxies; a PROXY preamble or an
     // HTTP listener means the LB terminates TCP.
-    behaviour(service) {
+    behaviour(service, _port, cluster) {
       const a = (k: string) => service.annotations[`service.beta.kubernetes.io/do-loadbalancer-${k}`];
       const pp = truthy(a('enable-proxy-protocol'));
       const http = ['http', 'http2', 'https'].includes((a('protocol') ?? '').toLowerCase());
-      const regional = (a('type') ?? 'REGIONAL_NETWORK').toUpperCase() === 'REGIONAL';
-      if (!regional && !pp && !http) return passthrough();
-      return proxying({ proxyProtocol: pp ? { version: 1 } : null, xForwardedFor: http });
+      // The default type is the CCM's: REGIONAL_NETWORK since CCM v0.1.61 (2025-05-29), REGIONAL before; DOKS moved to
+      // it with Kubernetes 1.33. Without the annotation the type is taken from the cluster version, and said so
+      // (docs/domain.md#s7.2).
+      const minor = cluster?.kubernetesMinor ?? null;
+      const type = a('type')?.toUpperCase() ?? (minor !== null && minor < 33 ? 'REGIONAL' : 'REGIONAL_NETWORK');
+      const assumption = a('type')
+        ? undefined
+        : minor === null
+          ? 'do-loadbalancer-type is unset and the cluster version is unknown: the current default, REGIONAL_NETWORK (pass-through), is assumed'
+          : `do-loadbalancer-type is unset: on Kubernetes 1.${minor} the default is taken to be ${type} (${type === 'REGIONAL' ? 'a proxy' : 'pass-through'}; DOKS changed the default with 1.33)`;
+      const over = assumption ? { assumption } : {};
+      if (type !== 'REGIONAL' && !pp && !http) return passthrough(over);
+      return proxying({ proxyProtocol: pp ? { version: 1 } : null, xForwardedFor: http, ...over });
     },
     proxyProtocolAnnotations: (version) => ({
       'service.beta.kubernetes.io/do-loadbalancer-enable-proxy-protocol': version === 'off' ? null : 'true',

@@ -16,6 +16,7 @@ import type {
   Verdict,
 } from '@/lib/types';
 import type { ControllerModel } from './controllers';
+import type { CloudTargets } from './controllers/cloud-l7';
 import type { InClusterSource } from './kubeproxy';
 import type { ControllerFailure } from './controllers/types';
 import { type Flow, arrivalOf, clientRequest, renderAddress } from './flow';
@@ -23,7 +24,7 @@ import type { LoadBalancerBehaviour, LoadBalancerProvider } from './loadbalancer
 import type { TrustContext } from './trust';
 import type { Arrival, ModelHop, PredictedAddress } from './types';
 
-export type FailureKind = 'local-drop' | 'no-endpoints' | 'no-controller' | 'not-announced' | 'proxy-protocol-not-parsed' | 'internal-local-drop' | 'tls-into-http-listener' | ControllerFailure;
+export type FailureKind = 'local-drop' | 'no-endpoints' | 'cloud-target-needs-nodeport' | 'no-controller' | 'not-announced' | 'proxy-protocol-not-parsed' | 'internal-local-drop' | 'tls-into-http-listener' | ControllerFailure;
 
 export interface Failure {
   kind: FailureKind;
@@ -76,6 +77,10 @@ export interface PlanContext {
   trust?: TrustContext;
   /** MetalLB layer 2 behind kube-proxy in IPVS mode without ipvs.strictARP: the configuration that says so. */
   ipvsWithoutStrictARP?: KubeProxyInfo;
+  /** A Service externalIP way in, and whether the node it enters through is known (a node's own address) or assumed. */
+  externalIP?: { address: string; routing: 'node-address' | 'assumed' };
+  /** A cloud L7 Ingress: where its load balancer delivers, and what decided it. */
+  cloudTargets?: CloudTargets;
 }
 
 /** How a request from inside the cluster takes a path, for one prober (lib/model/vantage.ts). */

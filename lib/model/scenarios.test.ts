@@ -37,6 +37,23 @@ const EXPECTED: Record<string, Expectation[]> = {
     ['hostPort:monitoring/influxdb-hostport:8087', 'preserved'],
     ['nodePort:monitoring/grafana:30000@', 'lost', 'snat-cluster-policy'],
   ],
+  // docs/domain.md#s6.5, #s2.11: the controller in the host network is reached on each node's published address; a
+  // ClusterIP Service in front gives no way in from outside. externalIPs follow externalTrafficPolicy.
+  'bare-metal-hostnetwork': [
+    ['ingress:apps/wiki:wiki.example.com:wiki@hostNetwork:ingress-nginx/ingress-nginx-controller-x4k2p:443', 'header'],
+    ['ingress:apps/wiki:wiki.example.com:wiki@hostNetwork:ingress-nginx/ingress-nginx-controller-r7m3q:443', 'header'],
+    ['hostNetwork:ingress-nginx/ingress-nginx-controller-x4k2p:80', 'preserved'],
+    ['externalIP:apps/mail:203.0.113.72:80@bm-w2', 'preserved'],
+    ['externalIP:apps/gateway:198.51.100.90:80@', 'lost', 'external-ip-routing-assumed'],
+  ],
+  // docs/domain.md#s6.4 (ALB), #s6.1 (ingress-nginx ≥ 1.13 with PROXY and forwarded headers), #s7 (LBC NLB ip targets).
+  'eks-alb-nlb': [
+    ['ingress:apps/api:api.example.com:api@aws-alb', 'header', 'cloud-l7-client-in-header'],
+    ['ingress:apps/legacy:legacy.example.com:legacy@aws-alb@', 'header', 'cloud-l7-client-in-header'],
+    ['ingress:apps/reports:reports.internal.example.com:reports@aws-alb', 'unreachable', 'cloud-l7-needs-nodeport'],
+    ['ingress:apps/shop:shop.example.com:shop@loadBalancer:ingress-nginx/ingress-nginx-controller:', 'header', 'trust-assumed-for-lb'],
+    ['nodePort:ingress-nginx/ingress-nginx-controller:', 'broken', 'proxy-protocol-not-sent'],
+  ],
   'egress-tproxy': [
     ['egress:cluster', 'lost', 'egress-snat'],
     ['egress:default/tail-with-nginx-tranproxy', 'header', 'egress-proxy-header'],

@@ -40,7 +40,7 @@ export const OUTSIDE_PLAN_TTL_MS = 10 * 60 * 1000;
 export const MAX_OUTSIDE_PROBES = 1024;
 
 /** The ways in an outside client uses. A ClusterIP has no route from outside; egress starts in a pod. */
-const OUTSIDE_ENTRY_KINDS: ReadonlySet<EntryKind> = new Set(['loadBalancer', 'ingress', 'nodePort', 'hostPort', 'hostNetwork']);
+const OUTSIDE_ENTRY_KINDS: ReadonlySet<EntryKind> = new Set(['loadBalancer', 'externalIP', 'ingress', 'nodePort', 'hostPort', 'hostNetwork']);
 
 export const DEMO_NOT_PROBED = "demo mode: nothing is probed; the demo's traces are simulated";
 export const CLUSTER_IP_NOT_PROBED = 'not probed from outside: a ClusterIP is reachable only inside the cluster (the in-cluster trace probes it)';

@@ -74,6 +74,7 @@ function directTargets(path: NetPath, inventory: ClusterInventory, set: TargetSe
       const target = targetFromInventory(set, entry.address, entry.port ?? (tls ? 443 : 80), { host: entry.host, tls });
       return target ? [{ target, nodeName: null }] : [];
     }
+    case 'externalIP':
     case 'loadBalancer': {
       // Exactly what a pod or an outside client sends: no PROXY line of hopscope's own (docs/vantages.md).
       const target = targetFromInventory(set, entry.address, entry.port);

@@ -3,6 +3,7 @@ import type { ClientAddressVia, IngressControllerInfo, IngressControllerKind } f
 import type { Flow } from '../flow';
 import { isCatchAll, isTrusted, type TrustContext } from '../trust';
 import type { PredictedAddress } from '../types';
+import { awsAlb, azureApplicationGateway, gce } from './cloud-l7';
 import { ingressNginx, recursiveRealIp } from './ingress-nginx';
 import { traefik } from './traefik';
 import type { ControllerModel, ControllerResult } from './types';
@@ -58,6 +59,9 @@ const generic = (kind: IngressControllerKind): ControllerModel => ({
 export const CONTROLLERS: Partial<Record<IngressControllerKind, ControllerModel>> = {
   'ingress-nginx': ingressNginx,
   traefik,
+  'aws-alb': awsAlb,
+  gce,
+  'azure-application-gateway': azureApplicationGateway,
 };
 
 export function controllerModel(kind: IngressControllerKind): ControllerModel {

@@ -1,5 +1,6 @@
 // Findings that hold whatever the verdict: settings the provider ignores, assumptions the model makes, and
 // clients the path treats differently.
+import { isCloudL7 } from '../controllers/cloud-l7';
 import type { Finding } from '@/lib/types';
 import { isShortCircuitedInCluster } from '../kubeproxy';
 import { isTrustAssumed } from '../trust';
@@ -20,6 +21,15 @@ export function contextFindings(plan: PathPlan, honest: Run): Finding[] {
         fix: svc ? `${annotate(svc, { [key]: null, 'loadbalancer.openstack.org/x-forwarded-for': 'true' })}` : null,
         tradeOff: 'x-forwarded-for forces an HTTP listener on Octavia: TLS must terminate at the LB, or use PROXY protocol instead.',
         whatIf: svc ? [serviceWhatIf(svc, 'xForwardedFor', true)] : [],
+      }),
+    );
+  }
+  if (ctx.behaviour?.assumption && svc) {
+    out.push(
+      finding('lb-type-assumed', {
+        hopId: lbHop,
+        message: `${ref(svc)}: ${ctx.behaviour.assumption}.`,
+        fix: `Set the type explicitly: kubectl annotate service -n ${svc.namespace} ${svc.name} service.beta.kubernetes.io/do-loadbalancer-type=REGIONAL_NETWORK   # pass-through (client kept with Local); REGIONAL proxies`,
       }),
     );
   }
@@ -109,7 +119,7 @@ export function contextFindings(plan: PathPlan, honest: Run): Finding[] {
       }),
     );
   }
-  if (ctx.controller && ctx.controllerModel?.fixes === null) {
+  if (ctx.controller && ctx.controllerModel?.fixes === null && !isCloudL7(ctx.controller.kind)) {
     out.push(
       finding('controller-not-modelled', {
         hopId: hopIdOf(plan, 'controller'),

@@ -7,7 +7,23 @@ import { finding, hopIdOf, ref } from './finding';
 export function entryFindings(plan: PathPlan): Finding[] {
   if (plan.entry.kind === 'clusterIP') return hairpinFindings(plan);
   if (plan.entry.kind === 'egress') return egressFindings(plan);
+  if (plan.entry.kind === 'externalIP') return externalIPFindings(plan);
   return [];
+}
+
+/** Kubernetes leaves routing an externalIP to the network (docs/domain.md#s2.11): say which node was assumed. */
+function externalIPFindings(plan: PathPlan): Finding[] {
+  const { externalIP, service: svc, node } = plan.context;
+  if (!externalIP || externalIP.routing !== 'assumed' || !svc) return [];
+  return [
+    finding('external-ip-routing-assumed', {
+      hopId: hopIdOf(plan, 'node'),
+      message:
+        `${externalIP.address} (spec.externalIPs of ${ref(svc)}) is no node's address, and Kubernetes does not route it: this path assumes the network delivers it to ${node?.name ?? 'a node'}. ` +
+        `Whichever node it reaches, kube-proxy there applies externalTrafficPolicy ${svc.externalTrafficPolicy ?? 'Cluster'}.`,
+      fix: null,
+    }),
+  ];
 }
 
 function hairpinFindings(plan: PathPlan): Finding[] {

@@ -24,6 +24,22 @@ export function failureFindings(plan: PathPlan, run: Run): Finding[] {
         }),
       ];
     }
+    case 'cloud-target-needs-nodeport': {
+      const backend = ctx.backend;
+      const ingress = ctx.ingress;
+      if (!backend || !ingress) return [];
+      return [
+        finding('cloud-l7-needs-nodeport', {
+          hopId,
+          message: `${c?.kind === 'gce' ? 'GKE instance groups' : 'ALB instance targets'} reach the backend through a NodePort, and ${ref(backend)} is ${backend.type}: the controller cannot register a target, so nothing answers.`,
+          fix:
+            c?.kind === 'aws-alb'
+              ? `kubectl annotate ingress -n ${ingress.namespace} ${ingress.name} alb.ingress.kubernetes.io/target-type=ip --overwrite`
+              : `kubectl annotate service -n ${backend.namespace} ${backend.name} 'cloud.google.com/neg={"ingress": true}' --overwrite`,
+          tradeOff: 'Pod targets need a VPC-routed pod network (the AWS VPC CNI, a VPC-native GKE cluster).',
+        }),
+      ];
+    }
     case 'not-announced':
       return [
         finding('lb-address-not-announced', {

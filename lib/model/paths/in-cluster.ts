@@ -121,3 +121,15 @@ export function hostWay(m: Model, pod: PodInfo, node: NodeInfo | null, port: num
     };
   };
 }
+
+/** A Service externalIP: kube-proxy on every node captures it, the prober's own node included (docs/domain.md#s2.11). */
+export function externalIPWay(m: Model, svc: ServiceInfo, externalIP: string): InClusterPrefix {
+  return (from) => {
+    const policy = svc.externalTrafficPolicy ?? 'Cluster';
+    return {
+      stages: [inClusterClientStage(from), ownNodeStage(svc, from, `kube-proxy intercepts externalIP ${externalIP}`)],
+      note: `kube-proxy on ${where(from)} intercepts the externalIP ${externalIP}: ${deliveryText(kubeExtFromInside(policy, svc, from), from, m)}.${modeCaveat(m)}`,
+      shortCircuit: true,
+    };
+  };
+}

@@ -15,6 +15,17 @@ export interface Model {
   lbEligibleNodes: NodeInfo[];
   nodeByName: Map<string, NodeInfo>;
   podByIp: Map<string, PodInfo>;
+  /** The newest kubelet minor version (kubelets lag the control plane, never lead it); null when none is known. */
+  kubernetesMinor: number | null;
+}
+
+function kubernetesMinor(nodes: NodeInfo[]): number | null {
+  let newest: number | null = null;
+  for (const n of nodes) {
+    const minor = /^v?1\.(\d+)/.exec(n.kubeletVersion ?? '')?.[1];
+    if (minor !== undefined) newest = Math.max(newest ?? 0, Number(minor));
+  }
+  return newest;
 }
 
 const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
@@ -43,5 +54,6 @@ export function modelOf(inventory: ClusterInventory): Model {
     lbEligibleNodes: eligibleLoadBalancerNodes(nodes),
     nodeByName: new Map(nodes.map((n) => [n.name, n])),
     podByIp: new Map(inventory.pods.filter((p) => p.ip).map((p) => [p.ip!, p])),
+    kubernetesMinor: kubernetesMinor(nodes),
   };
 }

@@ -1,11 +1,14 @@
 // Plans: each entry kind's ways in joined to their tails — Services (ClusterIP, NodePort, LB), Ingress hosts,
 // host ports and egress — as the stage chains evaluate.ts runs.
-import type { PodInfo } from '@/lib/types';
+import type { IngressInfo, PodInfo } from '@/lib/types';
 import type { PathPlan, PlanContext } from '../plan';
 import { clientStage, egressNodeStage, egressProxyStage, externalStage, inClusterClientStage, missingControllerStage, sourcePodStage } from '../stages';
 import { type Model, byRef } from './model';
 import { type Prefix, clusterIPPrefix, controllerPrefixes, hostPrefixes, loadBalancerPrefixes, nodePortPrefixes } from './ways-in';
 import { type Tail, hostTail, ingressTail, serviceTail } from './tails';
+import { externalIPPrefixes } from './external-ips';
+import { cloudIngressPlans } from './cloud-ingress';
+import { isCloudL7 } from '../controllers/cloud-l7';
 
 function plan(m: Model, prefix: Prefix, tail: Tail): PathPlan {
   const context: PlanContext = { nodeCIDRs: m.nodeCIDRs, trust: m.trust, ...prefix.context, ...tail.context };
@@ -34,9 +37,23 @@ export function servicePlans(m: Model): PathPlan[] {
       if (svc.type === 'LoadBalancer') {
         for (const prefix of loadBalancerPrefixes(m, svc, port)) out.push(plan(m, prefix, serviceTail(m, svc, prefix.node)));
       }
+      for (const prefix of externalIPPrefixes(m, svc, port)) out.push(plan(m, prefix, serviceTail(m, svc, prefix.node)));
     }
   }
   return out;
+}
+
+/**
+ * The address clients use for an Ingress reached on a node (host network / host port): the node address the Ingress
+ * status publishes (ingress-nginx reports its nodes' ExternalIPs unless told the internal ones), else the prefix's own.
+ */
+function entryAddress(ingress: IngressInfo, prefix: Prefix): string | null {
+  const node = prefix.node;
+  if (node && (prefix.entry.kind === 'hostNetwork' || prefix.entry.kind === 'hostPort')) {
+    const published = [node.externalIP, node.internalIP].find((a) => a !== null && ingress.addresses.includes(a));
+    if (published) return published;
+  }
+  return prefix.entry.address;
 }
 
 export function ingressPlans(m: Model): PathPlan[] {
@@ -63,12 +80,16 @@ export function ingressPlans(m: Model): PathPlan[] {
         });
         continue;
       }
+      if (isCloudL7(controller.kind)) {
+        out.push(...cloudIngressPlans(m, ingress, controller, { ...entryBase, address: ingress.addresses[0] ?? null, port: tls ? 443 : 80 }, backends));
+        continue;
+      }
       for (const backendName of backends) {
         const backend = m.inventory.services.find((s) => s.namespace === ingress.namespace && s.name === backendName) ?? null;
         for (const prefix of controllerPrefixes(m, controller, tls)) {
           const tail = ingressTail(m, controller, prefix.node, backend, backendName, ingress);
           out.push(
-            plan(m, { ...prefix, id: `ingress:${ingress.namespace}/${ingress.name}:${host}:${backendName}@${prefix.id}`, entry: { ...entryBase, address: prefix.entry.address, port: prefix.entry.port } }, tail),
+            plan(m, { ...prefix, id: `ingress:${ingress.namespace}/${ingress.name}:${host}:${backendName}@${prefix.id}`, entry: { ...entryBase, address: entryAddress(ingress, prefix), port: prefix.entry.port } }, tail),
           );
         }
       }

@@ -28,7 +28,7 @@ export interface Prefix {
   inCluster: InClusterPrefix;
 }
 
-const schemeOf = (port: ServicePortInfo): NonNullable<PathEntry['scheme']> =>
+export const schemeOf = (port: ServicePortInfo): NonNullable<PathEntry['scheme']> =>
   port.port === 443 || /https/.test(port.name) ? 'https' : port.port === 80 || /http/.test(port.name) ? 'http' : 'tcp';
 
 /** Up to this many nodes each node gets its own path; above it, one path per group of nodes that behave alike. */
@@ -40,7 +40,7 @@ interface NodeGroup {
   alike: AlikeNodes;
 }
 
-function nodeGroups(svc: ServiceInfo, nodes: NodeInfo[]): NodeGroup[] {
+export function nodeGroups(svc: ServiceInfo, nodes: NodeInfo[]): NodeGroup[] {
   if (nodes.length <= PER_NODE_PATH_LIMIT) return nodes.map((node) => ({ node, alike: { count: 0, sample: [] } }));
   const withEndpoint = new Set(svc.endpoints.filter((e) => e.ready && e.nodeName).map((e) => e.nodeName));
   const groups = new Map<string, NodeGroup>();
@@ -94,7 +94,7 @@ export function loadBalancerPrefixes(m: Model, svc: ServiceInfo, port: ServicePo
   const arpEverywhere = layer2 && kubeProxyMode === 'ipvs' && m.inventory.kubeProxy.strictARP !== true;
   return lbAddresses(svc).flatMap((lbAddress): Prefix[] => {
     const servicelb = provider.id === 'servicelb';
-    const behaviour = servicelb ? servicelbBehaviour(m.inventory, lbAddress) : provider.behaviour(svc, port.port);
+    const behaviour = servicelb ? servicelbBehaviour(m.inventory, lbAddress) : provider.behaviour(svc, port.port, { kubernetesMinor: m.kubernetesMinor });
     // Each ServiceLB address is one node's own IP: it enters there and nowhere else (docs/domain.md#s5).
     const owners = servicelb ? servicelbNodes(receiving, lbAddress) : [];
     const nodes = owners.length > 0 ? owners : receiving;
@@ -209,19 +209,23 @@ function controllerPort(svc: ServiceInfo, tls: boolean): ServicePortInfo | null 
   return svc.ports.find((p) => p.port === want) ?? svc.ports.find((p) => p.name === name) ?? svc.ports[0] ?? null;
 }
 
-/** The ways into an ingress controller: through its Service from outside, else its pods' host ports. */
+/**
+ * The ways into an ingress controller: through its Service from outside (LB, NodePort), and its pods' host network /
+ * host ports on each node's address — also when only a ClusterIP Service stands in front, which no outside client can
+ * reach (ingress-nginx bare-metal "Via the host network", docs/domain.md#s6.5; docs/sources.md#seed-001).
+ */
 export function controllerPrefixes(m: Model, controller: IngressControllerInfo, tls: boolean): Prefix[] {
   const svc = controller.service
     ? m.inventory.services.find((s) => s.namespace === controller.namespace && s.name === controller.service)
     : undefined;
-  if (svc) {
-    const port = controllerPort(svc, tls);
-    if (port) return outsidePrefixes(m, svc, port);
-  }
-  // Bare-metal controllers as hostNetwork / hostPort DaemonSets (docs/sources.md#seed-001).
-  return controller.pods
+  const port = svc ? controllerPort(svc, tls) : null;
+  const viaService = svc && port && (svc.type === 'LoadBalancer' || svc.type === 'NodePort') ? outsidePrefixes(m, svc, port) : [];
+  const viaHost = controller.pods
     .map((ref) => m.inventory.pods.find((p) => p.namespace === ref.namespace && p.name === ref.name))
     .filter((p): p is PodInfo => p !== undefined && (p.hostNetwork || p.hostPorts.length > 0))
     .sort(byRef)
     .flatMap((pod) => hostPrefixes(m, pod).filter((p) => p.entry.port === (tls ? 443 : 80)));
+  if (viaService.length > 0 || viaHost.length > 0) return [...viaService, ...viaHost];
+  // Only a ClusterIP Service: the way in from inside the cluster.
+  return svc && port ? outsidePrefixes(m, svc, port) : [];
 }
