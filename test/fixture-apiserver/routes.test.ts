@@ -100,6 +100,27 @@ describe('cluster routes', () => {
     expect(filtered.paths).toEqual(all.paths.filter((p) => filtered.paths.some((f) => f.id === p.id)));
   });
 
+  // issue-level check of the demo scenarios for rules that had none (docs/domain.md#s6.4, #s6.5, #s2.11): the public
+  // answer gives the documented verdict and a finding whose fix names the setting to change.
+  it.each([
+    ['eks-alb-nlb', 'kind=ingress&q=reports', 'unreachable', 'cloud-l7-needs-nodeport', 'alb.ingress.kubernetes.io/target-type=ip'],
+    ['eks-alb-nlb', 'kind=ingress&q=api', 'header', 'cloud-l7-client-in-header', null],
+    ['bare-metal-hostnetwork', 'kind=externalIP&q=gateway', 'lost', 'snat-cluster-policy', 'externalTrafficPolicy'],
+    ['bare-metal-hostnetwork', 'kind=ingress&q=wiki', 'header', null, null],
+  ] as const)('GET /api/v1/paths?scenario=%s&%s → %s with %s', async (scenario, filter, verdict, code, fix) => {
+    const { status, body } = await call(routes.paths, `/api/v1/paths?scenario=${scenario}&${filter}`);
+    expect(status).toBe(200);
+    const answer = body as PathsResponse;
+    expect(answer.paths.length).toBeGreaterThan(0);
+    for (const p of answer.paths) {
+      expect(p.verdict, p.id).toBe(verdict);
+      if (!code) continue;
+      const finding = p.findings.find((f) => f.code === code);
+      expect(finding, p.id).toBeDefined();
+      if (fix) expect(finding!.fix).toContain(fix);
+    }
+  });
+
   it.each([
     ['?kind=router', 'kind'],
     ['?verdict=fine', 'verdict'],
