@@ -6,6 +6,7 @@ import type {
   Hop,
   IngressControllerInfo,
   IngressInfo,
+  CiliumInfo,
   KubeProxyInfo,
   NodeInfo,
   PathEntry,
@@ -76,6 +77,8 @@ export interface PlanContext {
   trust?: TrustContext;
   /** MetalLB layer 2 behind kube-proxy in IPVS mode without ipvs.strictARP: the configuration that says so. */
   ipvsWithoutStrictARP?: KubeProxyInfo;
+  /** Cilium's settings, on paths through a node where Cilium runs (docs/domain.md#s2.10), with the port's protocol. */
+  cilium?: { info: CiliumInfo; protocol: string };
 }
 
 /** How a request from inside the cluster takes a path, for one prober (lib/model/vantage.ts). */
