@@ -127,3 +127,12 @@ describe('normalizeInventory with Cilium LB IPAM (docs/domain.md#s2.10.3)', () =
     expect(normalizeInventory(emptyRawObjects(), { source: { mode: 'demo', context: 'demo/t', server: '' }, errors: [], discoveredAt: '', durationMs: 0 }).cilium).toBeUndefined();
   });
 });
+
+describe('DSR settings assumed where DSR can happen (docs/domain.md#s2.10.2)', () => {
+  it.each<[string, Record<string, string>, string[]]>([
+    ['snat default, no annotation: dispatch and routing do not matter', { 'kube-proxy-replacement': 'true', 'bpf-lb-mode': 'snat' }, []],
+    ['snat default with the annotation: they do', { 'kube-proxy-replacement': 'true', 'bpf-lb-mode': 'snat', 'bpf-lb-mode-annotation': 'true' }, ['bpf-lb-dsr-dispatch=opt', 'routing-mode=tunnel']],
+  ])('%s', (_label, data, assumed) => {
+    expect(ciliumInfo(config(data), true)!.assumed).toEqual(assumed);
+  });
+});

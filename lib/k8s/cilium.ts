@@ -45,11 +45,13 @@ export function ciliumInfo(configMap: V1ConfigMap | undefined, ciliumRuns: boole
   if (oneOf(CILIUM_LB_MODES, rawMode) === null) assumed.push(rawMode === undefined ? 'bpf-lb-mode=snat' : `bpf-lb-mode=snat (${rawMode} is not a mode)`);
   const rawDispatch = data['bpf-lb-dsr-dispatch'];
   const dsrDispatch: CiliumDsrDispatch = oneOf(CILIUM_DSR_DISPATCHES, rawDispatch) ?? 'opt';
-  if (lbMode !== 'snat' && oneOf(CILIUM_DSR_DISPATCHES, rawDispatch) === null) assumed.push('bpf-lb-dsr-dispatch=opt');
+  // DSR settings matter where DSR can happen: a DSR or hybrid default, or the per-Service annotation (docs/domain.md#s2.10.2).
+  const dsrPossible = lbMode !== 'snat' || isTrue(data['bpf-lb-mode-annotation']);
+  if (dsrPossible && oneOf(CILIUM_DSR_DISPATCHES, rawDispatch) === null) assumed.push('bpf-lb-dsr-dispatch=opt');
   // Before routing-mode (1.14), `tunnel: disabled` meant native routing and `tunnel: vxlan|geneve` the protocol.
   const legacyTunnel = data['tunnel']?.trim().toLowerCase();
   const routingMode = data['routing-mode']?.trim().toLowerCase() || (legacyTunnel === 'disabled' ? 'native' : legacyTunnel ? 'tunnel' : null);
-  if (routingMode === null && lbMode !== 'snat') assumed.push('routing-mode=tunnel');
+  if (routingMode === null && dsrPossible) assumed.push('routing-mode=tunnel');
   const tunnelProtocol = data['tunnel-protocol']?.trim().toLowerCase() || (legacyTunnel && legacyTunnel !== 'disabled' ? legacyTunnel : 'vxlan');
   const healthCheck = data['enable-health-check-nodeport'];
   return {
