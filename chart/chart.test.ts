@@ -365,7 +365,7 @@ describe('RBAC', () => {
 
   it('limits ConfigMap reads to the named ConfigMaps, or all of them when the list is empty', () => {
     const configMapRule = (values: Values) => named(render(values), 'ClusterRole', RELEASE).rules!.find((r) => r.resources.includes('configmaps'))!;
-    expect(configMapRule({}).resourceNames).toEqual(['kube-proxy', 'kube-proxy-config', 'ingress-nginx-controller', 'config']);
+    expect(configMapRule({}).resourceNames).toEqual(['kube-proxy', 'kube-proxy-config', 'cilium-config', 'ingress-nginx-controller', 'config']);
     expect(configMapRule({ rbac: { configMapNames: [] } }).resourceNames).toBeUndefined();
   });
 

@@ -7,6 +7,8 @@ import type * as S from './contract/schemas';
 
 export type {
   AddressRole,
+  CiliumDsrDispatch,
+  CiliumLbMode,
   ClientAddressVia,
   DiscoveryReason,
   EntryKind,
@@ -48,6 +50,7 @@ export type IngressInfo = z.infer<typeof S.IngressInfoSchema>;
 export type HostPortInfo = z.infer<typeof S.HostPortInfoSchema>;
 export type PodInfo = z.infer<typeof S.PodInfoSchema>;
 export type CniInfo = z.infer<typeof S.CniInfoSchema>;
+export type CiliumInfo = z.infer<typeof S.CiliumInfoSchema>;
 export type DiscoveryError = z.infer<typeof S.DiscoveryErrorSchema>;
 export type ClusterInventory = z.infer<typeof S.ClusterInventorySchema>;
 

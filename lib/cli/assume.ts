@@ -12,7 +12,7 @@ import { plural } from './format';
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'DaemonSet']);
 /** Kinds without a namespace among those a chart renders; every other object lives in one. */
-const CLUSTER_SCOPED = new Set(['Node', 'Namespace', 'IngressClass', 'GatewayClass', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService', 'RuntimeClass', 'CiliumLoadBalancerIPPool', 'CiliumBGPClusterConfig']);
+const CLUSTER_SCOPED = new Set(['Node', 'Namespace', 'IngressClass', 'GatewayClass', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService', 'RuntimeClass', 'CiliumLoadBalancerIPPool', 'CiliumL2AnnouncementPolicy', 'CiliumBGPClusterConfig', 'CiliumBGPPeeringPolicy']);
 /** The range the apiserver allocates NodePorts from by default (--service-node-port-range). */
 const NODE_PORT_RANGE = { first: 30000, last: 32767 };
 

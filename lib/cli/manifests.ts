@@ -45,6 +45,9 @@ const READ_KINDS = new Set([
   'BGPAdvertisement',
   'ServiceL2Status',
   'ServiceBGPStatus',
+  'CiliumLoadBalancerIPPool',
+  'CiliumL2AnnouncementPolicy',
+  'Lease',
 ]);
 const SCENARIO_HEADER = 'Scenario';
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);

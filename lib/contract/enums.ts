@@ -10,13 +10,22 @@ export type KubeProxyMode = (typeof KUBE_PROXY_MODES)[number];
 
 export const KUBE_PROXY_SOURCES = ['configmap', 'default', 'unknown'] as const;
 
-export const LOAD_BALANCER_PROVIDER_KINDS = ['metallb', 'servicelb', 'cloud', 'unknown'] as const;
+export const LOAD_BALANCER_PROVIDER_KINDS = ['metallb', 'servicelb', 'cilium', 'cloud', 'unknown'] as const;
 export type LoadBalancerProviderKind = (typeof LOAD_BALANCER_PROVIDER_KINDS)[number];
 
-export const POOL_MODES = ['layer2', 'bgp', 'layer2+bgp', 'none', 'cloud', 'servicelb'] as const;
+/** `unknown`: a Cilium LB IPAM pool no L2 announcement policy covers (BGP, which hopscope does not read, may announce it). */
+export const POOL_MODES = ['layer2', 'bgp', 'layer2+bgp', 'none', 'cloud', 'servicelb', 'unknown'] as const;
 export type PoolMode = (typeof POOL_MODES)[number];
 
 export const POOL_ORIGINS = ['crd', 'configmap'] as const;
+
+/** Cilium's eBPF load balancer for NodePort / LoadBalancer / externalIPs traffic, `bpf-lb-mode` (docs/domain.md#s2.10.2). */
+export const CILIUM_LB_MODES = ['snat', 'dsr', 'hybrid'] as const;
+export type CiliumLbMode = (typeof CILIUM_LB_MODES)[number];
+
+/** How DSR hands the service address to the backend's node, `bpf-lb-dsr-dispatch` (docs/domain.md#s2.10.2). */
+export const CILIUM_DSR_DISPATCHES = ['opt', 'ipip', 'geneve'] as const;
+export type CiliumDsrDispatch = (typeof CILIUM_DSR_DISPATCHES)[number];
 
 export const IP_MODES = ['VIP', 'Proxy'] as const;
 

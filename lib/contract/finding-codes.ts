@@ -11,6 +11,22 @@ export const FINDING_CODES = {
     severity: 'error',
     meaning: 'externalTrafficPolicy: Local on a node without a ready local endpoint drops the packets (docs/lab.md#row-9, #row-12).',
   },
+  'cilium-snat-mode': {
+    severity: 'warning',
+    meaning: "Cilium's eBPF load balancer replaces kube-proxy in SNAT mode (bpf-lb-mode snat, hybrid for UDP, or the Service's forwarding-mode annotation): a request it forwards to a backend on another node carries that node's address (docs/domain.md#s2.10.2).",
+  },
+  'cilium-config-assumed': {
+    severity: 'info',
+    meaning: 'Cilium runs but kube-system/cilium-config was not read or does not name a setting the prediction rests on: its default was assumed (docs/domain.md#s2.10.1).',
+  },
+  'cilium-dsr-config-rejected': {
+    severity: 'error',
+    meaning: 'cilium-config asks for DSR with a tunnel that cannot carry it (tunnel routing needs geneve dispatch and the geneve tunnel protocol): the Cilium agent refuses to start (docs/domain.md#s2.10.2).',
+  },
+  'cilium-announcer-unknown': {
+    severity: 'info',
+    meaning: 'Cilium LB IPAM allocated the address but no cilium-l2announce Lease names a node: it may be announced by BGP, which hopscope does not model, or by nobody (docs/domain.md#s2.10.3).',
+  },
   'lb-skips-nodes-without-endpoints': {
     severity: 'info',
     meaning: 'With Local, the LB health check on healthCheckNodePort keeps nodes without endpoints out (docs/domain.md#s2.1).',

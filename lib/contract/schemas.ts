@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { FINDING_CODE_LIST } from './finding-codes';
 import {
   ADDRESS_ROLES,
+  CILIUM_DSR_DISPATCHES,
+  CILIUM_LB_MODES,
   CLIENT_ADDRESS_VIAS,
   DISCOVERY_REASONS,
   ECHO_FORMATS,
@@ -61,6 +63,33 @@ export const KubeProxyInfoSchema = z.object({
   strictARP: z.boolean().nullable().optional(),
   /** The ConfigMap the configuration came from: kube-system/kube-proxy (kubeadm) or kube-system/kube-proxy-config (EKS). */
   configMap: nullableStr.optional(),
+});
+
+/**
+ * Cilium's service load balancing, from ConfigMap kube-system/cilium-config (docs/domain.md#s2.10). Present when the
+ * CNI is Cilium or that ConfigMap was read.
+ */
+export const CiliumInfoSchema = z.object({
+  /** kube-system/cilium-config when it was read; null when it was not (every setting below is then a default). */
+  configMap: nullableStr,
+  /** `kube-proxy-replacement` as written: true/false (1.14+), strict/partial/probe/disabled (up to 1.13); null when unset. */
+  kubeProxyReplacement: nullableStr,
+  /** Cilium's eBPF load balancer takes NodePort, LoadBalancer and externalIPs traffic on the nodes instead of kube-proxy. */
+  replacesKubeProxy: z.boolean(),
+  /** `bpf-lb-mode` (older `node-port-mode`); default snat. */
+  lbMode: z.enum(CILIUM_LB_MODES),
+  /** `bpf-lb-mode-annotation`: the Service annotation service.cilium.io/forwarding-mode chooses snat or dsr. */
+  lbModeAnnotation: z.boolean(),
+  /** `bpf-lb-dsr-dispatch`; default opt. */
+  dsrDispatch: z.enum(CILIUM_DSR_DISPATCHES),
+  /** `routing-mode` (native | tunnel; older `tunnel: disabled` means native); default tunnel. */
+  routingMode: str,
+  /** `tunnel-protocol` (vxlan | geneve); default vxlan. */
+  tunnelProtocol: str,
+  /** `enable-health-check-nodeport`: Cilium answers healthCheckNodePort itself; default true. */
+  enableHealthCheckNodePort: z.boolean(),
+  /** The settings taken as their defaults because cilium-config did not say ("bpf-lb-mode=snat"). */
+  assumed: z.array(str),
 });
 
 export const NodeInfoSchema = z.object({
@@ -140,13 +169,13 @@ export const ServiceInfoSchema = z.object({
   /** fixed — from status.loadBalancer.ingress[].ip */
   loadBalancerIPs: z.array(str),
   loadBalancerIngress: z.array(LoadBalancerIngressInfoSchema),
-  /** fixed — MetalLB L2: the node announcing the VIP (ServiceL2Status); null when unknown or not L2. */
+  /** fixed — MetalLB L2: the node announcing the VIP (ServiceL2Status); Cilium L2: the cilium-l2announce Lease holder; null when unknown or not L2. */
   announcingNode: nullableStr,
   /** MetalLB BGP: nodes announcing (ServiceBGPStatus); k3s ServiceLB: nodes running a ready svclb pod. */
   announcingNodes: z.array(str),
   /** Which LB implementation serves this Service, when it is type LoadBalancer. */
   loadBalancerProvider: z.enum(LOAD_BALANCER_PROVIDER_KINDS).nullable(),
-  /** MetalLB pool the address came from (metallb.io/ip-allocated-from-pool). */
+  /** MetalLB pool the address came from (metallb.io/ip-allocated-from-pool); Cilium LB IPAM: the CiliumLoadBalancerIPPool holding it. */
   loadBalancerPool: nullableStr,
   ports: z.array(ServicePortInfoSchema), // fixed
   endpoints: z.array(EndpointInfoSchema), // fixed
@@ -281,6 +310,8 @@ export const ClusterInventorySchema = z.object({
   ingressControllers: z.array(IngressControllerInfoSchema),
   pods: z.array(PodInfoSchema),
   cni: CniInfoSchema,
+  /** Cilium's load-balancer settings; absent or null when Cilium is not the CNI. */
+  cilium: CiliumInfoSchema.nullable().optional(),
   errors: z.array(DiscoveryErrorSchema), // fixed
   discoveredAt: str,
   /** Server-side discovery time, for the scale budget. */

@@ -102,7 +102,7 @@ export function groupStages<T extends { kind: HopKind }>(items: T[]): T[][] {
 /**
  * How to draw a load balancer hop. A cloud LB is a proxy when the next hop sees the LB as its TCP peer
  * (docs/domain.md#s7: Hetzner/Octavia proxy; NLB/Azure/GCE pass-through keep the client), otherwise pass-through.
- * MetalLB and k3s ServiceLB never proxy: the announcing node receives the client's packets (docs/domain.md#s4, #s5).
+ * MetalLB, k3s ServiceLB and Cilium LB IPAM never proxy: the announcing node receives the client's packets (docs/domain.md#s4, #s5, #s2.10.3).
  */
 export function loadBalancerLook(hop: Hop, next: Hop | undefined): LoadBalancerLook {
   const provider = (hop.details.provider ?? '').toLowerCase();
@@ -112,6 +112,7 @@ export function loadBalancerLook(hop: Hop, next: Hop | undefined): LoadBalancerL
     const mode = hop.details.mode ? ` ${hop.details.mode}` : '';
     return { flavour: 'metallb', caption: `MetalLB${mode}`, announcingNode };
   }
+  if (provider.startsWith('cilium')) return { flavour: 'unknown', caption: 'Cilium LB IPAM', announcingNode };
   if (provider === 'servicelb' || text.includes('svclb') || text.includes('servicelb')) {
     return { flavour: 'servicelb', caption: 'k3s ServiceLB (svclb)', announcingNode };
   }

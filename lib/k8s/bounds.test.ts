@@ -3,6 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFixtureApiServer, type FixtureApiServer, type Misbehaviour } from '@/test/fixture-apiserver/server';
+import type { ManifestObject } from '../demo/manifest';
 import { config } from '../config';
 import { HopscopeError } from '../errors';
 import { resolveKubeTarget } from './client';
@@ -24,8 +25,15 @@ afterEach(async () => {
   server = null;
 });
 
+const CILIUM_OBJECTS: ManifestObject[] = [
+  { apiVersion: 'cilium.io/v2alpha1', kind: 'CiliumLoadBalancerIPPool', metadata: { name: 'lan' }, spec: { blocks: [{ cidr: '198.51.100.192/28' }] } },
+  { apiVersion: 'cilium.io/v2alpha1', kind: 'CiliumL2AnnouncementPolicy', metadata: { name: 'all' }, spec: { loadBalancerIPs: true } },
+  { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'cilium-l2announce-media-jellyfin', namespace: 'kube-system' }, spec: { holderIdentity: 'wk-b' } },
+];
+
 async function misbehaving(misbehave: Misbehaviour) {
-  server = await startFixtureApiServer({ scenarioFile: scenario, misbehave });
+  // One object in each Cilium list and in kube-system's Leases, so those lists have full pages to misbehave with too.
+  server = await startFixtureApiServer({ scenarioFile: scenario, misbehave, objects: CILIUM_OBJECTS });
   return server;
 }
 

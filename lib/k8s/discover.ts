@@ -122,7 +122,8 @@ async function discoverWith(api: KubeApi, target: KubeTarget, timeoutMs: number)
     });
 
   const [nodes, services, endpointSlices, pods, ingresses, ingressClasses, daemonSets, kubeProxy, kubeProxyEks, metallbLegacy,
-    ipAddressPools, l2Advertisements, bgpAdvertisements, serviceL2Statuses, serviceBGPStatuses] = await Promise.allSettled([
+    ipAddressPools, l2Advertisements, bgpAdvertisements, serviceL2Statuses, serviceBGPStatuses, ciliumConfig, ciliumPools,
+    ciliumL2Policies, leases] = await Promise.allSettled([
     listOf<V1Node>(CALLS.nodes),
     listOf<V1Service>(CALLS.services),
     listOf<V1EndpointSlice>(CALLS.endpointSlices),
@@ -138,6 +139,10 @@ async function discoverWith(api: KubeApi, target: KubeTarget, timeoutMs: number)
     listOf<RawCustomObject>(CALLS.bgpAdvertisements),
     listOf<RawCustomObject>(CALLS.serviceL2Statuses),
     listOf<RawCustomObject>(CALLS.serviceBGPStatuses),
+    api.get<V1ConfigMap>(callPath(CALLS.ciliumConfig)),
+    listOf<RawCustomObject>(CALLS.ciliumLoadBalancerIPPools),
+    listOf<RawCustomObject>(CALLS.ciliumL2AnnouncementPolicies),
+    listOf<RawCustomObject>(CALLS.leases),
   ]);
   const controller = await controllerRead;
 
@@ -165,6 +170,7 @@ async function discoverWith(api: KubeApi, target: KubeTarget, timeoutMs: number)
         outcome<V1ConfigMap | null>(kubeProxy, CALLS.kubeProxyConfig, null),
         outcome<V1ConfigMap | null>(kubeProxyEks, CALLS.kubeProxyConfigEks, null),
         outcome<V1ConfigMap | null>(metallbLegacy, CALLS.metallbLegacyConfig, null),
+        outcome<V1ConfigMap | null>(ciliumConfig, CALLS.ciliumConfig, null),
         ...controllerConfigMaps,
       ].filter((cm): cm is V1ConfigMap => cm !== null),
       metallb: {
@@ -173,6 +179,11 @@ async function discoverWith(api: KubeApi, target: KubeTarget, timeoutMs: number)
         bgpAdvertisements: outcome(bgpAdvertisements, CALLS.bgpAdvertisements, []),
         serviceL2Statuses: outcome(serviceL2Statuses, CALLS.serviceL2Statuses, []),
         serviceBGPStatuses: outcome(serviceBGPStatuses, CALLS.serviceBGPStatuses, []),
+      },
+      cilium: {
+        ipPools: outcome(ciliumPools, CALLS.ciliumLoadBalancerIPPools, []),
+        l2Policies: outcome(ciliumL2Policies, CALLS.ciliumL2AnnouncementPolicies, []),
+        leases: outcome(leases, CALLS.leases, []),
       },
     },
     errors,

@@ -29,8 +29,12 @@ describe('DISCOVERY_CALLS', () => {
   let server: FixtureApiServer;
   let target: KubeTarget;
   beforeAll(async () => {
-    // Every kind of call happens here: MetalLB CRDs, an ingress-nginx controller naming its ConfigMap, kube-system DaemonSets.
-    server = await startFixtureApiServer({ scenarioFile: path.join(import.meta.dirname, '..', '..', 'scenarios', 'bare-metal-metallb.yaml') });
+    // Every kind of call happens here: MetalLB CRDs, an ingress-nginx controller naming its ConfigMap, kube-system
+    // DaemonSets; Cilium's CRD group is served (empty) so its lists answer too.
+    server = await startFixtureApiServer({
+      scenarioFile: path.join(import.meta.dirname, '..', '..', 'scenarios', 'bare-metal-metallb.yaml'),
+      apiGroups: ['cilium.io'],
+    });
     target = resolveKubeTarget({ kubeconfigPath: server.kubeconfigPath, inCluster: false })!;
   });
   afterAll(async () => {

@@ -43,6 +43,9 @@ const list = (group: string, version: string, plural: string, where: Where): Dis
 const metallb = (plural: string, where: Pick<Where, 'maxItems'> = {}) =>
   list('metallb.io', 'v1beta1', plural, { namespaced: true, optional: true, ...where });
 
+// Cilium's CRDs are cluster-scoped and optional; v2alpha1 is served from 1.13 on (v2 added later, v2alpha1 kept served).
+const cilium = (plural: string) => list('cilium.io', 'v2alpha1', plural, { namespaced: false, optional: true, maxItems: FEW_ITEMS });
+
 const configMap = (reference: Pick<DiscoveryCall, 'namespace' | 'name'> = {}): DiscoveryCall => ({
   group: '',
   version: 'v1',
@@ -66,6 +69,8 @@ export const DISCOVERY_CALLS = {
   // EKS keeps kube-proxy's configuration in kube-proxy-config, key `config` (docs/domain.md#s2.4).
   kubeProxyConfigEks: configMap({ namespace: 'kube-system', name: 'kube-proxy-config' }),
   metallbLegacyConfig: configMap({ namespace: 'metallb-system', name: 'config' }),
+  // Cilium's agent settings: kube-proxy replacement, bpf-lb-mode, routing (docs/domain.md#s2.10.1).
+  ciliumConfig: configMap({ namespace: 'kube-system', name: 'cilium-config' }),
   // The ConfigMaps ingress-nginx controller pods name with --configmap.
   controllerConfigMaps: configMap(),
   ipAddressPools: metallb('ipaddresspools', { maxItems: FEW_ITEMS }),
@@ -73,6 +78,10 @@ export const DISCOVERY_CALLS = {
   bgpAdvertisements: metallb('bgpadvertisements', { maxItems: FEW_ITEMS }),
   serviceL2Statuses: metallb('servicel2statuses'),
   serviceBGPStatuses: metallb('servicebgpstatuses'),
+  ciliumLoadBalancerIPPools: cilium('ciliumloadbalancerippools'),
+  ciliumL2AnnouncementPolicies: cilium('ciliuml2announcementpolicies'),
+  // Cilium L2 announcements: the Lease cilium-l2announce-<namespace>-<service> names the announcing node (docs/domain.md#s2.10.3).
+  leases: list('coordination.k8s.io', 'v1', 'leases', { namespaced: true, namespace: 'kube-system', optional: true }),
 } satisfies Record<string, DiscoveryCall>;
 
 export function callPath(call: DiscoveryCall): string {

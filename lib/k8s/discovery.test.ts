@@ -59,6 +59,7 @@ describe('live discovery of each scenario through @kubernetes/client-node', () =
     'metallb-legacy-configmap',
     'eks-alb-nlb',
     'bare-metal-hostnetwork',
+    'cilium-kpr-dsr',
   ];
   const live = new Map<string, ClusterInventory>();
   const servers: FixtureApiServer[] = [];
@@ -244,6 +245,23 @@ describe('live discovery of each scenario through @kubernetes/client-node', () =
       ['default', 'layer2', 'configmap'],
     ]);
     expect(service(legacy, 'web', 'web')).toMatchObject({ loadBalancerProvider: 'metallb', loadBalancerPool: 'default', announcingNode: null });
+  });
+
+  // cilium-config, the CiliumLoadBalancerIPPool, the L2 policy and the kube-system Leases all arrive through the real
+  // REST paths (docs/domain.md#s2.10.1, #s2.10.3, #src-S64, #src-S65); no kube-proxy configuration exists.
+  it('cilium-kpr-dsr: cilium-config, LB IPAM pool and the L2 Lease holders', () => {
+    const inv = live.get('cilium-kpr-dsr')!;
+    expect(inv.cni.name).toBe('cilium');
+    expect(inv.kubeProxy.mode).toBe('none');
+    expect(inv.cilium).toMatchObject({ configMap: 'kube-system/cilium-config', replacesKubeProxy: true, lbMode: 'dsr', lbModeAnnotation: true, dsrDispatch: 'ipip', routingMode: 'native', assumed: [] });
+    expect(inv.loadBalancers).toEqual([
+      { provider: 'cilium', pools: [{ name: 'lan', addresses: ['198.51.100.200-198.51.100.220'], mode: 'layer2', autoAssign: true, origin: 'crd', nodeSelectorNodes: ['k8s-w1', 'k8s-w2'] }] },
+    ]);
+    expect(service(inv, 'hopscope', 'hopscope-echo-dsr')).toMatchObject({ loadBalancerProvider: 'cilium', loadBalancerPool: 'lan', announcingNode: 'k8s-w1' });
+    expect(service(inv, 'hopscope', 'hopscope-echo-snat')).toMatchObject({
+      announcingNode: 'k8s-w2',
+      annotations: { 'service.cilium.io/forwarding-mode': 'snat' },
+    });
   });
 });
 

@@ -14,6 +14,7 @@ import type {
   TrafficPolicy,
 } from '../types';
 import { CLOUD_INGRESSES, cloudIngressController } from './cloud-ingress';
+import { CILIUM_CONFIGMAP, ciliumInfo, ciliumL2Announcers, ciliumPoolContaining, ciliumPools } from './cilium';
 import { findIngressControllers, ingressControllerKind, normalizeIngress } from './ingress';
 import { allocatedPoolAnnotation, metallbAnnouncers, metallbCrdPools, metallbLegacyPools, poolContaining, type MetalLbAnnouncers } from './metallb';
 import { detectCni, kubeProxyInfo, normalizeNode } from './nodes';
@@ -110,6 +111,9 @@ interface LoadBalancerContext {
   announcers: Map<string, MetalLbAnnouncers>;
   svclbNodes: Map<string, string[]>;
   nodeCloud: string | null;
+  /** Cilium LB IPAM pools and the L2 Lease holder per Service (docs/domain.md#s2.10.3). */
+  ciliumPools: LoadBalancerPool[];
+  ciliumAnnouncers: Map<string, string>;
 }
 
 /**
@@ -132,6 +136,11 @@ function loadBalancerProvider(
   const containing = ips.map((ip) => poolContaining(ip, ctx.metallbPools)).find((p) => p !== null);
   if (ctx.metallbInstalled && (annotated || containing || ctx.announcers.has(key))) {
     return { provider: 'metallb', cloud: null, pool: annotated ?? containing?.name ?? null };
+  }
+  // Cilium LB IPAM: an address inside a CiliumLoadBalancerIPPool, an L2 Lease, or one of Cilium's classes (docs/domain.md#s2.10.3).
+  const ciliumPool = ips.map((ip) => ciliumPoolContaining(ip, ctx.ciliumPools)).find((p) => p !== null);
+  if (ciliumPool || ctx.ciliumAnnouncers.has(key) || lbClass?.startsWith('io.cilium/')) {
+    return { provider: 'cilium', cloud: null, pool: ciliumPool?.name ?? null };
   }
   if (ctx.nodeCloud && lbClass === null) return { provider: 'cloud', cloud: ctx.nodeCloud, pool: null };
   return { provider: 'unknown', cloud: null, pool: null };
@@ -178,7 +187,8 @@ function normalizeService(
         ...(i.hostname ? { hostname: i.hostname } : {}),
         ...(i.ipMode === 'VIP' || i.ipMode === 'Proxy' ? { ipMode: i.ipMode } : {}),
       })),
-      announcingNode: lb?.provider === 'metallb' ? (announced?.l2Node ?? null) : null,
+      announcingNode:
+        lb?.provider === 'metallb' ? (announced?.l2Node ?? null) : lb?.provider === 'cilium' ? (ctx.ciliumAnnouncers.get(key) ?? null) : null,
       announcingNodes: lb?.provider === 'metallb' ? (announced?.bgpNodes ?? []) : lb?.provider === 'servicelb' ? (svclb ?? []) : [],
       loadBalancerProvider: lb?.provider ?? null,
       loadBalancerPool: lb?.pool ?? null,
@@ -231,6 +241,11 @@ export function normalizeInventory(objects: RawClusterObjects, context: Normaliz
     announcers: metallbAnnouncers(objects.metallb),
     svclbNodes,
     nodeCloud: objects.nodes.map((n) => cloudFromProviderID(n.spec?.providerID)).find((c) => c !== null) ?? null,
+    ciliumPools: ciliumPools(objects.cilium, nodes),
+    ciliumAnnouncers: ciliumL2Announcers(
+      objects.cilium,
+      objects.services.map((s) => ({ namespace: s.metadata?.namespace ?? '', name: s.metadata?.name ?? '' })),
+    ),
   };
 
   const endpoints = endpointsByService(objects.endpointSlices);
@@ -241,6 +256,7 @@ export function normalizeInventory(objects: RawClusterObjects, context: Normaliz
 
   const loadBalancers: LoadBalancerProviderInfo[] = [];
   if (metallbPools.length > 0) loadBalancers.push({ provider: 'metallb', pools: metallbPools });
+  if (lbContext.ciliumPools.length > 0) loadBalancers.push({ provider: 'cilium', pools: lbContext.ciliumPools });
   if (svclbNodes.size > 0) {
     loadBalancers.push({
       provider: 'servicelb',
@@ -280,16 +296,21 @@ export function normalizeInventory(objects: RawClusterObjects, context: Normaliz
     .filter((p) => p !== null)
     .sort((a, b) => nsName(a.namespace, a.name).localeCompare(nsName(b.namespace, b.name)));
 
+  const cni = detectCni(objects.daemonSets, objects.pods, objects.nodes);
+  const cilium = ciliumInfo(configMaps.get(CILIUM_CONFIGMAP), cni.name === 'cilium');
+  const kubeProxy = kubeProxyInfo(configMaps.get(KUBE_PROXY_CONFIGMAP) ?? configMaps.get(KUBE_PROXY_CONFIGMAP_EKS), objects.nodes);
   return {
     source: context.source,
-    kubeProxy: kubeProxyInfo(configMaps.get(KUBE_PROXY_CONFIGMAP) ?? configMaps.get(KUBE_PROXY_CONFIGMAP_EKS), objects.nodes),
+    // Cilium replacing kube-proxy on a cluster without kube-proxy's configuration: there is no kube-proxy (docs/domain.md#s2.10.1).
+    kubeProxy: cilium?.replacesKubeProxy && kubeProxy.source === 'unknown' ? { ...kubeProxy, mode: 'none' } : kubeProxy,
     nodes,
     loadBalancers,
     services,
     ingresses,
     ingressControllers: [...controllers.map((c) => c.info), ...usedCloud],
     pods,
-    cni: detectCni(objects.daemonSets, objects.pods, objects.nodes),
+    cni,
+    ...(cilium ? { cilium } : {}),
     errors: context.errors,
     discoveredAt: context.discoveredAt,
     durationMs: context.durationMs,

@@ -3,15 +3,16 @@
 // takes for discovery to recognise it and keep its client-IP annotations.
 import { PROVIDERS } from '@/lib/model/loadbalancers';
 
-/** MetalLB and k3s ServiceLB are recognised from their own objects, not from annotations or providerIDs. */
-const IN_CLUSTER_PROVIDERS = new Set(['metallb', 'servicelb']);
+/** MetalLB, k3s ServiceLB and Cilium LB IPAM are recognised from their own objects, not from annotations or providerIDs. */
+const IN_CLUSTER_PROVIDERS = new Set(['metallb', 'servicelb', 'cilium']);
 const CLOUD_PROVIDERS = PROVIDERS.filter((p) => !IN_CLUSTER_PROVIDERS.has(p.id));
 
 /** Keeps only the annotations that bear on client IP; the rest (kubectl last-applied, Helm, …) is noise here. */
 export function clientIPAnnotations(annotations: Record<string, string> | undefined): Record<string, string> {
   // hopscope.io/ annotations are the user's own settings for hopscope (hopscope.io/probe-target opts a Service in).
-  // alb.ingress.kubernetes.io/ on a Service overrides its Ingress's ALB target type (docs/domain.md#s6.4).
-  const prefixes = ['hopscope.io/', 'alb.ingress.kubernetes.io/', ...PROVIDERS.flatMap((p) => p.annotationPrefixes)];
+  // alb.ingress.kubernetes.io/ on a Service overrides its Ingress's ALB target type (docs/domain.md#s6.4);
+  // service.cilium.io/forwarding-mode picks SNAT or DSR per Service under bpf-lb-mode-annotation (docs/domain.md#s2.10.2).
+  const prefixes = ['hopscope.io/', 'alb.ingress.kubernetes.io/', 'service.cilium.io/', ...PROVIDERS.flatMap((p) => p.annotationPrefixes)];
   const kept: Record<string, string> = {};
   for (const [key, value] of Object.entries(annotations ?? {})) {
     if (prefixes.some((p) => key.startsWith(p))) kept[key] = value;

@@ -48,6 +48,32 @@ export interface RawMetalLbObjects {
   serviceBGPStatuses: MetalLbServiceStatus[];
 }
 
+export interface CiliumIPPool extends RawCustomObject {
+  spec?: { blocks?: { cidr?: string; start?: string; stop?: string }[]; serviceSelector?: V1LabelSelector; disabled?: boolean };
+}
+
+export interface CiliumL2Policy extends RawCustomObject {
+  spec?: {
+    serviceSelector?: V1LabelSelector;
+    nodeSelector?: V1LabelSelector;
+    interfaces?: string[];
+    externalIPs?: boolean;
+    loadBalancerIPs?: boolean;
+  };
+}
+
+/** coordination.k8s.io/v1 Lease: only its holder matters here. */
+export interface RawLease extends RawCustomObject {
+  spec?: { holderIdentity?: string };
+}
+
+export interface RawCiliumObjects {
+  ipPools: CiliumIPPool[];
+  l2Policies: CiliumL2Policy[];
+  /** kube-system Leases; those named cilium-l2announce-… name the announcing node. */
+  leases: RawLease[];
+}
+
 export interface RawClusterObjects {
   nodes: V1Node[];
   services: V1Service[];
@@ -55,11 +81,12 @@ export interface RawClusterObjects {
   pods: V1Pod[];
   ingresses: V1Ingress[];
   ingressClasses: V1IngressClass[];
-  /** kube-system/kube-proxy, metallb-system/config, the ingress-nginx controller ConfigMaps (others are ignored). */
+  /** kube-system/kube-proxy, kube-system/cilium-config, metallb-system/config, the ingress-nginx controller ConfigMaps (others are ignored). */
   configMaps: V1ConfigMap[];
   /** kube-system DaemonSets (CNI detection). */
   daemonSets: V1DaemonSet[];
   metallb: RawMetalLbObjects;
+  cilium: RawCiliumObjects;
 }
 
 export function emptyRawObjects(): RawClusterObjects {
@@ -73,6 +100,7 @@ export function emptyRawObjects(): RawClusterObjects {
     configMaps: [],
     daemonSets: [],
     metallb: { ipAddressPools: [], l2Advertisements: [], bgpAdvertisements: [], serviceL2Statuses: [], serviceBGPStatuses: [] },
+    cilium: { ipPools: [], l2Policies: [], leases: [] },
   };
 }
 
@@ -90,6 +118,11 @@ export function rawObjectsFromManifest(objects: ManifestObject[]): RawClusterObj
         ServiceL2Status: raw.metallb.serviceL2Statuses,
         ServiceBGPStatus: raw.metallb.serviceBGPStatuses,
       }[object.kind];
+      target?.push(as<RawCustomObject>());
+      continue;
+    }
+    if (group === 'cilium.io') {
+      const target = { CiliumLoadBalancerIPPool: raw.cilium.ipPools, CiliumL2AnnouncementPolicy: raw.cilium.l2Policies }[object.kind];
       target?.push(as<RawCustomObject>());
       continue;
     }
@@ -114,6 +147,10 @@ export function rawObjectsFromManifest(objects: ManifestObject[]): RawClusterObj
         break;
       case 'networking.k8s.io/IngressClass':
         raw.ingressClasses.push(as<V1IngressClass>());
+        break;
+      case 'coordination.k8s.io/Lease':
+        // Discovery lists Leases in kube-system only (Cilium L2 announcements).
+        if (object.metadata.namespace === 'kube-system') raw.cilium.leases.push(as<RawLease>());
         break;
       case 'apps/DaemonSet':
         // Discovery lists DaemonSets in kube-system only (CNI detection).

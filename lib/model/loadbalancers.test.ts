@@ -53,6 +53,15 @@ const EXPECTED: Record<string, Expected> = {
     proxy: null,
     xff: null,
   },
+  // docs/domain.md#s2.10.3: LB IPAM allocates, L2 announcements / BGP make the node receive the packet unchanged.
+  cilium: {
+    names: ['cilium'],
+    annotations: ['lbipam.cilium.io/ips', 'lbipam.cilium.io/sharing-key'],
+    providerIDs: [],
+    mode: 'passthrough',
+    proxy: null,
+    xff: null,
+  },
   openstack: {
     names: ['openstack'],
     annotations: ['loadbalancer.openstack.org/proxy-protocol'],

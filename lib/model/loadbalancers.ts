@@ -125,6 +125,21 @@ export const PROVIDERS: LoadBalancerProvider[] = [
     setsProxyIpModeWithProxyProtocol: false,
   },
   {
+    id: 'cilium',
+    label: 'Cilium LB IPAM',
+    names: ['cilium'],
+    annotationPrefixes: ['lbipam.cilium.io/'],
+    providerIdSchemes: [],
+    loadBalancerClasses: ['io.cilium/l2-announcer', 'io.cilium/bgp-control-plane'],
+    // docs/domain.md#s2.10.3: LB IPAM only allocates; L2 announcements answer ARP from one node (the Lease holder) and
+    // BGP advertises the address: the packet reaches the node unchanged, where Cilium's load balancer takes it.
+    behaviour: () => passthrough(),
+    proxyProtocolAnnotations: null,
+    xForwardedForAnnotations: null,
+    hostnameWorkaround: null,
+    setsProxyIpModeWithProxyProtocol: false,
+  },
+  {
     // Before openstack: an OVH Service carries loadbalancer.openstack.org/ keys too, and loadbalancer.ovhcloud.com/ ones.
     id: 'ovh',
     label: 'OVHcloud MKS',
@@ -392,6 +407,7 @@ export function servicelbNodes<T extends { internalIP: string | null; externalIP
 export function resolveProvider(service: ServiceInfo, inventory: ClusterInventory): LoadBalancerProvider {
   if (service.loadBalancerProvider === 'metallb') return byId('metallb') ?? UNKNOWN_PROVIDER;
   if (service.loadBalancerProvider === 'servicelb') return byId('servicelb') ?? UNKNOWN_PROVIDER;
+  if (service.loadBalancerProvider === 'cilium') return byId('cilium') ?? UNKNOWN_PROVIDER;
   const cloudName = inventory.loadBalancers.find((p) => p.provider === 'cloud')?.name?.toLowerCase();
   const byName = cloudName ? PROVIDERS.find((p) => p.names.includes(cloudName)) : undefined;
   if (byName) return byName;

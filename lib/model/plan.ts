@@ -6,6 +6,7 @@ import type {
   Hop,
   IngressControllerInfo,
   IngressInfo,
+  CiliumInfo,
   KubeProxyInfo,
   NodeInfo,
   PathEntry,
@@ -81,6 +82,8 @@ export interface PlanContext {
   externalIP?: { address: string; routing: 'node-address' | 'assumed' };
   /** A cloud L7 Ingress: where its load balancer delivers, and what decided it. */
   cloudTargets?: CloudTargets;
+  /** Cilium's settings, on paths through a node where Cilium runs (docs/domain.md#s2.10), with the port's protocol. */
+  cilium?: { info: CiliumInfo; protocol: string };
 }
 
 /** How a request from inside the cluster takes a path, for one prober (lib/model/vantage.ts). */

@@ -54,6 +54,15 @@ const EXPECTED: Record<string, Expectation[]> = {
     ['ingress:apps/shop:shop.example.com:shop@loadBalancer:ingress-nginx/ingress-nginx-controller:', 'header', 'trust-assumed-for-lb'],
     ['nodePort:ingress-nginx/ingress-nginx-controller:', 'broken', 'proxy-protocol-not-sent'],
   ],
+  // Cilium replaces kube-proxy with DSR (docs/domain.md#s2.10.2, #src-S60): Cluster keeps the client on every node; the
+  // Service annotated forwarding-mode snat shows the node wherever a backend is on another node. The L2 Lease holder is
+  // the only node the LB address enters (docs/domain.md#s2.10.3, #src-S65).
+  'cilium-kpr-dsr': [
+    ['loadBalancer:hopscope/hopscope-echo-dsr:198.51.100.200:80@k8s-w1', 'preserved'],
+    ['nodePort:hopscope/hopscope-echo-dsr:31080@', 'preserved'],
+    ['loadBalancer:hopscope/hopscope-echo-snat:198.51.100.201:80@k8s-w2', 'lost', 'cilium-snat-mode'],
+    ['nodePort:hopscope/hopscope-echo-snat:31081@', 'lost', 'cilium-snat-mode'],
+  ],
   'egress-tproxy': [
     ['egress:cluster', 'lost', 'egress-snat'],
     ['egress:default/tail-with-nginx-tranproxy', 'header', 'egress-proxy-header'],

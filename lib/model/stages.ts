@@ -10,6 +10,7 @@ import type {
   ServiceInfo,
   TrafficPolicy,
 } from '@/lib/types';
+import { ciliumDetails, ciliumExternalAtNode, type NodeProxy } from './cilium';
 import type { ControllerModel } from './controllers';
 import { type Claim, type Flow, address, appBelief, withPeer } from './flow';
 import {
@@ -142,28 +143,40 @@ export const ALIKE_SAMPLE = 5;
 const sameFor = ({ count, sample }: AlikeNodes) =>
   `${count} more node${count === 1 ? '' : 's'}: ${sample.join(', ')}${count > sample.length ? ', …' : ''}`;
 
-/** kube-proxy on the receiving node for a NodePort / LB address (docs/domain.md#s2.5; docs/lab.md#row-6–#row-12). */
+/**
+ * The receiving node for a NodePort / LB address: kube-proxy (docs/domain.md#s2.5; docs/lab.md#row-6–#row-12), or
+ * Cilium's eBPF load balancer where it replaces kube-proxy (cilium.ts, docs/domain.md#s2.10.2).
+ */
 export function nodePortStage(
   service: ServiceInfo,
   node: NodeInfo,
   port: number | null,
-  kubeProxyMode: string,
+  proxy: NodeProxy,
   alikeNodes: AlikeNodes = { count: 0, sample: [] },
+  protocol = 'TCP',
 ): Stage {
   const policy: TrafficPolicy = service.externalTrafficPolicy ?? 'Cluster';
   const local = hasReadyEndpointOn(service, node.name);
+  const usable = readyEndpoints(service);
+  const allLocal = usable.length > 0 && usable.every((e) => e.nodeName === node.name);
+  const cilium = proxy.kind === 'cilium' ? proxy.cilium : null;
+  const decide = (peer: Flow['peer']) =>
+    cilium
+      ? ciliumExternalAtNode(cilium, service, policy, node, local, allLocal, protocol, peer)
+      : { delivery: externalTrafficAtNode(policy, node, local, peer), forwarding: null };
+  const forwarding = decide(address('client', null)).forwarding;
   return {
     role: 'node',
     hop: {
       id: `node:${node.name}`,
       kind: 'node',
-      name: node.name,
+      name: cilium ? `${node.name} (Cilium eBPF)` : node.name,
       address: node.internalIP,
       port,
       objects: [nodeRef(node), serviceRef(service)],
       details: {
         externalTrafficPolicy: policy,
-        'kube-proxy mode': kubeProxyMode,
+        ...(cilium && forwarding ? ciliumDetails(cilium, forwarding) : { 'kube-proxy mode': proxy.kind === 'kube-proxy' ? proxy.mode : '' }),
         'ready local endpoints': String(service.endpoints.filter((e) => e.ready && e.nodeName === node.name).length),
         ...(service.healthCheckNodePort ? { healthCheckNodePort: String(service.healthCheckNodePort) } : {}),
         ...(alikeNodes.count > 0 ? { 'same for': sameFor(alikeNodes) } : {}),
@@ -171,7 +184,7 @@ export function nodePortStage(
     },
     pass(flow) {
       // No usable endpoint anywhere: kube-proxy REJECTs, whatever the policy (docs/domain.md#s2.7).
-      if (readyEndpoints(service).length === 0) {
+      if (usable.length === 0) {
         return {
           believed: flow.peer,
           via: 'source',
@@ -179,7 +192,7 @@ export function nodePortStage(
           failure: { kind: 'no-endpoints', verdict: 'unreachable', outcome: 'refused', message: 'no ready endpoint' },
         };
       }
-      const delivery = externalTrafficAtNode(policy, node, local, flow.peer);
+      const { delivery } = decide(flow.peer);
       if (delivery.action === 'drop') {
         return {
           believed: flow.peer,
@@ -188,11 +201,12 @@ export function nodePortStage(
           failure: { kind: 'local-drop', verdict: 'unreachable', outcome: 'timeout', message: 'dropped: no local endpoint' },
         };
       }
+      const kept = cilium && forwarding?.mode === 'dsr' && policy === 'Cluster' ? 'none (DSR: the backend answers the client directly)' : 'none';
       return {
         believed: flow.peer,
         via: 'source',
         next: withPeer(flow, delivery.peer),
-        details: { SNAT: delivery.snat ? `to ${node.internalIP ?? node.name}` : 'none' },
+        details: { SNAT: delivery.snat ? `to ${node.internalIP ?? node.name}${cilium ? ' when the backend is on another node' : ''}` : kept },
       };
     },
   };
@@ -277,8 +291,8 @@ export function leaveNodeStage(cni: CniInfo, from: InClusterSource): Stage {
  * Another node's NodePort reached from a pod: still pod traffic (natOutgoing off) it takes the "pod traffic" rule to
  * any endpoint (docs/domain.md#s2.7); masqueraded, it is external traffic at that node (nodePortStage).
  */
-export function otherNodePortStage(service: ServiceInfo, node: NodeInfo, port: number | null, kubeProxyMode: string, from: InClusterSource): Stage {
-  const external = nodePortStage(service, node, port, kubeProxyMode);
+export function otherNodePortStage(service: ServiceInfo, node: NodeInfo, port: number | null, proxy: NodeProxy, from: InClusterSource, protocol = 'TCP'): Stage {
+  const external = nodePortStage(service, node, port, proxy, undefined, protocol);
   return {
     ...external,
     pass(flow) {

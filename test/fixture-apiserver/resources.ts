@@ -34,10 +34,13 @@ const KNOWN: ResourceType[] = [
   { group: 'metallb.io', version: 'v1beta1', plural: 'communities', kind: 'Community', namespaced: true },
   { group: 'metallb.io', version: 'v1beta2', plural: 'bgppeers', kind: 'BGPPeer', namespaced: true },
   { group: 'crd.projectcalico.org', version: 'v1', plural: 'ippools', kind: 'IPPool', namespaced: false },
+  { group: 'cilium.io', version: 'v2alpha1', plural: 'ciliumloadbalancerippools', kind: 'CiliumLoadBalancerIPPool', namespaced: false },
+  { group: 'cilium.io', version: 'v2alpha1', plural: 'ciliuml2announcementpolicies', kind: 'CiliumL2AnnouncementPolicy', namespaced: false },
+  { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', kind: 'Lease', namespaced: true },
 ];
 
 /** Groups every cluster serves; other groups (CRDs) exist only when the scenario brings them. */
-const BUILT_IN_GROUPS = ['', 'apps', 'discovery.k8s.io', 'networking.k8s.io'];
+const BUILT_IN_GROUPS = ['', 'apps', 'coordination.k8s.io', 'discovery.k8s.io', 'networking.k8s.io'];
 
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.indexOf('/');

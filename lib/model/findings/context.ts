@@ -2,6 +2,7 @@
 // clients the path treats differently.
 import { isCloudL7 } from '../controllers/cloud-l7';
 import type { Finding } from '@/lib/types';
+import { dsrConfigRejection } from '../cilium';
 import { isShortCircuitedInCluster } from '../kubeproxy';
 import { isTrustAssumed } from '../trust';
 import type { PathPlan, Run } from '../plan';
@@ -109,6 +110,7 @@ export function contextFindings(plan: PathPlan, honest: Run): Finding[] {
       }),
     );
   }
+  out.push(...ciliumFindings(plan));
   const assumed = ctx.controller ? (ctx.controllerModel?.assumption?.(ctx.controller) ?? null) : null;
   if (assumed && ctx.controller) {
     out.push(
@@ -125,6 +127,47 @@ export function contextFindings(plan: PathPlan, honest: Run): Finding[] {
         hopId: hopIdOf(plan, 'controller'),
         message: `${ctx.controller.kind} has no dedicated model; the usual proxy behaviour is assumed: PROXY only when configured, X-Forwarded-For from trusted peers, the peer appended.`,
         fix: null,
+      }),
+    );
+  }
+  return out;
+}
+
+/** What a path through a Cilium node rests on: defaults assumed, DSR the agent refuses, an announcer not known (docs/domain.md#s2.10). */
+function ciliumFindings(plan: PathPlan): Finding[] {
+  const ctx = plan.context;
+  const info = ctx.cilium?.info;
+  if (!info || !plan.stages.some((s) => s.role === 'node')) return [];
+  const out: Finding[] = [];
+  const nodeHop = hopIdOf(plan, 'node');
+  if (info.assumed.length > 0) {
+    const handler = info.replacesKubeProxy ? "Cilium's eBPF load balancer" : 'kube-proxy (Cilium not replacing it)';
+    out.push(
+      finding('cilium-config-assumed', {
+        hopId: nodeHop,
+        message: `Cilium runs; the node hop is predicted for ${handler} with ${info.assumed.join('; ')}.`,
+        fix: 'kubectl get configmap cilium-config -n kube-system -o yaml   # and grant hopscope get on it (rbac.configMapNames: cilium-config)',
+      }),
+    );
+  }
+  const rejected = dsrConfigRejection(info);
+  if (rejected) {
+    out.push(
+      finding('cilium-dsr-config-rejected', {
+        hopId: nodeHop,
+        message: `cilium-config: ${rejected}, so the Cilium agent refuses to start and no Service traffic is handled on its nodes; the prediction shows the configured mode.`,
+        fix: 'helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set routingMode=native   # DSR with opt dispatch, or: --set tunnelProtocol=geneve --set loadBalancer.dsrDispatch=geneve',
+        tradeOff: 'Native routing needs the network to route pod CIDRs between nodes; geneve dispatch needs the geneve tunnel.',
+      }),
+    );
+  }
+  const svc = ctx.service;
+  if (ctx.provider?.id === 'cilium' && svc && !svc.announcingNode) {
+    out.push(
+      finding('cilium-announcer-unknown', {
+        hopId: hopIdOf(plan, 'loadBalancer'),
+        message: `Cilium LB IPAM gave ${ref(svc)} ${ctx.lbAddress ?? 'its address'}, but no Lease kube-system/cilium-l2announce-${svc.namespace}-${svc.name} names an announcing node: BGP may advertise it (not modelled), or no CiliumL2AnnouncementPolicy selects it. Every eligible node is assumed to receive it.`,
+        fix: `kubectl get lease -n kube-system cilium-l2announce-${svc.namespace}-${svc.name}; kubectl get ciliuml2announcementpolicies,ciliumbgpclusterconfigs,ciliumbgppeeringpolicies`,
       }),
     );
   }

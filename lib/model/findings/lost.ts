@@ -1,5 +1,6 @@
 // Why the client address is lost: the first hop that drops it, and how to carry it on.
 import type { Finding } from '@/lib/types';
+import { ciliumForwarding, FORWARDING_MODE_ANNOTATION } from '../cilium';
 import type { PathPlan } from '../plan';
 import type { WhatIf } from '../types';
 import { finding, hopIdOf, ref } from './finding';
@@ -66,6 +67,27 @@ export function lostFindings(plan: PathPlan): Finding[] {
         }),
       ];
     }
+  }
+  // Cilium in place of kube-proxy: its SNAT mode, not kube-proxy, writes the node's address (docs/domain.md#s2.10.2).
+  if (ctx.policy === 'Cluster' && svc && ctx.cilium?.info.replacesKubeProxy && plan.stages.some((s) => s.role === 'node')) {
+    const { info, protocol } = ctx.cilium;
+    const forwarding = ciliumForwarding(info, svc, protocol);
+    const byAnnotation = forwarding.setBy.startsWith(FORWARDING_MODE_ANNOTATION);
+    const hybridUdp = info.lbMode === 'hybrid' && !byAnnotation;
+    const modeFix = byAnnotation
+      ? `# ${FORWARDING_MODE_ANNOTATION} is read when the Service is created: recreate it with the annotation at dsr\nkubectl get service -n ${svc.namespace} ${svc.name} -o yaml | sed -e 's|${FORWARDING_MODE_ANNOTATION}: snat|${FORWARDING_MODE_ANNOTATION}: dsr|' > ${svc.name}.yaml\nkubectl replace --force -f ${svc.name}.yaml`
+      : hybridUdp
+        ? `# hybrid is DSR for TCP only; DSR for UDP too:\nhelm upgrade cilium cilium/cilium -n kube-system --reuse-values --set loadBalancer.mode=dsr   # bpf-lb-mode: dsr in cilium-config`
+        : `helm upgrade cilium cilium/cilium -n kube-system --reuse-values --set routingMode=native --set loadBalancer.mode=dsr   # bpf-lb-mode: dsr in cilium-config`;
+    return [
+      finding('cilium-snat-mode', {
+        hopId: hopIdOf(plan, 'node'),
+        message: `${ref(svc)} uses externalTrafficPolicy: Cluster and Cilium's eBPF load balancer forwards it with SNAT (${forwarding.setBy}${byAnnotation ? ', bpf-lb-mode-annotation on' : ''}): a request node ${ctx.node?.name ?? ''} sends to a backend on another node carries ${ctx.node?.name ?? 'the node'}'s address; only a backend on the receiving node sees the client.`,
+        fix: `${modeFix}\nor keep the mode and:\n${patchPolicy(svc, 'Local')}`,
+        tradeOff: `DSR keeps the client under Cluster: backends answer the client directly, so every node must be able to reach it, the dispatch (opt needs native routing; geneve needs the geneve tunnel) costs MTU, and clouds with source/destination checks must have them off. ${LOCAL_TRADE_OFF}`,
+        whatIf: [serviceWhatIf(svc, 'externalTrafficPolicy', 'Local')],
+      }),
+    ];
   }
   if (ctx.policy === 'Cluster' && svc && plan.stages.some((s) => s.role === 'node')) {
     return [

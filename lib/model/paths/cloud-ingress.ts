@@ -6,6 +6,7 @@ import { controllerModel } from '../controllers';
 import { type CloudTargets, cloudL7Label, cloudL7Receive, cloudTargets, isCloudL7 } from '../controllers/cloud-l7';
 import { hasReadyEndpointOn, readyEndpoints, representativeEndpoint } from '../kubeproxy';
 import type { PathPlan, PlanContext, Stage } from '../plan';
+import { nodeProxyOf } from '../cilium';
 import { appStage, clientStage, inClusterClientStage, leaveNodeStage, nodePortStage } from '../stages';
 import type { Model } from './model';
 import { nodeGroups } from './ways-in';
@@ -95,7 +96,7 @@ export function cloudIngressPlans(m: Model, ingress: IngressInfo, controller: In
     const withEndpoint = m.lbEligibleNodes.filter((n) => hasReadyEndpointOn(backend, n.name));
     const nodes = local && withEndpoint.length > 0 ? withEndpoint : m.lbEligibleNodes;
     return nodeGroups(backend, nodes).map(({ node, alike }) =>
-      plan(`${base}@${node.name}`, [clientStage(), lb, nodePortStage(backend, node, port.nodePort, m.inventory.kubeProxy.mode, alike)], node),
+      plan(`${base}@${node.name}`, [clientStage(), lb, nodePortStage(backend, node, port.nodePort, nodeProxyOf(m.inventory), alike, port.protocol)], node),
     );
   });
 }

@@ -3,10 +3,11 @@
 // for a NodePort. An externalIP that is a node's own address enters through that node; any other is assumed to reach
 // every ready node, and a finding says so.
 import type { NodeInfo, ServiceInfo, ServicePortInfo } from '@/lib/types';
+import { nodeProxyOf } from '../cilium';
 import { clientStage, nodePortStage } from '../stages';
 import { externalIPWay } from './in-cluster';
 import type { Model } from './model';
-import { type Prefix, nodeGroups, schemeOf } from './ways-in';
+import { type Prefix, ciliumContext, nodeGroups, schemeOf } from './ways-in';
 
 function ownerOf(nodes: NodeInfo[], address: string): NodeInfo | undefined {
   return nodes.find((n) => n.internalIP === address || n.externalIP === address);
@@ -21,8 +22,8 @@ export function externalIPPrefixes(m: Model, svc: ServiceInfo, port: ServicePort
     return groups.map(({ node, alike }) => ({
       id: `${base}@${node.name}`,
       entry: { kind: 'externalIP', namespace: svc.namespace, name: svc.name, host: null, address, port: port.port, scheme: schemeOf(port) },
-      stages: [clientStage(), nodePortStage(svc, node, port.port, m.inventory.kubeProxy.mode, alike)],
-      context: { service: svc, node, policy: svc.externalTrafficPolicy ?? 'Cluster', externalIP: { address, routing } },
+      stages: [clientStage(), nodePortStage(svc, node, port.port, nodeProxyOf(m.inventory), alike, port.protocol)],
+      context: { service: svc, node, policy: svc.externalTrafficPolicy ?? 'Cluster', externalIP: { address, routing }, ...ciliumContext(m, port) },
       node,
       inCluster: externalIPWay(m, svc, address),
     }));

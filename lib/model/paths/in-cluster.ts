@@ -13,8 +13,15 @@ export type InClusterPrefix = (from: InClusterSource) => InClusterWay;
 
 const where = (from: InClusterSource) => (from.node ? from.node.name : "the pod's node");
 
-/** kube-proxy's rules are written for iptables mode; other modes are assumed to behave alike (docs/domain.md#s2.4). */
+/**
+ * kube-proxy's rules are written for iptables mode; other modes are assumed to behave alike (docs/domain.md#s2.4).
+ * Cilium replacing kube-proxy answers pods with its socket load balancer, which this view does not model
+ * (docs/domain.md#s2.10.4): said so rather than implied.
+ */
 function modeCaveat(m: Model): string {
+  if (m.inventory.cilium?.replacesKubeProxy) {
+    return " (Cilium replaces kube-proxy: its socket load balancer, which connects a pod straight to a backend, is not modelled here; kube-proxy's iptables-mode rules are assumed)";
+  }
   const mode = m.inventory.kubeProxy.mode;
   return mode === 'iptables' || mode === 'nftables' ? '' : ` (kube-proxy mode ${mode}: its iptables-mode rules are assumed)`;
 }
@@ -91,7 +98,7 @@ export function nodePortWay(m: Model, svc: ServiceInfo, node: NodeInfo, nodePort
       ? `${node.name}'s "pod traffic" rule sends it to any endpoint unchanged`
       : `${node.name} treats it as an outside client with that address`;
     return {
-      stages: [inClusterClientStage(from), leaveNodeStage(m.inventory.cni, from), otherNodePortStage(svc, node, nodePort, mode, from)],
+      stages: [inClusterClientStage(from), leaveNodeStage(m.inventory.cni, from), otherNodePortStage(svc, node, nodePort, { kind: 'kube-proxy', mode }, from)],
       note: `a pod on ${from.node ? from.node.name : 'another node'} calling ${node.name}'s NodePort: ${leavingText(m, from)}, and ${atNode}.${modeCaveat(m)}`,
       shortCircuit: false,
     };

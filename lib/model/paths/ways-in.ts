@@ -2,6 +2,7 @@
 // endpoints — per LB address and receiving node, per NodePort node, the ClusterIP, host ports, and an Ingress
 // controller's own way in.
 import type { IngressControllerInfo, LoadBalancerPool, NodeInfo, PathEntry, PodInfo, ServiceInfo, ServicePortInfo } from '@/lib/types';
+import { nodeProxyOf } from '../cilium';
 import { hasReadyEndpointOn } from '../kubeproxy';
 import { resolveProvider, servicelbBehaviour, servicelbNodes } from '../loadbalancers';
 import type { PlanContext, Stage } from '../plan';
@@ -65,8 +66,9 @@ function receivingNodes(m: Model, svc: ServiceInfo, providerId: string): { nodes
   // MetalLB allocates from a pool no L2/BGP advertisement covers: nobody answers for the address (docs/domain.md#s4).
   const pool = metallbPoolOf(m, svc);
   if (providerId === 'metallb' && pool?.mode === 'none' && !svc.announcingNode) return { nodes: [], skipped: [] };
-  // MetalLB L2: exactly one speaker announces the VIP, and all traffic enters through that node.
-  if (providerId === 'metallb' && svc.announcingNode) return { nodes: named([svc.announcingNode]), skipped: [] };
+  // MetalLB L2: exactly one speaker announces the VIP, and all traffic enters through that node; Cilium L2: the
+  // holder of the Service's cilium-l2announce Lease answers ARP for it (docs/domain.md#s2.10.3).
+  if ((providerId === 'metallb' || providerId === 'cilium') && svc.announcingNode) return { nodes: named([svc.announcingNode]), skipped: [] };
   // MetalLB BGP announcers / k3s nodes running a ready svclb pod, as discovered.
   if ((providerId === 'metallb' || providerId === 'servicelb') && svc.announcingNodes.length > 0) {
     return { nodes: named([...svc.announcingNodes].sort()), skipped: [] };
@@ -79,6 +81,10 @@ function receivingNodes(m: Model, svc: ServiceInfo, providerId: string): { nodes
   return { nodes: withEndpoints, skipped: eligible.filter((n) => !local.has(n.name)).map((n) => n.name) };
 }
 
+/** Cilium's settings for the findings of a path through a node it runs on (docs/domain.md#s2.10). */
+export const ciliumContext = (m: Model, port: ServicePortInfo): Partial<PlanContext> =>
+  m.inventory.cilium ? { cilium: { info: m.inventory.cilium, protocol: port.protocol } } : {};
+
 function lbAddresses(svc: ServiceInfo): string[] {
   const fromIngress = svc.loadBalancerIngress.map((i) => i.ip ?? i.hostname).filter((a): a is string => Boolean(a));
   return [...new Set(fromIngress.length > 0 ? fromIngress : svc.loadBalancerIPs)].sort();
@@ -88,6 +94,7 @@ export function loadBalancerPrefixes(m: Model, svc: ServiceInfo, port: ServicePo
   const provider = resolveProvider(svc, m.inventory);
   const { nodes: receiving, skipped } = receivingNodes(m, svc, provider.id);
   const kubeProxyMode = m.inventory.kubeProxy.mode;
+  const proxy = nodeProxyOf(m.inventory);
   // MetalLB layer 2 needs kube-proxy's IPVS mode to answer ARP only for its own addresses (docs/domain.md#s2.4, #s4).
   const pool = metallbPoolOf(m, svc);
   const layer2 = provider.id === 'metallb' && (svc.announcingNode !== null || pool?.mode === 'layer2');
@@ -116,6 +123,7 @@ export function loadBalancerPrefixes(m: Model, svc: ServiceInfo, port: ServicePo
       policy: svc.externalTrafficPolicy ?? 'Cluster',
       skippedNodes: skipped,
       ...(arpEverywhere ? { ipvsWithoutStrictARP: m.inventory.kubeProxy } : {}),
+      ...ciliumContext(m, port),
     };
     const lb = (node: NodeInfo | null) =>
       loadBalancerStage({
@@ -124,7 +132,7 @@ export function loadBalancerPrefixes(m: Model, svc: ServiceInfo, port: ServicePo
         behaviour,
         lbAddress,
         port: port.port,
-        announcingNode: provider.id === 'metallb' && svc.announcingNode ? node : null,
+        announcingNode: (provider.id === 'metallb' || provider.id === 'cilium') && svc.announcingNode ? node : null,
         svclbPod: behaviour.mode === 'svclb' ? svclbPodOn(m, svc, node) : null,
         announced: behaviour.targets === 'pods' || nodes.length > 0,
       });
@@ -137,7 +145,7 @@ export function loadBalancerPrefixes(m: Model, svc: ServiceInfo, port: ServicePo
       const stages =
         behaviour.mode === 'svclb'
           ? [clientStage(), lb(node)]
-          : [clientStage(), lb(node), nodePortStage(svc, node, port.nodePort, kubeProxyMode, alike)];
+          : [clientStage(), lb(node), nodePortStage(svc, node, port.nodePort, proxy, alike, port.protocol)];
       return { id: `${base}@${node.name}`, entry, stages, context: { ...context, node }, node, inCluster: loadBalancerWay(m, svc, lbAddress, behaviour, stages) };
     });
   });
@@ -161,8 +169,8 @@ export function nodePortPrefixes(m: Model, svc: ServiceInfo, port: ServicePortIn
   return nodeGroups(svc, m.readyNodes).map(({ node, alike }) => ({
     id: `nodePort:${svc.namespace}/${svc.name}:${nodePort}@${node.name}`,
     entry: { kind: 'nodePort', namespace: svc.namespace, name: svc.name, host: null, address: node.internalIP, port: nodePort, scheme: schemeOf(port) },
-    stages: [clientStage(), nodePortStage(svc, node, nodePort, m.inventory.kubeProxy.mode, alike)],
-    context: { service: svc, node, policy: svc.externalTrafficPolicy ?? 'Cluster' },
+    stages: [clientStage(), nodePortStage(svc, node, nodePort, nodeProxyOf(m.inventory), alike, port.protocol)],
+    context: { service: svc, node, policy: svc.externalTrafficPolicy ?? 'Cluster', ...ciliumContext(m, port) },
     node,
     inCluster: nodePortWay(m, svc, node, nodePort),
   }));
