@@ -7,6 +7,7 @@ import type * as S from './contract/schemas';
 
 export type {
   AddressRole,
+  AllowListVerdict,
   ClientAddressVia,
   DiscoveryReason,
   EntryKind,
@@ -48,6 +49,10 @@ export type IngressInfo = z.infer<typeof S.IngressInfoSchema>;
 export type HostPortInfo = z.infer<typeof S.HostPortInfoSchema>;
 export type PodInfo = z.infer<typeof S.PodInfoSchema>;
 export type CniInfo = z.infer<typeof S.CniInfoSchema>;
+export type LabelSelector = z.infer<typeof S.LabelSelectorSchema>;
+export type NetworkPolicyPeer = z.infer<typeof S.NetworkPolicyPeerSchema>;
+export type NetworkPolicyPort = z.infer<typeof S.NetworkPolicyPortSchema>;
+export type NetworkPolicyInfo = z.infer<typeof S.NetworkPolicyInfoSchema>;
 export type DiscoveryError = z.infer<typeof S.DiscoveryErrorSchema>;
 export type ClusterInventory = z.infer<typeof S.ClusterInventorySchema>;
 

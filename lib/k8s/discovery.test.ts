@@ -57,6 +57,7 @@ describe('live discovery of each scenario through @kubernetes/client-node', () =
     'egress-tproxy',
     'spoofable-nginx',
     'metallb-legacy-configmap',
+    'allow-lists',
   ];
   const live = new Map<string, ClusterInventory>();
   const servers: FixtureApiServer[] = [];

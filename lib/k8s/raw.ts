@@ -5,6 +5,7 @@ import type {
   V1Ingress,
   V1IngressClass,
   V1LabelSelector,
+  V1NetworkPolicy,
   V1Node,
   V1ObjectMeta,
   V1Pod,
@@ -59,6 +60,7 @@ export interface RawClusterObjects {
   configMaps: V1ConfigMap[];
   /** kube-system DaemonSets (CNI detection). */
   daemonSets: V1DaemonSet[];
+  networkPolicies: V1NetworkPolicy[];
   metallb: RawMetalLbObjects;
 }
 
@@ -72,6 +74,7 @@ export function emptyRawObjects(): RawClusterObjects {
     ingressClasses: [],
     configMaps: [],
     daemonSets: [],
+    networkPolicies: [],
     metallb: { ipAddressPools: [], l2Advertisements: [], bgpAdvertisements: [], serviceL2Statuses: [], serviceBGPStatuses: [] },
   };
 }
@@ -114,6 +117,9 @@ export function rawObjectsFromManifest(objects: ManifestObject[]): RawClusterObj
         break;
       case 'networking.k8s.io/IngressClass':
         raw.ingressClasses.push(as<V1IngressClass>());
+        break;
+      case 'networking.k8s.io/NetworkPolicy':
+        raw.networkPolicies.push(as<V1NetworkPolicy>());
         break;
       case 'apps/DaemonSet':
         // Discovery lists DaemonSets in kube-system only (CNI detection).

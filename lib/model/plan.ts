@@ -7,6 +7,7 @@ import type {
   IngressControllerInfo,
   IngressInfo,
   KubeProxyInfo,
+  NetworkPolicyInfo,
   NodeInfo,
   PathEntry,
   PodInfo,
@@ -15,6 +16,7 @@ import type {
   TrafficPolicy,
   Verdict,
 } from '@/lib/types';
+import type { PodAtStage } from './allow-lists';
 import type { ControllerModel } from './controllers';
 import type { InClusterSource } from './kubeproxy';
 import type { ControllerFailure } from './controllers/types';
@@ -76,6 +78,9 @@ export interface PlanContext {
   trust?: TrustContext;
   /** MetalLB layer 2 behind kube-proxy in IPVS mode without ipvs.strictARP: the configuration that says so. */
   ipvsWithoutStrictARP?: KubeProxyInfo;
+  /** The cluster's NetworkPolicies, and the pods of the path they may select (allow-lists/network-policy.ts). */
+  networkPolicies?: NetworkPolicyInfo[];
+  podsAtStages?: PodAtStage[];
 }
 
 /** How a request from inside the cluster takes a path, for one prober (lib/model/vantage.ts). */

@@ -3,6 +3,7 @@
 // (only-here.test.ts checks it); `diagnose` is how the rest of the model asks for them.
 import type { Finding, Verdict } from '@/lib/types';
 import type { PathPlan, Run } from '../plan';
+import { allowListFindings } from './allow-lists';
 import { contextFindings } from './context';
 import { entryFindings } from './entry';
 import { failureFindings } from './failure';
@@ -16,6 +17,6 @@ export function diagnose(plan: PathPlan, honest: Run, forged: Run | null, verdic
   const out = [...failureFindings(plan, honest)];
   if (verdict === 'spoofable' && forged) out.push(...spoofFindings(plan, forged));
   if (verdict === 'lost' && plan.entry.kind !== 'egress') out.push(...lostFindings(plan));
-  out.push(...contextFindings(plan, honest), ...entryFindings(plan));
+  out.push(...contextFindings(plan, honest), ...entryFindings(plan), ...allowListFindings(plan, honest));
   return out;
 }
