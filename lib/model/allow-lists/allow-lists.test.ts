@@ -165,6 +165,14 @@ describe('ingress-nginx allow / deny lists (docs/domain.md#s10.2, #src-S72, #src
     ['denylist of a client range: matches no one', (inv) => {
       ingress(inv, 'shop', 'office').annotations = { 'nginx.ingress.kubernetes.io/denylist-source-range': '198.18.0.0/15' };
     }, OFFICE, 'admits-everyone', 'denylist-source-range'],
+    // The alias is read only when allowlist-source-range is empty (parser/validators.go checkAnnotation).
+    ['allowlist-source-range wins over its whitelist alias', (inv) => {
+      ingress(inv, 'shop', 'office').annotations!['nginx.ingress.kubernetes.io/whitelist-source-range'] = '203.0.113.0/24,192.0.2.0/24';
+    }, OFFICE, 'blocks-everyone', 'allowlist-source-range'],
+    ['denylist-source-range on a v1.5 controller: not read', (inv) => {
+      controllerVersion(inv, 'v1.5.1');
+      ingress(inv, 'shop', 'office').annotations = { 'nginx.ingress.kubernetes.io/denylist-source-range': '198.18.0.0/15' };
+    }, OFFICE, 'admits-everyone', 'denylist-source-range'],
     // allowlist-source-range arrived in controller-v1.9.0: an older controller reads no list at all.
     ['allowlist-source-range on a v1.8 controller: not read', (inv) => controllerVersion(inv, 'v1.8.4'), OFFICE, 'admits-everyone', 'allowlist-source-range'],
     // use-forwarded-headers trusting the node subnet, the LB writing nothing: nginx takes the node (no XFF from an L4 LB).

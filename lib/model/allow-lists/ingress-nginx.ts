@@ -61,13 +61,17 @@ export function allowSource(ingress: IngressInfo, c: IngressControllerInfo): Sou
 export function denySource(ingress: IngressInfo, c: IngressControllerInfo): Source | null {
   const ref = { kind: 'Ingress', namespace: ingress.namespace, name: ingress.name };
   const own = split(ingress.annotations?.[DENYLIST]);
-  const since = reads(c, [1, 7]);
+  // First in controller-v1.6.4 and v1.7.0; the image tag's minor version cannot tell 1.6.4 from 1.6.0.
+  const since = reads(c, [1, 6]);
+  const field = `metadata.annotations["${DENYLIST}"]`;
   if (own.length > 0 && since.read) {
-    const assumption = since.assumed ? `The controller's version is unknown; ${DENYLIST} is read from controller-v1.7.0, so hopscope assumes a newer one.` : null;
-    return { list: { mode: 'deny', ranges: rangesOf(own) }, object: ref, field: `metadata.annotations["${DENYLIST}"]`, assumption };
+    const v = versionOf(c.version);
+    const assumption = since.assumed || (v?.[0] === 1 && v[1] === 6) ? `${DENYLIST} is read from controller-v1.6.4 / v1.7.0 on; hopscope assumes this controller (${c.version ?? 'version unknown'}) is one of them.` : null;
+    return { list: { mode: 'deny', ranges: rangesOf(own) }, object: ref, field, assumption };
   }
   const global = c.settings.denySourceRange ?? [];
   if (global.length > 0) return { list: { mode: 'deny', ranges: rangesOf(global) }, object: configMapRef(c), field: 'data["denylist-source-range"]', assumption: null };
+  if (own.length > 0) return { list: { mode: 'deny', ranges: rangesOf(own) }, object: ref, field, assumption: null, unread: `${c.id} runs ${c.version ?? 'a version'}, older than controller-v1.6.4, which has no ${DENYLIST}` };
   return null;
 }
 

@@ -74,9 +74,10 @@ function fixFor(plan: PathPlan, c: AllowListCheck): Fix {
 }
 
 /** Move an unread list to where its reader looks: the Service field, or the annotation name an older controller reads. */
-function unreadFix(c: AllowListCheck): string | null {
+function unreadFix(plan: PathPlan, c: AllowListCheck): string | null {
   const cidrs = c.list.ranges.map((r) => r.cidr);
   if (c.object.kind === 'Service') return `kubectl patch service -n ${c.object.namespace} ${c.object.name} -p '${JSON.stringify({ spec: { loadBalancerSourceRanges: cidrs } })}'`;
+  if (c.object.kind === 'Ingress' && c.list.mode === 'deny') return `Upgrade ${plan.context.controller?.id ?? 'the controller'} to controller-v1.7.0 or later, which reads ${c.field.replace(/^metadata\.annotations\["|"\]$/g, '')}.`;
   if (c.object.kind === 'Ingress') return `kubectl annotate ingress -n ${c.object.namespace} ${c.object.name} --overwrite ${WHITELIST}=${cidrs.join(',')}`;
   return null;
 }
@@ -100,7 +101,7 @@ function checkFinding(plan: PathPlan, c: AllowListCheck): Finding | null {
         allowList,
         hopId,
         message: `${what} is applied by no one: ${c.unread}. Every client gets in.`,
-        fix: unreadFix(c),
+        fix: unreadFix(plan, c),
       });
   }
   if (c.verdict === 'checks-client') return null;

@@ -9,12 +9,13 @@ import { type Tail, hostTail, ingressTail, serviceTail } from './tails';
 
 /** The pods a path delivers to (controller, app), for the NetworkPolicies that may select them; none without policies. */
 function policyContext(m: Model, stages: Stage[]): Partial<PlanContext> {
-  const networkPolicies = m.inventory.networkPolicies ?? [];
-  if (networkPolicies.length === 0) return {};
+  if (m.policiesByNamespace.size === 0) return {};
   const podsAtStages = stages.flatMap((s, index) => {
     const pod = (s.role === 'app' || s.role === 'controller') && s.hop.address ? m.podByIp.get(s.hop.address) : undefined;
-    return pod ? [{ index, pod }] : [];
+    return pod && m.policiesByNamespace.has(pod.namespace) ? [{ index, pod }] : [];
   });
+  if (podsAtStages.length === 0) return {};
+  const networkPolicies = [...new Set(podsAtStages.map((p) => p.pod.namespace))].flatMap((ns) => m.policiesByNamespace.get(ns) ?? []);
   return { networkPolicies, podsAtStages };
 }
 
