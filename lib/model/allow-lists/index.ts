@@ -6,7 +6,9 @@ import { loadBalancerSourceRangesCheck } from './load-balancer-source-ranges';
 import { networkPolicyChecks } from './network-policy';
 import type { AllowListCheck } from './verdict';
 
-export type { AllowListCheck } from './verdict';
+// Another kind of list (Traefik ipAllowList, …) adds one file that finds its list and the stage that checks it, and
+// judges it with judgeList.
+export { type AddressList, type AllowListCheck, judgeList, listContains } from './verdict';
 export type { PodAtStage } from './network-policy';
 
 export function allowListChecks(plan: PathPlan, honest: Run): AllowListCheck[] {

@@ -1,7 +1,7 @@
 // Allow-lists that check a node / LB / proxy address instead of the client (docs/domain.md#s10): which one keeps
 // everyone out or lets everyone in, the object and field that holds it, and the change that makes its hop see the
 // client. A list whose hop sees the client gets no finding.
-import type { Finding } from '@/lib/types';
+import type { AddressRole, Finding } from '@/lib/types';
 import { type AllowListCheck, allowListChecks } from '../allow-lists';
 import { ALLOWLIST, WHITELIST } from '../allow-lists/ingress-nginx';
 import { listContains, rangeText } from '../allow-lists/verdict';
@@ -20,8 +20,10 @@ const KIND_LABEL: Record<AllowListCheck['kind'], string> = {
 const objectText = (c: AllowListCheck) => `${c.object.kind} ${c.object.namespace ? `${c.object.namespace}/` : ''}${c.object.name} ${c.field}`;
 const rangesText = (c: AllowListCheck) => c.list.ranges.map(rangeText).join(', ');
 
+const ROLE_TEXT: Partial<Record<AddressRole, string>> = { loadBalancer: 'load balancer', ingressController: 'ingress controller pod', svclb: 'svclb pod' };
+
 function seenText(seen: PredictedAddress): string {
-  const who = { node: 'node', loadBalancer: 'load balancer', ingressController: 'ingress controller pod', svclb: 'svclb pod', pod: 'pod' }[seen.role as string] ?? seen.role;
+  const who = ROLE_TEXT[seen.role] ?? seen.role;
   return seen.address ? `${seen.address} (the ${who})` : `the ${who}'s address`;
 }
 
@@ -98,11 +100,11 @@ function checkFinding(plan: PathPlan, c: AllowListCheck): Finding | null {
   const what = `${KIND_LABEL[c.kind]} ${objectText(c)} (${c.list.mode} ${rangesText(c)})`;
   if (c.unread) {
     return finding('allow-list-admits-everyone', {
-        allowList,
-        hopId,
-        message: `${what} is applied by no one: ${c.unread}. Every client gets in.`,
-        fix: unreadFix(plan, c),
-      });
+      allowList,
+      hopId,
+      message: `${what} is applied by no one: ${c.unread}. Every client gets in.`,
+      fix: unreadFix(plan, c),
+    });
   }
   if (c.verdict === 'checks-client') return null;
   if (c.verdict === 'unknown') {
