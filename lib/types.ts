@@ -9,6 +9,7 @@ export type {
   AddressRole,
   CiliumDsrDispatch,
   CiliumLbMode,
+  AllowListVerdict,
   ClientAddressVia,
   DiscoveryReason,
   EntryKind,
@@ -51,6 +52,10 @@ export type HostPortInfo = z.infer<typeof S.HostPortInfoSchema>;
 export type PodInfo = z.infer<typeof S.PodInfoSchema>;
 export type CniInfo = z.infer<typeof S.CniInfoSchema>;
 export type CiliumInfo = z.infer<typeof S.CiliumInfoSchema>;
+export type LabelSelector = z.infer<typeof S.LabelSelectorSchema>;
+export type NetworkPolicyPeer = z.infer<typeof S.NetworkPolicyPeerSchema>;
+export type NetworkPolicyPort = z.infer<typeof S.NetworkPolicyPortSchema>;
+export type NetworkPolicyInfo = z.infer<typeof S.NetworkPolicyInfoSchema>;
 export type DiscoveryError = z.infer<typeof S.DiscoveryErrorSchema>;
 export type ClusterInventory = z.infer<typeof S.ClusterInventorySchema>;
 

@@ -146,3 +146,20 @@ describe('hopscope check', () => {
     SLOW,
   );
 });
+
+describe('findingLocation', () => {
+  // An allow-list finding belongs on the object that holds the list (docs/domain.md#s10), not on its hop's objects.
+  it('points an allow-list finding at the object holding the list, others at their hop', async () => {
+    const { findingLocation } = await import('./check');
+    const inventory = await getInventory({ scenario: 'allow-lists', scenariosDir: SCENARIOS });
+    const p = buildPaths(inventory).find((x) => x.id.startsWith('ingress:shop/office:'))!;
+    const locations = new Map([
+      ['Ingress/shop/office', { file: 'shop.yaml', line: 10 }],
+      ['NetworkPolicy/shop/shop-web-office', { file: 'shop.yaml', line: 40 }],
+      ['Pod/shop/shop-web-5d7f9c8b6-q8w2e', { file: 'shop.yaml', line: 70 }],
+    ]);
+    const policy = p.findings.find((f) => f.allowList?.object.kind === 'NetworkPolicy')!;
+    expect(findingLocation(p, policy, locations)).toEqual({ file: 'shop.yaml', line: 40 });
+    expect(findingLocation(p, { ...policy, allowList: undefined }, locations)).toEqual({ file: 'shop.yaml', line: 70 });
+  });
+});

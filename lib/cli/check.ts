@@ -45,10 +45,10 @@ const ENTRY_OBJECT_KIND: Record<NetPath['entry']['kind'], string | null> = {
   egress: null,
 };
 
-/** Where a finding belongs: an object of its hop (the ConfigMap, the Service), else the path's entry object. */
+/** Where a finding belongs: the object holding its allow-list, an object of its hop (the ConfigMap, the Service), else the path's entry object. */
 export function findingLocation(path: NetPath, finding: Finding, locations: ReadonlyMap<string, Location>): Location | null {
   const hop = path.hops.find((h) => h.id === finding.hopId);
-  const candidates = [...(hop?.objects ?? []).slice().reverse()];
+  const candidates = [...(finding.allowList ? [finding.allowList.object] : []), ...(hop?.objects ?? []).slice().reverse()];
   const entryKind = ENTRY_OBJECT_KIND[path.entry.kind];
   if (entryKind) candidates.push({ kind: entryKind, namespace: path.entry.namespace, name: path.entry.name });
   candidates.push(...path.hops.flatMap((h) => h.objects));

@@ -36,6 +36,7 @@ const READ_KINDS = new Set([
   'EndpointSlice',
   'Ingress',
   'IngressClass',
+  'NetworkPolicy',
   'DaemonSet',
   'Deployment',
   'StatefulSet',

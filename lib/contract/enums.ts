@@ -96,3 +96,11 @@ export const PROBE_KINDS = ['direct', 'spoof', 'health-check'] as const;
 export type ProbeKind = (typeof PROBE_KINDS)[number];
 
 export const PROXY_VERSIONS = ['v1', 'v2'] as const;
+
+/**
+ * What an allow-list (loadBalancerSourceRanges, an ingress-nginx allow/deny list, a NetworkPolicy ipBlock) makes of
+ * every client, given the address its hop sees (docs/domain.md#s10): a node / LB / proxy address outside the list keeps
+ * everyone out, one inside it lets everyone in, the client's own address is what the list was written for.
+ */
+export const ALLOW_LIST_VERDICTS = ['blocks-everyone', 'admits-everyone', 'checks-client', 'unknown'] as const;
+export type AllowListVerdict = (typeof ALLOW_LIST_VERDICTS)[number];

@@ -150,6 +150,18 @@ export const FINDING_CODES = {
     severity: 'info',
     meaning: 'A controller rule depends on its version, which its image tag does not tell: the older rule was assumed (docs/domain.md#s6.1.1).',
   },
+  'allow-list-blocks-everyone': {
+    severity: 'error',
+    meaning: 'An allow-list (loadBalancerSourceRanges, an ingress-nginx source-range list, a NetworkPolicy ipBlock) is checked against a node / LB / proxy address that it does not hold: every client is refused (docs/domain.md#s10).',
+  },
+  'allow-list-admits-everyone': {
+    severity: 'error',
+    meaning: 'An allow-list is checked against a node / LB / proxy address that it holds (or is applied by nothing): every client gets in (docs/domain.md#s10).',
+  },
+  'allow-list-address-unknown': {
+    severity: 'info',
+    meaning: 'An allow-list is checked against an address hopscope cannot know (an LB member port, a CNI-dependent order): what it lets in rests on the stated assumption (docs/domain.md#s10).',
+  },
   'controller-not-modelled': {
     severity: 'info',
     meaning: 'This ingress controller kind has no dedicated model; generic proxy behaviour is assumed.',

@@ -8,6 +8,7 @@ import {
   ADDRESS_ROLES,
   CILIUM_DSR_DISPATCHES,
   CILIUM_LB_MODES,
+  ALLOW_LIST_VERDICTS,
   CLIENT_ADDRESS_VIAS,
   DISCOVERY_REASONS,
   ECHO_FORMATS,
@@ -185,6 +186,10 @@ export const ServiceInfoSchema = z.object({
   labels: stringMap,
   externalIPs: z.array(str),
   allocateLoadBalancerNodePorts: z.boolean(),
+  /** spec.loadBalancerSourceRanges, as kube-proxy reads it (docs/domain.md#s10.1); absent or empty: none. */
+  loadBalancerSourceRanges: z.array(str).optional(),
+  /** service.beta.kubernetes.io/load-balancer-source-ranges: read by cloud controllers when the field is empty, never by kube-proxy. */
+  loadBalancerSourceRangesAnnotation: z.array(str).optional(),
 });
 
 export const IngressControllerSettingsSchema = z.object({
@@ -201,6 +206,9 @@ export const IngressControllerSettingsSchema = z.object({
   /** traefik: forwardedHeaders.insecure / proxyProtocol.insecure. */
   forwardedHeadersInsecure: z.boolean().optional(),
   proxyProtocolInsecure: z.boolean().optional(),
+  /** ingress-nginx ConfigMap whitelist-source-range / denylist-source-range: the defaults of every location (docs/domain.md#s10.2). */
+  allowSourceRange: z.array(str).optional(),
+  denySourceRange: z.array(str).optional(),
   /** Which traefik entry point these settings came from. */
   entryPoint: str.optional(),
   /** Where each setting was read: "ConfigMap ingress-nginx/ingress-nginx-controller", "container args", "defaults". */
@@ -249,7 +257,7 @@ export const IngressInfoSchema = z.object({
   /** fixed — status.loadBalancer.ingress ip/hostname */
   addresses: z.array(str),
   backends: z.array(IngressRuleBackendSchema),
-  /** Only annotations relevant to client IP (cloud L7 target type, …); absent in older snapshots. */
+  /** Client-IP annotations only: cloud L7 target type (docs/domain.md#s6.4) and access control (ingress-nginx allowlist/whitelist/denylist-source-range, docs/domain.md#s10.2); absent when none. */
   annotations: stringMap.optional(),
   /** fixed — the controller serving this Ingress (null when no controller claims its class) */
   controller: IngressControllerInfoSchema.nullable(),
@@ -289,6 +297,36 @@ export const CniInfoSchema = z.object({
   natOutgoing: z.boolean().nullable(),
 });
 
+/** metav1.LabelSelector. */
+export const LabelSelectorSchema = z.object({
+  matchLabels: stringMap.optional(),
+  matchExpressions: z.array(z.object({ key: str, operator: str, values: z.array(str).optional() })).optional(),
+});
+
+/** One `from` peer of a NetworkPolicy ingress rule (networking.k8s.io/v1, docs/domain.md#s10.3). */
+export const NetworkPolicyPeerSchema = z.object({
+  ipBlock: z.object({ cidr: str, except: z.array(str) }).optional(),
+  podSelector: LabelSelectorSchema.optional(),
+  namespaceSelector: LabelSelectorSchema.optional(),
+});
+
+export const NetworkPolicyPortSchema = z.object({
+  protocol: str,
+  /** A number or a named container port; absent: every port. */
+  port: z.union([z.number(), str]).optional(),
+  endPort: z.number().optional(),
+});
+
+export const NetworkPolicyInfoSchema = z.object({
+  namespace: str,
+  name: str,
+  podSelector: LabelSelectorSchema,
+  /** Whether the policy isolates its pods for ingress (policyTypes, defaulted as the API does). */
+  ingressIsolation: z.boolean(),
+  /** Ingress rules; `from` empty admits every source (on the rule's ports). */
+  ingress: z.array(z.object({ from: z.array(NetworkPolicyPeerSchema), ports: z.array(NetworkPolicyPortSchema) })),
+});
+
 export const DiscoveryErrorSchema = z.object({
   /** fixed — e.g. "ipaddresspools.metallb.io", "configmaps kube-system/kube-proxy" */
   resource: str,
@@ -309,6 +347,8 @@ export const ClusterInventorySchema = z.object({
   ingresses: z.array(IngressInfoSchema), // fixed
   ingressControllers: z.array(IngressControllerInfoSchema),
   pods: z.array(PodInfoSchema),
+  /** NetworkPolicies (networking.k8s.io/v1); absent when none were read. */
+  networkPolicies: z.array(NetworkPolicyInfoSchema).optional(),
   cni: CniInfoSchema,
   /** Cilium's load-balancer settings; absent or null when Cilium is not the CNI. */
   cilium: CiliumInfoSchema.nullable().optional(),
@@ -405,6 +445,18 @@ export const FindingSchema = z.object({
   /** A what-if expression that previews this fix (see lib/model/whatif.ts). */
   whatIf: nullableStr.optional(),
   hopId: nullableStr.optional(),
+  /** An allow-list judged by the address its hop sees (docs/domain.md#s10). */
+  allowList: z
+    .object({
+      verdict: z.enum(ALLOW_LIST_VERDICTS),
+      /** The object that holds the list, and the field or key it is in. */
+      object: ObjectRefSchema,
+      field: str,
+      ranges: z.array(str),
+      /** The address the list is checked against at its hop. */
+      seen: PredictedAddressSchema,
+    })
+    .optional(),
 });
 
 export const NetPathSchema = z.object({

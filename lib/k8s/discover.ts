@@ -6,6 +6,7 @@ import type {
   V1EndpointSlice,
   V1Ingress,
   V1IngressClass,
+  V1NetworkPolicy,
   V1Node,
   V1Pod,
   V1Service,
@@ -121,7 +122,7 @@ async function discoverWith(api: KubeApi, target: KubeTarget, timeoutMs: number)
       return { calls, results: await Promise.allSettled(calls.map((call) => api.get<V1ConfigMap>(callPath(call)))) };
     });
 
-  const [nodes, services, endpointSlices, pods, ingresses, ingressClasses, daemonSets, kubeProxy, kubeProxyEks, metallbLegacy,
+  const [nodes, services, endpointSlices, pods, ingresses, ingressClasses, networkPolicies, daemonSets, kubeProxy, kubeProxyEks, metallbLegacy,
     ipAddressPools, l2Advertisements, bgpAdvertisements, serviceL2Statuses, serviceBGPStatuses, ciliumConfig, ciliumPools,
     ciliumL2Policies, leases] = await Promise.allSettled([
     listOf<V1Node>(CALLS.nodes),
@@ -130,6 +131,7 @@ async function discoverWith(api: KubeApi, target: KubeTarget, timeoutMs: number)
     podsRead,
     listOf<V1Ingress>(CALLS.ingresses),
     listOf<V1IngressClass>(CALLS.ingressClasses),
+    listOf<V1NetworkPolicy>(CALLS.networkPolicies),
     listOf<V1DaemonSet>(CALLS.daemonSets),
     api.get<V1ConfigMap>(callPath(CALLS.kubeProxyConfig)),
     api.get<V1ConfigMap>(callPath(CALLS.kubeProxyConfigEks)),
@@ -165,6 +167,7 @@ async function discoverWith(api: KubeApi, target: KubeTarget, timeoutMs: number)
       pods: podList,
       ingresses: outcome(ingresses, CALLS.ingresses, []),
       ingressClasses: outcome(ingressClasses, CALLS.ingressClasses, []),
+      networkPolicies: outcome(networkPolicies, CALLS.networkPolicies, []),
       daemonSets: outcome(daemonSets, CALLS.daemonSets, []),
       configMaps: [
         outcome<V1ConfigMap | null>(kubeProxy, CALLS.kubeProxyConfig, null),

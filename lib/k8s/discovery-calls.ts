@@ -63,6 +63,8 @@ export const DISCOVERY_CALLS = {
   pods: list('', 'v1', 'pods', { namespaced: true }),
   ingresses: list('networking.k8s.io', 'v1', 'ingresses', { namespaced: true }),
   ingressClasses: list('networking.k8s.io', 'v1', 'ingressclasses', { namespaced: false, maxItems: FEW_ITEMS }),
+  // ipBlock allow-lists of the pods behind each way in (docs/domain.md#s10.3).
+  networkPolicies: list('networking.k8s.io', 'v1', 'networkpolicies', { namespaced: true }),
   // CNI detection looks at kube-system only.
   daemonSets: list('apps', 'v1', 'daemonsets', { namespaced: true, namespace: 'kube-system', maxItems: FEW_ITEMS }),
   kubeProxyConfig: configMap({ namespace: 'kube-system', name: 'kube-proxy' }),

@@ -60,6 +60,7 @@ describe('live discovery of each scenario through @kubernetes/client-node', () =
     'eks-alb-nlb',
     'bare-metal-hostnetwork',
     'cilium-kpr-dsr',
+    'allow-lists',
   ];
   const live = new Map<string, ClusterInventory>();
   const servers: FixtureApiServer[] = [];

@@ -211,7 +211,6 @@ describe('ingress → class → controller', () => {
         { host: 'shop.example.com', path: '/api', serviceName: 'api', servicePort: 8080 },
         { host: 'shop.example.com', path: '/', serviceName: 'web', servicePort: 80 },
       ],
-      annotations: {},
       controller: null,
     });
   });

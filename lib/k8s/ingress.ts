@@ -60,6 +60,8 @@ const cidrList = (value: string | undefined | null) =>
 export function ingressNginxSettings(configMap: V1ConfigMap | undefined, origin: string): IngressControllerSettings {
   const data = configMap?.data ?? {};
   const trusted = cidrList(data['proxy-real-ip-cidr']);
+  const allow = cidrList(data['whitelist-source-range']);
+  const deny = cidrList(data['denylist-source-range']);
   return {
     useForwardedHeaders: isTrue(data['use-forwarded-headers']),
     useProxyProtocol: isTrue(data['use-proxy-protocol']),
@@ -67,8 +69,30 @@ export function ingressNginxSettings(configMap: V1ConfigMap | undefined, origin:
     trustedCIDRs: trusted.length > 0 ? trusted : ['0.0.0.0/0'],
     enableRealIp: isTrue(data['enable-real-ip']),
     forwardedForHeader: data['forwarded-for-header']?.trim() || 'X-Forwarded-For',
+    // The default allow / deny lists of every location, overridden by an Ingress's annotation (docs/domain.md#s10.2).
+    ...(allow.length > 0 ? { allowSourceRange: allow } : {}),
+    ...(deny.length > 0 ? { denySourceRange: deny } : {}),
     origin,
   };
+}
+
+/** ingress-nginx access-control annotations (default prefix): the only Ingress annotations kept (docs/domain.md#s10.2). */
+export const INGRESS_ACCESS_ANNOTATIONS = [
+  'nginx.ingress.kubernetes.io/allowlist-source-range',
+  'nginx.ingress.kubernetes.io/whitelist-source-range',
+  'nginx.ingress.kubernetes.io/denylist-source-range',
+] as const;
+
+/** `{ annotations }` with the access-control ones the Ingress has; nothing when it has none. */
+/** The Ingress annotations the model reads: a cloud L7 LB's target type and XFF handling, and allow/deny lists. */
+function keptAnnotations(ingress: V1Ingress): { annotations?: Record<string, string> } {
+  const annotations = { ...cloudIngressAnnotations(ingress), ...accessAnnotations(ingress.metadata?.annotations).annotations };
+  return Object.keys(annotations).length > 0 ? { annotations } : {};
+}
+
+function accessAnnotations(annotations: Record<string, string> | undefined): { annotations?: Record<string, string> } {
+  const kept = Object.fromEntries(INGRESS_ACCESS_ANNOTATIONS.flatMap((key) => (annotations?.[key] !== undefined ? [[key, annotations[key]]] : [])));
+  return Object.keys(kept).length > 0 ? { annotations: kept } : {};
 }
 
 /** `--configmap=<ns>/<name>` of an ingress-nginx pod, with `$(POD_NAMESPACE)` expanded as the kubelet does. */
@@ -342,7 +366,7 @@ export function normalizeIngress(ingress: V1Ingress, classes: V1IngressClass[], 
       .map((i) => i.ip ?? i.hostname)
       .filter((a): a is string => Boolean(a)),
     backends,
-    annotations: cloudIngressAnnotations(ingress),
+    ...keptAnnotations(ingress),
     controller: controller?.info ?? null,
   };
 }

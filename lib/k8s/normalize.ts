@@ -17,6 +17,7 @@ import { CLOUD_INGRESSES, cloudIngressController } from './cloud-ingress';
 import { CILIUM_CONFIGMAP, ciliumInfo, ciliumL2Announcers, ciliumPoolContaining, ciliumPools } from './cilium';
 import { findIngressControllers, ingressControllerKind, normalizeIngress } from './ingress';
 import { allocatedPoolAnnotation, metallbAnnouncers, metallbCrdPools, metallbLegacyPools, poolContaining, type MetalLbAnnouncers } from './metallb';
+import { normalizeNetworkPolicy } from './network-policies';
 import { detectCni, kubeProxyInfo, normalizeNode } from './nodes';
 import { normalizePod, podIsLive, podReady, SVCLB_SERVICE_NAME_LABEL, SVCLB_SERVICE_NAMESPACE_LABEL } from './pods';
 import { clientIPAnnotations, cloudFromProviderID, cloudFromService } from './providers';
@@ -36,6 +37,9 @@ const KUBE_PROXY_CONFIGMAP = 'kube-system/kube-proxy';
 const KUBE_PROXY_CONFIGMAP_EKS = 'kube-system/kube-proxy-config';
 const METALLB_LEGACY_CONFIGMAP = 'metallb-system/config';
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+const SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges';
+
+const splitRanges = (value: string | undefined) => (value ?? '').split(',').map((r) => r.trim()).filter((r) => r !== '');
 
 const nsName = (namespace: string | undefined, name: string | undefined) => `${namespace ?? ''}/${name ?? ''}`;
 
@@ -207,6 +211,9 @@ function normalizeService(
       externalIPs: service.spec?.externalIPs ?? [],
       // Defaults to true; false means no NodePorts for a LoadBalancer Service (docs/domain.md#s3).
       allocateLoadBalancerNodePorts: service.spec?.allocateLoadBalancerNodePorts ?? true,
+      // kube-proxy trims each entry and reads only the field; cloud controllers fall back to the annotation (docs/domain.md#s10.1).
+      loadBalancerSourceRanges: (service.spec?.loadBalancerSourceRanges ?? []).map((r) => r.trim()).filter((r) => r !== ''),
+      loadBalancerSourceRangesAnnotation: splitRanges(service.metadata?.annotations?.[SOURCE_RANGES_ANNOTATION]),
     },
   };
 }
@@ -311,6 +318,9 @@ export function normalizeInventory(objects: RawClusterObjects, context: Normaliz
     pods,
     cni,
     ...(cilium ? { cilium } : {}),
+    networkPolicies: objects.networkPolicies
+      .map(normalizeNetworkPolicy)
+      .sort((a, b) => nsName(a.namespace, a.name).localeCompare(nsName(b.namespace, b.name))),
     errors: context.errors,
     discoveredAt: context.discoveredAt,
     durationMs: context.durationMs,

@@ -5,6 +5,7 @@ import type {
   V1Ingress,
   V1IngressClass,
   V1LabelSelector,
+  V1NetworkPolicy,
   V1Node,
   V1ObjectMeta,
   V1Pod,
@@ -85,6 +86,7 @@ export interface RawClusterObjects {
   configMaps: V1ConfigMap[];
   /** kube-system DaemonSets (CNI detection). */
   daemonSets: V1DaemonSet[];
+  networkPolicies: V1NetworkPolicy[];
   metallb: RawMetalLbObjects;
   cilium: RawCiliumObjects;
 }
@@ -99,6 +101,7 @@ export function emptyRawObjects(): RawClusterObjects {
     ingressClasses: [],
     configMaps: [],
     daemonSets: [],
+    networkPolicies: [],
     metallb: { ipAddressPools: [], l2Advertisements: [], bgpAdvertisements: [], serviceL2Statuses: [], serviceBGPStatuses: [] },
     cilium: { ipPools: [], l2Policies: [], leases: [] },
   };
@@ -151,6 +154,9 @@ export function rawObjectsFromManifest(objects: ManifestObject[]): RawClusterObj
       case 'coordination.k8s.io/Lease':
         // Discovery lists Leases in kube-system only (Cilium L2 announcements).
         if (object.metadata.namespace === 'kube-system') raw.cilium.leases.push(as<RawLease>());
+        break;
+      case 'networking.k8s.io/NetworkPolicy':
+        raw.networkPolicies.push(as<V1NetworkPolicy>());
         break;
       case 'apps/DaemonSet':
         // Discovery lists DaemonSets in kube-system only (CNI detection).

@@ -8,6 +8,7 @@ import type {
   IngressInfo,
   CiliumInfo,
   KubeProxyInfo,
+  NetworkPolicyInfo,
   NodeInfo,
   PathEntry,
   PodInfo,
@@ -16,6 +17,7 @@ import type {
   TrafficPolicy,
   Verdict,
 } from '@/lib/types';
+import type { PodAtStage } from './allow-lists';
 import type { ControllerModel } from './controllers';
 import type { CloudTargets } from './controllers/cloud-l7';
 import type { InClusterSource } from './kubeproxy';
@@ -84,6 +86,9 @@ export interface PlanContext {
   cloudTargets?: CloudTargets;
   /** Cilium's settings, on paths through a node where Cilium runs (docs/domain.md#s2.10), with the port's protocol. */
   cilium?: { info: CiliumInfo; protocol: string };
+  /** The cluster's NetworkPolicies, and the pods of the path they may select (allow-lists/network-policy.ts). */
+  networkPolicies?: NetworkPolicyInfo[];
+  podsAtStages?: PodAtStage[];
 }
 
 /** How a request from inside the cluster takes a path, for one prober (lib/model/vantage.ts). */

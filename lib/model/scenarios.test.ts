@@ -28,6 +28,20 @@ function pathsOf(id: string): ModelPath[] {
 type Expectation = [prefix: string, verdict: Verdict, code?: string];
 
 const EXPECTED: Record<string, Expectation[]> = {
+  // docs/domain.md#s10: each list judged against the address its hop sees.
+  'allow-lists': [
+    // nginx checks $remote_addr = wk-b after Cluster SNAT: the office range alone refuses everyone (#s10.2).
+    ['ingress:shop/office:office.example.com:shop-web@loadBalancer:ingress-nginx/ingress-nginx-controller:198.51.100.70:80@wk-b', 'lost', 'allow-list-blocks-everyone'],
+    // The node subnet listed beside it lets everyone in (#s10.2).
+    ['ingress:shop/intranet:intranet.example.com:shop-web@loadBalancer:ingress-nginx/ingress-nginx-controller:198.51.100.70:80@wk-b', 'lost', 'allow-list-admits-everyone'],
+    // Behind the controller the backend's ipBlock sees the controller pod (#s10.3).
+    ['ingress:shop/', 'lost', 'allow-list-blocks-everyone'],
+    // Annotation only, on MetalLB: nothing applies it (#s10.1).
+    ['loadBalancer:legacy/legacy-api:198.51.100.72:80@wk-a', 'lost', 'allow-list-admits-everyone'],
+    // Local: kube-proxy's KUBE-FW and the ipBlock see the client; no allow-list finding (checked below).
+    ['loadBalancer:reports/reports:198.51.100.71:80@wk-b', 'preserved'],
+    ['nodePort:reports/reports:30930@wk-b', 'preserved'],
+  ],
   'bare-metal-metallb': [
     ['ingress:shop/shop:shop.example.com:shop@loadBalancer:ingress-nginx/ingress-nginx-controller:198.51.100.50:443@wk-a', 'header'],
     ['loadBalancer:ingress-nginx/ingress-nginx-controller:198.51.100.50:80@wk-a', 'preserved'],
@@ -105,6 +119,8 @@ const EXPECTED: Record<string, Expectation[]> = {
     ['loadBalancer:ingress-nginx/my-ingress-ingress-nginx-controller:', 'header'],
     ['ingress:default/echoserver-ingress:', 'header'],
     ['nodePort:ingress-nginx/my-ingress-ingress-nginx-controller:', 'broken', 'proxy-protocol-not-sent'],
+    // Octavia proxies to the NodePort: only its listener can apply loadBalancerSourceRanges (docs/domain.md#s10.1).
+    ['loadBalancer:ingress-nginx/my-ingress-ingress-nginx-controller:', 'header', 'allow-list-address-unknown'],
   ],
   'openstack-xff': [
     ['loadBalancer:ingress-nginx/my-ingress-ingress-nginx-controller:203.0.113.40:80@', 'header'],

@@ -12,6 +12,7 @@ interface FindingInput {
   whatIf?: WhatIf[];
   hopId?: string | null;
   severity?: Severity;
+  allowList?: Finding['allowList'];
 }
 
 export function finding(code: FindingCode, input: FindingInput): Finding {
@@ -23,6 +24,7 @@ export function finding(code: FindingCode, input: FindingInput): Finding {
     tradeOff: input.tradeOff ?? null,
     whatIf: input.whatIf && input.whatIf.length > 0 ? input.whatIf.map(formatWhatIf).join(',') : null,
     hopId: input.hopId ?? null,
+    ...(input.allowList ? { allowList: input.allowList } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
 import type { Finding, Verdict } from '@/lib/types';
 import type { PathPlan, Run } from '../plan';
 import { cloudL7Findings } from './cloud-l7';
+import { allowListFindings } from './allow-lists';
 import { contextFindings } from './context';
 import { entryFindings } from './entry';
 import { failureFindings } from './failure';
@@ -17,6 +18,6 @@ export function diagnose(plan: PathPlan, honest: Run, forged: Run | null, verdic
   const out = [...failureFindings(plan, honest)];
   if (verdict === 'spoofable' && forged) out.push(...spoofFindings(plan, forged));
   if (verdict === 'lost' && plan.entry.kind !== 'egress') out.push(...lostFindings(plan));
-  out.push(...contextFindings(plan, honest), ...entryFindings(plan), ...cloudL7Findings(plan, verdict));
+  out.push(...contextFindings(plan, honest), ...entryFindings(plan), ...cloudL7Findings(plan, verdict), ...allowListFindings(plan, honest));
   return out;
 }

@@ -1,7 +1,7 @@
 // The inventory indexed once for building paths: nodes sorted and looked up by name, pods by IP, the trust
 // context, and the node ranges fixes suggest for trusted-proxy lists.
 import { formatCidr, parseCidr } from '@/lib/net/cidr';
-import type { ClusterInventory, NodeInfo, PodInfo } from '@/lib/types';
+import type { ClusterInventory, NetworkPolicyInfo, NodeInfo, PodInfo } from '@/lib/types';
 import { eligibleLoadBalancerNodes } from '../kubeproxy';
 import { type TrustContext, trustContextOf } from '../trust';
 
@@ -17,6 +17,8 @@ export interface Model {
   podByIp: Map<string, PodInfo>;
   /** The newest kubelet minor version (kubelets lag the control plane, never lead it); null when none is known. */
   kubernetesMinor: number | null;
+  /** NetworkPolicies by namespace: a policy selects pods of its own namespace only. */
+  policiesByNamespace: Map<string, NetworkPolicyInfo[]>;
 }
 
 function kubernetesMinor(nodes: NodeInfo[]): number | null {
@@ -55,5 +57,12 @@ export function modelOf(inventory: ClusterInventory): Model {
     nodeByName: new Map(nodes.map((n) => [n.name, n])),
     podByIp: new Map(inventory.pods.filter((p) => p.ip).map((p) => [p.ip!, p])),
     kubernetesMinor: kubernetesMinor(nodes),
+    policiesByNamespace: byNamespace(inventory.networkPolicies ?? []),
   };
+}
+
+function byNamespace<T extends { namespace: string }>(items: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) out.set(item.namespace, [...(out.get(item.namespace) ?? []), item]);
+  return out;
 }

@@ -1,7 +1,7 @@
 // Plans: each entry kind's ways in joined to their tails — Services (ClusterIP, NodePort, LB), Ingress hosts,
 // host ports and egress — as the stage chains evaluate.ts runs.
 import type { IngressInfo, PodInfo } from '@/lib/types';
-import type { PathPlan, PlanContext } from '../plan';
+import type { PathPlan, PlanContext, Stage } from '../plan';
 import { clientStage, egressNodeStage, egressProxyStage, externalStage, inClusterClientStage, missingControllerStage, sourcePodStage } from '../stages';
 import { type Model, byRef } from './model';
 import { type Prefix, clusterIPPrefix, controllerPrefixes, hostPrefixes, loadBalancerPrefixes, nodePortPrefixes } from './ways-in';
@@ -10,12 +10,25 @@ import { externalIPPrefixes } from './external-ips';
 import { cloudIngressPlans } from './cloud-ingress';
 import { isCloudL7 } from '../controllers/cloud-l7';
 
+/** The pods a path delivers to (controller, app), for the NetworkPolicies that may select them; none without policies. */
+function policyContext(m: Model, stages: Stage[]): Partial<PlanContext> {
+  if (m.policiesByNamespace.size === 0) return {};
+  const podsAtStages = stages.flatMap((s, index) => {
+    const pod = (s.role === 'app' || s.role === 'controller') && s.hop.address ? m.podByIp.get(s.hop.address) : undefined;
+    return pod && m.policiesByNamespace.has(pod.namespace) ? [{ index, pod }] : [];
+  });
+  if (podsAtStages.length === 0) return {};
+  const networkPolicies = [...new Set(podsAtStages.map((p) => p.pod.namespace))].flatMap((ns) => m.policiesByNamespace.get(ns) ?? []);
+  return { networkPolicies, podsAtStages };
+}
+
 function plan(m: Model, prefix: Prefix, tail: Tail): PathPlan {
-  const context: PlanContext = { nodeCIDRs: m.nodeCIDRs, trust: m.trust, ...prefix.context, ...tail.context };
+  const stages = [...prefix.stages, ...tail.stages];
+  const context: PlanContext = { nodeCIDRs: m.nodeCIDRs, trust: m.trust, ...prefix.context, ...tail.context, ...policyContext(m, stages) };
   return {
     id: prefix.id,
     entry: prefix.entry,
-    stages: [...prefix.stages, ...tail.stages],
+    stages,
     context,
     inCluster: (from) => {
       const way = prefix.inCluster(from);
