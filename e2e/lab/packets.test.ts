@@ -69,3 +69,12 @@ describe('nginx answers only its Ingress host', () => {
     }
   });
 });
+
+describe('internalTrafficPolicy Local (docs/lab.md#row-47)', () => {
+  it('a pod on node1, where the only endpoint is, reaches the ClusterIP with its own address; the hopscope pod on node2 is dropped', async () => {
+    const url = 'http://10.96.0.17:80/hopscope-probe?format=json';
+    const [onNode1, onNode2] = await Promise.all([curlInNamespaceAsync('hs-pod-ing-a', url), curlInNamespaceAsync(LAB.hopscopeNamespace, url)]);
+    expect(measured(onNode1)).toMatchObject({ outcome: 'ok', peer: '10.244.1.20' });
+    expect(measured(onNode2).outcome).toBe('timeout');
+  });
+});

@@ -21,8 +21,10 @@ import {
   type InClusterSource,
   kubeExtFromInside,
   leavingTheNode,
+  masqueradeOnNode,
   podTrafficAtOtherNode,
   readyEndpoints,
+  representativeEndpoint,
   routedToPod,
 } from './kubeproxy';
 import type { LoadBalancerBehaviour, LoadBalancerProvider } from './loadbalancers';
@@ -148,10 +150,14 @@ export function nodePortStage(
   node: NodeInfo,
   port: number | null,
   kubeProxyMode: string,
+  cni: CniInfo,
   alikeNodes: AlikeNodes = { count: 0, sample: [] },
 ): Stage {
   const policy: TrafficPolicy = service.externalTrafficPolicy ?? 'Cluster';
   const local = hasReadyEndpointOn(service, node.name);
+  // Under Cluster the path shows the endpoint representativeEndpoint picks (a local one first); the masquerade's
+  // address depends on whether it is on this node (docs/domain.md#s2.10).
+  const masquerade = policy === 'Cluster' ? masqueradeOnNode(cni, node, representativeEndpoint(service, node.name)?.nodeName ?? null) : null;
   return {
     role: 'node',
     hop: {
@@ -167,6 +173,7 @@ export function nodePortStage(
         'ready local endpoints': String(service.endpoints.filter((e) => e.ready && e.nodeName === node.name).length),
         ...(service.healthCheckNodePort ? { healthCheckNodePort: String(service.healthCheckNodePort) } : {}),
         ...(alikeNodes.count > 0 ? { 'same for': sameFor(alikeNodes) } : {}),
+        ...(masquerade ? { 'SNAT address': masquerade.why } : {}),
       },
     },
     pass(flow) {
@@ -179,7 +186,7 @@ export function nodePortStage(
           failure: { kind: 'no-endpoints', verdict: 'unreachable', outcome: 'refused', message: 'no ready endpoint' },
         };
       }
-      const delivery = externalTrafficAtNode(policy, node, local, flow.peer);
+      const delivery = externalTrafficAtNode(policy, node, local, flow.peer, masquerade?.peer);
       if (delivery.action === 'drop') {
         return {
           believed: flow.peer,
@@ -192,7 +199,7 @@ export function nodePortStage(
         believed: flow.peer,
         via: 'source',
         next: withPeer(flow, delivery.peer),
-        details: { SNAT: delivery.snat ? `to ${node.internalIP ?? node.name}` : 'none' },
+        details: { SNAT: delivery.snat ? `to ${delivery.peer.address ?? node.name}` : 'none' },
       };
     },
   };
@@ -277,8 +284,8 @@ export function leaveNodeStage(cni: CniInfo, from: InClusterSource): Stage {
  * Another node's NodePort reached from a pod: still pod traffic (natOutgoing off) it takes the "pod traffic" rule to
  * any endpoint (docs/domain.md#s2.7); masqueraded, it is external traffic at that node (nodePortStage).
  */
-export function otherNodePortStage(service: ServiceInfo, node: NodeInfo, port: number | null, kubeProxyMode: string, from: InClusterSource): Stage {
-  const external = nodePortStage(service, node, port, kubeProxyMode);
+export function otherNodePortStage(service: ServiceInfo, node: NodeInfo, port: number | null, kubeProxyMode: string, cni: CniInfo, from: InClusterSource): Stage {
+  const external = nodePortStage(service, node, port, kubeProxyMode, cni);
   return {
     ...external,
     pass(flow) {

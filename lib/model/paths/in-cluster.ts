@@ -91,7 +91,7 @@ export function nodePortWay(m: Model, svc: ServiceInfo, node: NodeInfo, nodePort
       ? `${node.name}'s "pod traffic" rule sends it to any endpoint unchanged`
       : `${node.name} treats it as an outside client with that address`;
     return {
-      stages: [inClusterClientStage(from), leaveNodeStage(m.inventory.cni, from), otherNodePortStage(svc, node, nodePort, mode, from)],
+      stages: [inClusterClientStage(from), leaveNodeStage(m.inventory.cni, from), otherNodePortStage(svc, node, nodePort, mode, m.inventory.cni, from)],
       note: `a pod on ${from.node ? from.node.name : 'another node'} calling ${node.name}'s NodePort: ${leavingText(m, from)}, and ${atNode}.${modeCaveat(m)}`,
       shortCircuit: false,
     };

@@ -137,7 +137,7 @@ export function loadBalancerPrefixes(m: Model, svc: ServiceInfo, port: ServicePo
       const stages =
         behaviour.mode === 'svclb'
           ? [clientStage(), lb(node)]
-          : [clientStage(), lb(node), nodePortStage(svc, node, port.nodePort, kubeProxyMode, alike)];
+          : [clientStage(), lb(node), nodePortStage(svc, node, port.nodePort, kubeProxyMode, m.inventory.cni, alike)];
       return { id: `${base}@${node.name}`, entry, stages, context: { ...context, node }, node, inCluster: loadBalancerWay(m, svc, lbAddress, behaviour, stages) };
     });
   });
@@ -161,7 +161,7 @@ export function nodePortPrefixes(m: Model, svc: ServiceInfo, port: ServicePortIn
   return nodeGroups(svc, m.readyNodes).map(({ node, alike }) => ({
     id: `nodePort:${svc.namespace}/${svc.name}:${nodePort}@${node.name}`,
     entry: { kind: 'nodePort', namespace: svc.namespace, name: svc.name, host: null, address: node.internalIP, port: nodePort, scheme: schemeOf(port) },
-    stages: [clientStage(), nodePortStage(svc, node, nodePort, m.inventory.kubeProxy.mode, alike)],
+    stages: [clientStage(), nodePortStage(svc, node, nodePort, m.inventory.kubeProxy.mode, m.inventory.cni, alike)],
     context: { service: svc, node, policy: svc.externalTrafficPolicy ?? 'Cluster' },
     node,
     inCluster: nodePortWay(m, svc, node, nodePort),
