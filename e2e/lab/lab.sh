@@ -54,12 +54,15 @@ APP_IP=10.244.1.11
 # node3's pod network is a flannel-like Linux bridge (docs/domain.md#s2.10): cni0 holds the gateway .1 of its pod CIDR.
 BRIDGE_GW=10.244.3.1
 BRIDGE_ECHO_IP=10.244.3.10
+# k3s ServiceLB pods (klipper-lb) on node3 for lab/echo-svclb and lab/echo-svclb-local (docs/domain.md#s5).
+SVCLB_IP=10.244.3.20
+SVCLB_LOCAL_IP=10.244.3.21
 HOPSCOPE_IP=10.244.2.30
 PODC_IP=10.244.2.10
 
 node_ip() { echo "192.0.2.$((10 + $1))"; }
 NODES=(); for ((i = 1; i <= NODE_COUNT; i++)); do NODES+=("node$i"); done
-PODS=(pod-echo pod-ing-a pod-ing-b pod-ing-all pod-ing-nopp pod-ing-ppx pod-app pod-bridge pod-hopscope pod-client)
+PODS=(pod-echo pod-ing-a pod-ing-b pod-ing-all pod-ing-nopp pod-ing-ppx pod-app pod-bridge pod-svclb pod-svclbl pod-hopscope pod-client)
 NSES=(fabric client lb "${NODES[@]}" "${PODS[@]}")
 ns_name() { echo "hs-$1"; }
 
@@ -187,6 +190,8 @@ SERVICES=(
   "echo-itp-local        lab           10.96.0.17 80 -     -       -     -             $ECHO_IP    8080 node1 Local"
   "app-plain             lab           10.96.0.18 80 30086 Local   32086 -             $APP_IP     8080 node1"
   "ingress-ppx           ingress-nginx 10.96.0.24 80 30884 Local   32884 -             $ING_PPX_IP 80   node1"
+  "echo-svclb            lab           10.96.0.19 8081 30087 Cluster -   192.0.2.13    $BRIDGE_ECHO_IP 8080 node3"
+  "echo-svclb-local      lab           10.96.0.25 8082 30088 Local  32088 192.0.2.13   $BRIDGE_ECHO_IP 8080 node3"
 )
 
 # kube-proxy iptables mode (v1.28+) for one node, rule for rule as pkg/proxy/iptables/proxier.go writes them
@@ -293,6 +298,25 @@ COMMIT
 -A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
 ${filt}COMMIT
 RULES
+}
+
+# k3s ServiceLB on node3 (docs/domain.md#s5): the CNI portmap plugin's hostPort DNAT to each svclb pod, appended
+# after kube-proxy's jump as portmap appends and kube-proxy prepends; in the svclb pod the rules of klipper-lb's entry
+# script (DNAT to DEST_IPS:DEST_PORT, MASQUERADE towards it). A packet for node3's own address on a Service port meets
+# kube-proxy's rule for the LB address first, so these are reached only if kube-proxy had none.
+svclb_rules() {
+  nsx node3 iptables -t nat -N CNI-HOSTPORT-DNAT
+  nsx node3 iptables -t nat -A PREROUTING -m addrtype --dst-type LOCAL -m comment --comment "CNI portfwd requiring DNAT" -j CNI-HOSTPORT-DNAT
+  nsx node3 iptables -t nat -A OUTPUT -m addrtype --dst-type LOCAL -m comment --comment "CNI portfwd requiring DNAT" -j CNI-HOSTPORT-DNAT
+  nsx node3 iptables -t nat -A CNI-HOSTPORT-DNAT -p tcp --dport 8081 -j DNAT --to-destination "$SVCLB_IP:8081"
+  nsx node3 iptables -t nat -A CNI-HOSTPORT-DNAT -p tcp --dport 8082 -j DNAT --to-destination "$SVCLB_LOCAL_IP:8082"
+  # Cluster: DEST_IPS = the ClusterIP, DEST_PORT = the Service port; Local: DEST_IPS = the node's hostIP, the NodePort.
+  nsx pod-svclb sysctl -qw net.ipv4.ip_forward=1
+  nsx pod-svclb iptables -t nat -I PREROUTING -p tcp --dport 8081 -j DNAT --to 10.96.0.19:8081
+  nsx pod-svclb iptables -t nat -I POSTROUTING -d 10.96.0.19/32 -p tcp -j MASQUERADE
+  nsx pod-svclbl sysctl -qw net.ipv4.ip_forward=1
+  nsx pod-svclbl iptables -t nat -I PREROUTING -p tcp --dport 8082 -j DNAT --to 192.0.2.13:30088
+  nsx pod-svclbl iptables -t nat -I POSTROUTING -d 192.0.2.13/32 -p tcp -j MASQUERADE
 }
 
 # healthCheckNodePort answers of one node (docs/domain.md#s2.1): "port namespace name localEndpoints" per line.
@@ -508,6 +532,14 @@ up() {
   ip -n hs-node3 link set veth-brecho master cni0
   ip -n hs-pod-bridge addr add "$BRIDGE_ECHO_IP/24" dev eth0
   ip -n hs-pod-bridge route add default via "$BRIDGE_GW"
+  local svclb pod hostif addr
+  for svclb in "pod-svclb veth-svclb $SVCLB_IP" "pod-svclbl veth-svclbl $SVCLB_LOCAL_IP"; do
+    read -r pod hostif addr <<<"$svclb"
+    veth node3 "$hostif" "$pod" eth0
+    ip -n hs-node3 link set "$hostif" master cni0
+    ip -n "hs-$pod" addr add "$addr/24" dev eth0
+    ip -n "hs-$pod" route add default via "$BRIDGE_GW"
+  done
   pod_attach node2 pod-client   cali-cli    "$PODC_IP"
   pod_attach node2 pod-hopscope cali-hop    "$HOPSCOPE_IP"
 
@@ -517,6 +549,7 @@ up() {
   for ((i = 1; i <= NODE_COUNT; i++)); do
     kube_rules "node$i" >"$RUN/iptables-node$i.rules"
     nsx "node$i" iptables-restore <"$RUN/iptables-node$i.rules"
+    if (( i == 3 )); then svclb_rules; fi
     health_spec "node$i" >"$RUN/health-node$i.spec"
     start_bg "health-node$i" "node$i" node "$REPO/e2e/lab/healthcheck-responder.mjs" "$RUN/health-node$i.spec"
   done

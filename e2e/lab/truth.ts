@@ -244,6 +244,13 @@ export const LAB_PATHS: LabPath[] = [
   // address: nginx reads X-Forwarded-For, so without one it keeps its TCP peer (HAProxy) and a forged one is believed.
   { id: 'loadBalancer:ingress-nginx/ingress-ppx:198.51.100.56', request: { address: '198.51.100.56', port: 80, host: CONTROLLERS.ppx.host }, endsAt: 'controller', inCluster: ok(ING_PPX, 'spoofable', LB_INSIDE, SPOOF), outside: ok(ING_PPX, 'header', CLIENT, CLIENT) },
   { id: 'ingress:lab/echo-ppx:ppx.lab.example', request: { address: '198.51.100.56', port: 80, host: CONTROLLERS.ppx.host }, endsAt: 'echo', inCluster: ok(ING_PPX, 'spoofable', LB_INSIDE, SPOOF), outside: ok(ING_PPX, 'header', CLIENT, CLIENT) },
+
+  // k3s ServiceLB publishing node3's own address (docs/lab.md#row-50, #row-51): kube-proxy's rule for the LB address
+  // catches the packet on node3 before the svclb hostPort. Cluster: node3 masquerades towards its cni0 bridge; Local:
+  // the client is kept. From the pod, node2 short-circuits the address: Cluster masquerades to node2, Local's
+  // pod-traffic rule keeps the pod.
+  { id: 'loadBalancer:lab/echo-svclb:192.0.2.13', request: { address: N3, port: 8081, host: null }, endsAt: 'echo', inCluster: ok(N2, 'lost'), outside: ok(BRIDGE_GW, 'lost') },
+  { id: 'loadBalancer:lab/echo-svclb-local:192.0.2.13', request: { address: N3, port: 8082, host: null }, endsAt: 'echo', inCluster: ok(POD, 'preserved'), outside: ok(CLIENT, 'preserved') },
 ];
 
 /** Each Ingress host and the address its Ingress status publishes (scenarios/lab.yaml): what a client's DNS answers. */

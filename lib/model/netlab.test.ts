@@ -221,9 +221,12 @@ const LAB_ROWS: LabRow[] = [
   { row: 48, source: 'ingress-nginx ≥ 1.13, PROXY + forwarded headers, untrusted PROXY address ⇒ the PROXY address', pathId: 'loadBalancer:ingress-nginx/ingress-ppx:198.51.100.56:80@node1', outside: { verdict: 'header', outcome: 'ok', believed: 'client', forged: 'client' } },
   // docs/domain.md#s6.1.1: the pod arrives at HAProxy as node2, inside proxy-real-ip-cidr ⇒ X-Forwarded-For is read.
   { row: 49, source: 'ingress-nginx ≥ 1.13, trusted PROXY address ⇒ X-Forwarded-For (absent: the LB)', pathId: 'loadBalancer:ingress-nginx/ingress-ppx:198.51.100.56:80@node1', outside: { verdict: 'header', outcome: 'ok' }, inCluster: { verdict: 'spoofable', outcome: 'ok', believed: 'loadBalancer' } },
+  // docs/domain.md#s5: ServiceLB publishes the node's own address; kube-proxy takes it, then the bridge address of docs/domain.md#s2.10.
+  { row: 50, source: 'k3s ServiceLB on the bridge node, Cluster ⇒ the cni0 gateway', pathId: 'loadBalancer:lab/echo-svclb:192.0.2.13:8081@node3', outside: { verdict: 'lost', outcome: 'ok', peer: '10.244.3.1' }, inCluster: { verdict: 'lost', outcome: 'ok' }, finding: 'snat-cluster-policy' },
+  { row: 51, source: 'k3s ServiceLB on the bridge node, Local ⇒ the client', pathId: 'loadBalancer:lab/echo-svclb-local:192.0.2.13:8082@node3', outside: { verdict: 'preserved', outcome: 'ok' }, inCluster: { verdict: 'preserved', outcome: 'ok' } },
 ];
 
-describe('docs/lab.md#row-43–#row-49: the model on the repository lab\'s own objects predicts what its packets did', () => {
+describe('docs/lab.md#row-43–#row-51: the model on the repository lab\'s own objects predicts what its packets did', () => {
   const inv = labScenario();
   const paths = buildPaths(inv);
   const predict = inClusterPredictor(inv);
