@@ -530,6 +530,8 @@ up() {
   ip -n hs-node3 link set cni0 up
   veth node3 veth-brecho pod-bridge eth0
   ip -n hs-node3 link set veth-brecho master cni0
+  # kube-flannel.yml's delegate sets hairpinMode: a pod reaching itself through its Service comes back over its port.
+  ip -n hs-node3 link set veth-brecho type bridge_slave hairpin on
   ip -n hs-pod-bridge addr add "$BRIDGE_ECHO_IP/24" dev eth0
   ip -n hs-pod-bridge route add default via "$BRIDGE_GW"
   local svclb pod hostif addr

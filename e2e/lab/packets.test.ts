@@ -78,3 +78,12 @@ describe('internalTrafficPolicy Local (docs/lab.md#row-47)', () => {
     expect(measured(onNode2).outcome).toBe('timeout');
   });
 });
+
+describe('pods on the bridge node (docs/lab.md#row-52, #row-53)', () => {
+  it('a pod on node3 reaching node3\'s Cluster NodePort, and the bridge echo reaching itself through its Service, both arrive as cni0\'s 10.244.3.1', async () => {
+    const probe = (ns: string, url: string) => curlInNamespaceAsync(ns, `${url}/hopscope-probe?format=json`).then(measured);
+    const [ownNode, hairpin] = await Promise.all([probe('hs-pod-svclb', 'http://192.0.2.13:30085'), probe('hs-pod-bridge', 'http://10.96.0.16:80')]);
+    expect(ownNode).toMatchObject({ outcome: 'ok', peer: '10.244.3.1' });
+    expect(hairpin).toMatchObject({ outcome: 'ok', peer: '10.244.3.1' });
+  });
+});

@@ -57,6 +57,11 @@ export interface LabPath {
   endpoint?: { address: string; port: number };
   /** The path's last pod: the echo, or the ingress controller itself (whose belief nginx sends as X-Real-IP). */
   endsAt: 'echo' | 'controller';
+  /**
+   * The path ends at an application that is not the echo and not labelled a probe target: a trace must leave it
+   * unprobed (lib/probe/scope.ts); only curl measures it (e2e/lab/packets.test.ts).
+   */
+  notProbeTarget?: true;
   inCluster: PacketTruth | null;
   /** Absent for ClusterIP paths: an outside vantage has no route to the Service range and is not asked. */
   outside: PacketTruth | null;
@@ -236,7 +241,7 @@ export const LAB_PATHS: LabPath[] = [
   { id: 'clusterIP:lab/echo-itp-local:80', request: clusterIP(17), endsAt: 'echo', inCluster: dropped, outside: null },
 
   // HAProxy PROXY v2 (ipMode Proxy) into a plain node:http application: 400 from everywhere (docs/lab.md#row-46).
-  { id: 'loadBalancer:lab/app-plain:198.51.100.55', request: { address: '198.51.100.55', port: 80, host: null }, endsAt: 'echo', inCluster: preambleRead, outside: preambleRead },
+  { id: 'loadBalancer:lab/app-plain:198.51.100.55', request: { address: '198.51.100.55', port: 80, host: null }, endsAt: 'echo', notProbeTarget: true, inCluster: preambleRead, outside: preambleRead },
 
   // ingress-nginx >= 1.13, use-proxy-protocol + use-forwarded-headers, proxy-real-ip-cidr 192.0.2.0/24, behind
   // HAProxy PROXY v2 (docs/lab.md#row-48, #row-49). Outside: the PROXY address is the client, untrusted, so nginx takes

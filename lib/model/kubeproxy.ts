@@ -76,9 +76,12 @@ export function clusterIPFromPod(
   endpoint: EndpointInfo,
   endpointNode: NodeInfo | null,
   peer: PredictedAddress,
+  cni?: CniInfo,
 ): PredictedAddress {
   const hairpin = callerPodIP !== null && callerPodIP === endpoint.ip;
-  return hairpin && endpointNode ? nodeAddress(endpointNode) : peer;
+  if (!hairpin || !endpointNode) return peer;
+  // The hairpinned packet leaves towards a pod on the same node: a bridge CNI's gateway address (docs/domain.md#s2.10).
+  return cni ? masqueradeOnNode(cni, endpointNode, endpointNode.name).peer : nodeAddress(endpointNode);
 }
 
 /** Pod-to-pod and routed client-to-pod traffic carries no NAT (Kubernetes network model; docs/lab.md#row-1 and #row-5). */
@@ -118,6 +121,8 @@ export interface InClusterSource {
   hostNetwork: boolean;
   /** kube-proxy knows a cluster CIDR that holds the prober's address, so its "pod traffic" rule matches (docs/domain.md#s2.7). */
   podTraffic: boolean;
+  /** The cluster's CNI, per node where known: which address a masquerade on the prober's node writes (docs/domain.md#s2.10). */
+  cni?: CniInfo;
 }
 
 /**
@@ -146,7 +151,10 @@ export type InClusterDelivery =
  */
 export function kubeExtFromInside(policy: TrafficPolicy, service: ServiceInfo, from: InClusterSource): InClusterDelivery {
   if (readyEndpoints(service).length === 0) return { action: 'reject', rule: 'no-endpoints' };
-  const masqueraded = from.hostNetwork ? from.self : from.node ? nodeAddress(from.node) : address('node', null);
+  // The masquerade's address depends on where the endpoint the path shows is (docs/domain.md#s2.10).
+  const endpointNode = from.node ? (representativeEndpoint(service, from.node.name)?.nodeName ?? null) : null;
+  const onNode = from.node ? (from.cni ? masqueradeOnNode(from.cni, from.node, endpointNode).peer : nodeAddress(from.node)) : address('node', null);
+  const masqueraded = from.hostNetwork ? from.self : onNode;
   if (policy === 'Cluster') return { action: 'forward', peer: masqueraded, rule: 'masquerade' };
   if (from.hostNetwork) return { action: 'forward', peer: masqueraded, rule: 'local-traffic' };
   if (from.podTraffic) return { action: 'forward', peer: from.self, rule: 'pod-traffic' };

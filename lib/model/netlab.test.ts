@@ -10,7 +10,7 @@ import { normalizeInventory } from '@/lib/k8s/normalize';
 import { rawObjectsFromManifest } from '@/lib/k8s/raw';
 import { inClusterPredictor } from './vantage';
 import type { AddressRole, ClusterInventory, IngressControllerSettings, ProbeOutcome, TrafficPolicy, Verdict } from '@/lib/types';
-import { clusterIPFromPod, masqueradeOnNode, routedToPod } from './kubeproxy';
+import { clusterIPFromPod, kubeExtFromInside, masqueradeOnNode, routedToPod } from './kubeproxy';
 import { predictedObservation } from './observation';
 import { buildPaths } from '@/lib/model';
 import { LAB, endpoint, ingressSetup, inventory, labNodes, nginxSettings, node, pod, port, service } from '@/test/support/lab-inventory';
@@ -226,7 +226,7 @@ const LAB_ROWS: LabRow[] = [
   { row: 51, source: 'k3s ServiceLB on the bridge node, Local ⇒ the client', pathId: 'loadBalancer:lab/echo-svclb-local:192.0.2.13:8082@node3', outside: { verdict: 'preserved', outcome: 'ok' }, inCluster: { verdict: 'preserved', outcome: 'ok' } },
 ];
 
-describe('docs/lab.md#row-43–#row-51: the model on the repository lab\'s own objects predicts what its packets did', () => {
+describe('docs/lab.md#row-43–#row-53: the model on the repository lab\'s own objects predicts what its packets did', () => {
   const inv = labScenario();
   const paths = buildPaths(inv);
   const predict = inClusterPredictor(inv);
@@ -249,6 +249,18 @@ describe('docs/lab.md#row-43–#row-51: the model on the repository lab\'s own o
 
   it('docs/lab.md#row-47 — a prober on node1, where the endpoint is, reaches the ClusterIP with its own address', () => {
     expect(predict('clusterIP:lab/echo-itp-local:80', { node: 'node1', address: '10.244.1.20' })).toMatchObject({ verdict: 'preserved', expectedOutcome: 'ok', peerRole: 'client' });
+  });
+
+  it('docs/lab.md#row-52, #row-53 — from a pod on the bridge node, the masquerade to its own node and the hairpin write cni0\'s address', () => {
+    const node3 = inv.nodes.find((n) => n.name === 'node3')!;
+    const svc = inv.services.find((s) => s.name === 'echo-bridge')!;
+    const from = { self: { role: 'client' as const, address: '10.244.3.20' }, node: node3, hostNetwork: false, podTraffic: true, cni: inv.cni };
+    expect(kubeExtFromInside('Cluster', svc, from)).toEqual({ action: 'forward', peer: { role: 'node', address: '10.244.3.1' }, rule: 'masquerade' });
+    const self = { role: 'client' as const, address: '10.244.3.10' };
+    expect(clusterIPFromPod('10.244.3.10', svc.endpoints[0]!, node3, self, inv.cni)).toEqual({ role: 'node', address: '10.244.3.1' });
+    // The Calico nodes keep their own address (docs/lab.md#row-4).
+    const node1 = inv.nodes.find((n) => n.name === 'node1')!;
+    expect(clusterIPFromPod(LAB.echoPod, endpoint(LAB.echoPod, 'node1'), node1, { role: 'client', address: LAB.echoPod }, inv.cni)).toEqual({ role: 'node', address: LAB.node1 });
   });
 
   it('docs/lab.md#row-43–#row-45 — the node hop says which address the masquerade writes and why', () => {

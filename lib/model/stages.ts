@@ -343,7 +343,7 @@ export function controllerStage(
  * A ClusterIP hop: pods reaching a Service are never SNAT'd (docs/domain.md#s2.4; docs/lab.md#row-2–#row-3), except a
  * `caller` that is the Service's only endpoint, which reaches itself and is masqueraded (hairpin, docs/domain.md#s2.7).
  */
-export function clusterIPStage(service: ServiceInfo, port: number | null, afterController: boolean, caller: { ip: string | null; node: NodeInfo | null } | null = null): Stage {
+export function clusterIPStage(service: ServiceInfo, port: number | null, afterController: boolean, caller: { ip: string | null; node: NodeInfo | null; cni?: CniInfo } | null = null): Stage {
   return {
     role: 'service',
     hop: {
@@ -380,7 +380,7 @@ export function clusterIPStage(service: ServiceInfo, port: number | null, afterC
       const endpoints = readyEndpoints(service);
       // kube-proxy picks any endpoint; only when the caller is the only one does it certainly reach itself.
       const self = caller?.ip && endpoints.every((e) => e.ip === caller.ip) ? endpoints[0]! : null;
-      const peer = self ? clusterIPFromPod(caller!.ip, self, caller!.node, flow.peer) : routedToPod(flow.peer);
+      const peer = self ? clusterIPFromPod(caller!.ip, self, caller!.node, flow.peer, caller!.cni) : routedToPod(flow.peer);
       return sees(flow, withPeer(flow, peer));
     },
   };

@@ -103,7 +103,7 @@ export function clusterIPWay(svc: ServiceInfo, port: number): InClusterPrefix {
   return (from) => {
     const hairpin = from.self.address !== null && svc.endpoints.some((e) => e.ready && e.ip === from.self.address);
     return {
-      stages: [inClusterClientStage(from), clusterIPStage(svc, port, false, { ip: from.self.address, node: from.node })],
+      stages: [inClusterClientStage(from), clusterIPStage(svc, port, false, { ip: from.self.address, node: from.node, cni: from.cni })],
       note: hairpin ? "the prober is an endpoint of this Service: when kube-proxy sends it to itself, it is masqueraded (hairpin)" : null,
       shortCircuit: false,
     };
