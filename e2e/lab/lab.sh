@@ -10,7 +10,8 @@
 #   lab.sh stray    per namespace, packets sent or forwarded to an address outside the lab's ranges (should be 0)
 #
 #   HOPSCOPE_LAB_DIR     state directory (pids, logs, generated configs); default /tmp/hopscope-lab
-#   HOPSCOPE_LAB_NODES   number of nodes (3..40); default 3. Pods live on node1/node2, extra nodes only forward.
+#   HOPSCOPE_LAB_NODES   number of nodes (3..40); default 3. Pods live on node1-node3, extra nodes only forward.
+#   HOPSCOPE_LAB_HEADERS_MORE  the nginx headers-more module (default: Debian's libnginx-mod-http-headers-more-filter)
 #   HOPSCOPE_LAB_ECHO    command line of the echo server (gets --port 8080 appended); default: the bundled
 #                        echo (.next/standalone/echo.mjs) if built, else `tsx lib/echo/main.ts`
 #
@@ -387,7 +388,7 @@ CFG
 # docs/domain.md#s6.1.1): real_ip_header X-Forwarded-For-Proxy-Protocol, a geo on \$proxy_protocol_addr over
 # proxy-real-ip-cidr, a map choosing \$http_x_forwarded_for (trusted) or \$proxy_protocol_addr (untrusted), and
 # more_set_input_headers filling the header before realip reads it. "ppxff" writes the same directives.
-HEADERS_MORE=/usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so
+HEADERS_MORE=${HOPSCOPE_LAB_HEADERS_MORE:-/usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so}  # Debian libnginx-mod-http-headers-more-filter
 write_nginx_cfg() { # variant listen-suffix realip-header trusted-cidr ingress-host [ppxff]
   local variant=$1 listen=$2 header=$3 trusted=$4 host=$5 mode=${6:-} dir=$RUN/nginx-$1
   local module="" ppxff=""
