@@ -52,7 +52,7 @@ ING_ALL_IP=10.244.1.22
 ING_NOPP_IP=10.244.1.23
 ING_PPX_IP=10.244.1.24
 APP_IP=10.244.1.11
-# node3's pod network is a flannel-like Linux bridge (docs/domain.md#s2.10): cni0 holds the gateway .1 of its pod CIDR.
+# node3's pod network is a flannel-like Linux bridge (docs/domain.md#s2.12): cni0 holds the gateway .1 of its pod CIDR.
 BRIDGE_GW=10.244.3.1
 BRIDGE_ECHO_IP=10.244.3.10
 # k3s ServiceLB pods (klipper-lb) on node3 for lab/echo-svclb and lab/echo-svclb-local (docs/domain.md#s5).
@@ -524,7 +524,7 @@ up() {
   pod_attach node1 pod-ing-nopp cali-ingnopp "$ING_NOPP_IP"
   pod_attach node1 pod-ing-ppx  cali-ingppx  "$ING_PPX_IP"
   pod_attach node1 pod-app      cali-app     "$APP_IP"
-  # node3: flannel attaches pods to the cni0 bridge (bridge plugin, isGateway: docs/domain.md#s2.10), the bridge
+  # node3: flannel attaches pods to the cni0 bridge (bridge plugin, isGateway: docs/domain.md#s2.12), the bridge
   # holding the gateway .1 of the node's pod CIDR; the pod has a /24 and that gateway as its default route.
   ip -n hs-node3 link add cni0 type bridge
   ip -n hs-node3 addr add "$BRIDGE_GW/24" dev cni0

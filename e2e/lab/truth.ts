@@ -19,7 +19,7 @@ const ING_B = '10.244.1.21';
 const ING_ALL = '10.244.1.22';
 const ING_NOPP = '10.244.1.23';
 const ING_PPX = '10.244.1.24';
-/** node3's cni0 bridge (flannel-like, docs/domain.md#s2.10) and the echo attached to it. */
+/** node3's cni0 bridge (flannel-like, docs/domain.md#s2.12) and the echo attached to it. */
 const BRIDGE_GW = '10.244.3.1';
 const BRIDGE_ECHO = '10.244.3.10';
 /** What the spoof test forges in X-Forwarded-For and X-Real-IP (lib/probe/plan.ts). */

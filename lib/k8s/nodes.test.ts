@@ -88,7 +88,7 @@ describe('CNI', () => {
     expect(detectCni([], [pod], []).name).toBe('cilium');
   });
 
-  it('per node: the CNI agent pod running there and flannel\'s backend annotation (docs/domain.md#s2.10, #src-S80)', () => {
+  it('per node: the CNI agent pod running there and flannel\'s backend annotation (docs/domain.md#s2.12, #src-S80)', () => {
     const agent = (name: string, nodeName: string) => ({ metadata: { name, namespace: 'kube-system' }, spec: { nodeName, containers: [] } }) as V1Pod;
     const node = (name: string, annotations: Record<string, string> = {}) => ({ metadata: { name, annotations } }) as V1Node;
     const cni = detectCni(

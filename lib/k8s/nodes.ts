@@ -98,12 +98,12 @@ export function detectCni(daemonSets: V1DaemonSet[], pods: V1Pod[], nodes: V1Nod
   return withNodes({ name: 'unknown', natOutgoing: null });
 }
 
-/** flannel's kube subnet manager writes its backend on every Node it manages (docs/domain.md#s2.10, #src-S80). */
+/** flannel's kube subnet manager writes its backend on every Node it manages (docs/domain.md#s2.12, #src-S80). */
 const FLANNEL_BACKEND_ANNOTATION = 'flannel.alpha.coreos.com/backend-type';
 
 /**
  * Per node, the CNI whose agent pod runs there and flannel's backend annotation: the address a masquerade writes
- * depends on the node's own pod network (docs/domain.md#s2.10), and a cluster migrating CNIs runs two.
+ * depends on the node's own pod network (docs/domain.md#s2.12), and a cluster migrating CNIs runs two.
  */
 function cniPerNode(pods: V1Pod[], nodes: V1Node[]): NonNullable<CniInfo['nodes']> {
   const agent = new Map<string, string>();

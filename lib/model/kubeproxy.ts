@@ -26,7 +26,7 @@ const ROUTED_CNIS: ReadonlySet<string> = new Set(['calico', 'canal']);
 /**
  * The address kube-proxy's MASQUERADE on `node` writes towards an endpoint on `endpointNode`: the address of the
  * interface the packet leaves by (docs/domain.md#s2.9, #src-S42). flannel attaches pods to the `cni0` bridge with the
- * gateway `.1` of the node's pod CIDR (docs/domain.md#s2.10, #src-S43, #src-S81), so towards a pod on the same node the
+ * gateway `.1` of the node's pod CIDR (docs/domain.md#s2.12, #src-S43, #src-S81), so towards a pod on the same node the
  * source becomes that bridge address (docs/lab.md#row-43); towards another node it is flannel.1's address (the pod
  * CIDR's network address) with VXLAN, the node's own with host-gw (#src-S80, #src-S82). Calico and canal route /32
  * veths without a bridge: the node's address (docs/lab.md#row-6, #row-7). Any other CNI: the node's address, said to be
@@ -80,7 +80,7 @@ export function clusterIPFromPod(
 ): PredictedAddress {
   const hairpin = callerPodIP !== null && callerPodIP === endpoint.ip;
   if (!hairpin || !endpointNode) return peer;
-  // The hairpinned packet leaves towards a pod on the same node: a bridge CNI's gateway address (docs/domain.md#s2.10).
+  // The hairpinned packet leaves towards a pod on the same node: a bridge CNI's gateway address (docs/domain.md#s2.12).
   return cni ? masqueradeOnNode(cni, endpointNode, endpointNode.name).peer : nodeAddress(endpointNode);
 }
 
@@ -121,7 +121,7 @@ export interface InClusterSource {
   hostNetwork: boolean;
   /** kube-proxy knows a cluster CIDR that holds the prober's address, so its "pod traffic" rule matches (docs/domain.md#s2.7). */
   podTraffic: boolean;
-  /** The cluster's CNI, per node where known: which address a masquerade on the prober's node writes (docs/domain.md#s2.10). */
+  /** The cluster's CNI, per node where known: which address a masquerade on the prober's node writes (docs/domain.md#s2.12). */
   cni?: CniInfo;
 }
 
@@ -151,7 +151,7 @@ export type InClusterDelivery =
  */
 export function kubeExtFromInside(policy: TrafficPolicy, service: ServiceInfo, from: InClusterSource): InClusterDelivery {
   if (readyEndpoints(service).length === 0) return { action: 'reject', rule: 'no-endpoints' };
-  // The masquerade's address depends on where the endpoint the path shows is (docs/domain.md#s2.10).
+  // The masquerade's address depends on where the endpoint the path shows is (docs/domain.md#s2.12).
   const endpointNode = from.node ? (representativeEndpoint(service, from.node.name)?.nodeName ?? null) : null;
   const onNode = from.node ? (from.cni ? masqueradeOnNode(from.cni, from.node, endpointNode).peer : nodeAddress(from.node)) : address('node', null);
   const masqueraded = from.hostNetwork ? from.self : onNode;

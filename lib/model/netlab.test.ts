@@ -207,9 +207,9 @@ interface LabRow {
 }
 
 const LAB_ROWS: LabRow[] = [
-  // docs/domain.md#s2.10, #src-S81: node3 (flannel) masquerades towards its own cni0 bridge, whose address is the gateway.
+  // docs/domain.md#s2.12, #src-S81: node3 (flannel) masquerades towards its own cni0 bridge, whose address is the gateway.
   { row: 43, source: 'bridge CNI, endpoint on the masquerading node ⇒ cni0 gateway', pathId: 'nodePort:lab/echo-bridge:30085@node3', outside: { verdict: 'lost', outcome: 'ok', peer: '10.244.3.1' }, inCluster: { verdict: 'lost', outcome: 'ok' }, finding: 'snat-cluster-policy' },
-  // docs/domain.md#s2.10, #src-S82: flannel host-gw routes another node's pod CIDR over the node interface.
+  // docs/domain.md#s2.12, #src-S82: flannel host-gw routes another node's pod CIDR over the node interface.
   { row: 44, source: 'bridge CNI (host-gw), endpoint on another node ⇒ the node address', pathId: 'nodePort:lab/echo-nodeport-cluster:30080@node3', outside: { verdict: 'lost', outcome: 'ok', peer: '192.0.2.13' } },
   // docs/lab.md#row-6: a routed CNI without a bridge keeps writing the node address.
   { row: 45, source: 'Calico node, endpoint on the bridge node ⇒ the node address', pathId: 'nodePort:lab/echo-bridge:30085@node1', outside: { verdict: 'lost', outcome: 'ok', peer: '192.0.2.11' }, inCluster: { verdict: 'lost', outcome: 'ok' } },
@@ -221,7 +221,7 @@ const LAB_ROWS: LabRow[] = [
   { row: 48, source: 'ingress-nginx ≥ 1.13, PROXY + forwarded headers, untrusted PROXY address ⇒ the PROXY address', pathId: 'loadBalancer:ingress-nginx/ingress-ppx:198.51.100.56:80@node1', outside: { verdict: 'header', outcome: 'ok', believed: 'client', forged: 'client' } },
   // docs/domain.md#s6.1.1: the pod arrives at HAProxy as node2, inside proxy-real-ip-cidr ⇒ X-Forwarded-For is read.
   { row: 49, source: 'ingress-nginx ≥ 1.13, trusted PROXY address ⇒ X-Forwarded-For (absent: the LB)', pathId: 'loadBalancer:ingress-nginx/ingress-ppx:198.51.100.56:80@node1', outside: { verdict: 'header', outcome: 'ok' }, inCluster: { verdict: 'spoofable', outcome: 'ok', believed: 'loadBalancer' } },
-  // docs/domain.md#s5: ServiceLB publishes the node's own address; kube-proxy takes it, then the bridge address of docs/domain.md#s2.10.
+  // docs/domain.md#s5: ServiceLB publishes the node's own address; kube-proxy takes it, then the bridge address of docs/domain.md#s2.12.
   { row: 50, source: 'k3s ServiceLB on the bridge node, Cluster ⇒ the cni0 gateway', pathId: 'loadBalancer:lab/echo-svclb:192.0.2.13:8081@node3', outside: { verdict: 'lost', outcome: 'ok', peer: '10.244.3.1' }, inCluster: { verdict: 'lost', outcome: 'ok' }, finding: 'snat-cluster-policy' },
   { row: 51, source: 'k3s ServiceLB on the bridge node, Local ⇒ the client', pathId: 'loadBalancer:lab/echo-svclb-local:192.0.2.13:8082@node3', outside: { verdict: 'preserved', outcome: 'ok' }, inCluster: { verdict: 'preserved', outcome: 'ok' } },
 ];
@@ -271,7 +271,7 @@ describe('docs/lab.md#row-43–#row-53: the model on the repository lab\'s own o
   });
 });
 
-describe('docs/domain.md#s2.10: the address kube-proxy\'s masquerade writes, by the node\'s CNI', () => {
+describe('docs/domain.md#s2.12: the address kube-proxy\'s masquerade writes, by the node\'s CNI', () => {
   const node3 = node('node3', '192.0.2.13', { podCIDRs: ['10.244.3.0/24'] });
   const flannel = (backend: string | null) => ({ name: 'calico', natOutgoing: true, nodes: [{ node: 'node3', name: 'flannel', backend }] });
   it.each([

@@ -156,7 +156,7 @@ export function nodePortStage(
   const policy: TrafficPolicy = service.externalTrafficPolicy ?? 'Cluster';
   const local = hasReadyEndpointOn(service, node.name);
   // Under Cluster the path shows the endpoint representativeEndpoint picks (a local one first); the masquerade's
-  // address depends on whether it is on this node (docs/domain.md#s2.10).
+  // address depends on whether it is on this node (docs/domain.md#s2.12).
   const masquerade = policy === 'Cluster' ? masqueradeOnNode(cni, node, representativeEndpoint(service, node.name)?.nodeName ?? null) : null;
   return {
     role: 'node',

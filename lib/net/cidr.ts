@@ -75,7 +75,7 @@ export function firstHostAddress(cidr: Cidr | string): string | null {
 
 /**
  * The network address itself ("10.244.1.0" for 10.244.1.0/24): flannel's VXLAN backend puts it on flannel.1 as a /32
- * (docs/domain.md#s2.10), so no pod has it. Null for a host route (/32, /128) or an unparsable CIDR.
+ * (docs/domain.md#s2.12), so no pod has it. Null for a host route (/32, /128) or an unparsable CIDR.
  */
 export function networkAddress(cidr: Cidr | string): string | null {
   const network = typeof cidr === 'string' ? parseCidr(cidr) : cidr;

@@ -110,7 +110,7 @@ export function classifyAddress(address: string | null, ctx: ObserveContext, out
   if (pod?.roles.includes('ingress-controller')) return 'ingressController';
   if (pod?.roles.includes('svclb')) return 'svclb';
   if (pod || inventory.services.some((s) => s.endpoints.some((e) => e.ip === address))) return 'pod';
-  // flannel's VXLAN device holds the pod CIDR's network address, which no pod has (docs/domain.md#s2.10).
+  // flannel's VXLAN device holds the pod CIDR's network address, which no pod has (docs/domain.md#s2.12).
   if (inventory.nodes.some((n) => n.podCIDRs.some((cidr) => firstHostAddress(cidr) === address || networkAddress(cidr) === address))) return 'node';
   if (inventory.nodes.some((n) => n.podCIDRs.some((cidr) => cidrContains(cidr, address)))) return 'pod';
   return ctx.vantage !== 'in-cluster' && OUTSIDE_ROLES.has(outsideAs) ? outsideAs : 'loadBalancer';
