@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: Chromium for Playwright (no browser download), and the real-packet lab's parts.
 set -euo pipefail
-packages=(chromium iproute2 iptables haproxy nginx conntrack curl procps python3)
+# libnginx-mod-http-headers-more-filter: the lab nginx runs ingress-nginx's more_set_input_headers (docs/lab.md#lab-rules).
+packages=(chromium iproute2 iptables haproxy nginx libnginx-mod-http-headers-more-filter conntrack curl procps python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -37,6 +37,10 @@ export function problemsAgainstTruth(trace: TraceRun, kind: VantageKind, cannotS
       continue;
     }
     const id = traced.pathId;
+    if (row.notProbeTarget) {
+      if (!traced.notProbed || traced.probes.some((p) => p.kind !== 'health-check')) say(id, 'probed, although it ends at an application that is not a probe target');
+      continue;
+    }
     if (cannotSend(row)) {
       if (traced.observedVerdict !== null) say(id, `observed verdict ${traced.observedVerdict} from a request ${kind} cannot make`);
       if (!traced.notReachable && !traced.notProbed) say(id, `not marked "not reachable from here" although ${kind} cannot send it`);

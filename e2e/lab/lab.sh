@@ -10,12 +10,13 @@
 #   lab.sh stray    per namespace, packets sent or forwarded to an address outside the lab's ranges (should be 0)
 #
 #   HOPSCOPE_LAB_DIR     state directory (pids, logs, generated configs); default /tmp/hopscope-lab
-#   HOPSCOPE_LAB_NODES   number of nodes (3..40); default 3. Pods live on node1/node2, extra nodes only forward.
+#   HOPSCOPE_LAB_NODES   number of nodes (3..40); default 3. Pods live on node1-node3, extra nodes only forward.
+#   HOPSCOPE_LAB_HEADERS_MORE  the nginx headers-more module (default: Debian's libnginx-mod-http-headers-more-filter)
 #   HOPSCOPE_LAB_ECHO    command line of the echo server (gets --port 8080 appended); default: the bundled
 #                        echo (.next/standalone/echo.mjs) if built, else `tsx lib/echo/main.ts`
 #
 # Only documentation / lab ranges are used, and only inside namespaces created here:
-#   client 203.0.113.10 | LB VIPs 198.51.100.50-54 (HAProxy), 198.51.100.60-61 (MetalLB-like, routed to a node)
+#   client 203.0.113.10 | LB VIPs 198.51.100.50-56 (HAProxy), 198.51.100.60-61 (MetalLB-like, routed to a node)
 #   LB inside 192.0.2.1 | nodes 192.0.2.11.. | pods 10.244.<node>.0/24 | Services 10.96.0.0/16
 #
 # Topology (nothing is attached to the root namespace, so lab traffic cannot leave the lab):
@@ -24,8 +25,9 @@
 #                          [hs-fabric: bridge br0]  (L2 switch between LB and nodes)
 #                        /            |             \
 #            [hs-node1 .11]      [hs-node2 .12]     [hs-node3 .13] ...   kube-proxy-like iptables, healthCheckNodePort
-#   pods on node1: echo 10.244.1.10, ingress a/b/trustall/nopp 10.244.1.20-23
+#   pods on node1: echo 10.244.1.10, plain app 10.244.1.11, ingress a/b/trustall/nopp/ppx 10.244.1.20-24
 #   pods on node2: client 10.244.2.10, hopscope 10.244.2.30 (the prober: its node has none of the endpoints)
+#   node3: a flannel-like bridge cni0 10.244.3.1/24 with the echo-bridge pod 10.244.3.10 (host-gw routes between nodes)
 #
 # As in a real cluster (docs/lab.md#lab-realism): kube-proxy knows the cluster CIDR, so KUBE-EXT of a Local Service
 # sends pod traffic to any endpoint; every node short-circuits each LB address whose ipMode is VIP or unset; the CNI
@@ -48,12 +50,20 @@ ING_A_IP=10.244.1.20
 ING_B_IP=10.244.1.21
 ING_ALL_IP=10.244.1.22
 ING_NOPP_IP=10.244.1.23
+ING_PPX_IP=10.244.1.24
+APP_IP=10.244.1.11
+# node3's pod network is a flannel-like Linux bridge (docs/domain.md#s2.12): cni0 holds the gateway .1 of its pod CIDR.
+BRIDGE_GW=10.244.3.1
+BRIDGE_ECHO_IP=10.244.3.10
+# k3s ServiceLB pods (klipper-lb) on node3 for lab/echo-svclb and lab/echo-svclb-local (docs/domain.md#s5).
+SVCLB_IP=10.244.3.20
+SVCLB_LOCAL_IP=10.244.3.21
 HOPSCOPE_IP=10.244.2.30
 PODC_IP=10.244.2.10
 
 node_ip() { echo "192.0.2.$((10 + $1))"; }
 NODES=(); for ((i = 1; i <= NODE_COUNT; i++)); do NODES+=("node$i"); done
-PODS=(pod-echo pod-ing-a pod-ing-b pod-ing-all pod-ing-nopp pod-hopscope pod-client)
+PODS=(pod-echo pod-ing-a pod-ing-b pod-ing-all pod-ing-nopp pod-ing-ppx pod-app pod-bridge pod-svclb pod-svclbl pod-hopscope pod-client)
 NSES=(fabric client lb "${NODES[@]}" "${PODS[@]}")
 ns_name() { echo "hs-$1"; }
 
@@ -161,7 +171,8 @@ start_bg() { # name ns cmd...   -> $RUN/name.pid, $RUN/name.log
 }
 
 # ---------------------------------------------------------------- the Services (same numbers as scenarios/lab.yaml)
-# NAME NAMESPACE CLUSTER_IP PORT NODEPORT POLICY HEALTHCHECK_NODEPORT VIP_LB_IP ENDPOINT_IP ENDPOINT_PORT ENDPOINT_NODE
+# NAME NAMESPACE CLUSTER_IP PORT NODEPORT POLICY HEALTHCHECK_NODEPORT VIP_LB_IP ENDPOINT_IP ENDPOINT_PORT ENDPOINT_NODE [ITP]
+# ITP: internalTrafficPolicy (default Cluster).
 # VIP_LB_IP: the LoadBalancer address kube-proxy programs on every node, i.e. one whose ipMode is VIP or unset
 # (docs/domain.md#s2.6, #s2.7). The OpenStack-like controller publishes ipMode Proxy only for its PROXY-protocol LBs
 # (ingress-b, ingress-nopp): kube-proxy leaves those two addresses alone, so pods really go through HAProxy there.
@@ -176,6 +187,12 @@ SERVICES=(
   "ingress-nopp          ingress-nginx 10.96.0.21 80 30881 Local   32881 -             $ING_NOPP_IP 80  node1"
   "ingress-b             ingress-nginx 10.96.0.22 80 30882 Local   32882 -             $ING_B_IP   80   node1"
   "ingress-trustall      ingress-nginx 10.96.0.23 80 30883 Local   32883 198.51.100.53 $ING_ALL_IP 80   node1"
+  "echo-bridge           lab           10.96.0.16 80 30085 Cluster -     -             $BRIDGE_ECHO_IP 8080 node3"
+  "echo-itp-local        lab           10.96.0.17 80 -     -       -     -             $ECHO_IP    8080 node1 Local"
+  "app-plain             lab           10.96.0.18 80 30086 Local   32086 -             $APP_IP     8080 node1"
+  "ingress-ppx           ingress-nginx 10.96.0.24 80 30884 Local   32884 -             $ING_PPX_IP 80   node1"
+  "echo-svclb            lab           10.96.0.19 8081 30087 Cluster -   192.0.2.13    $BRIDGE_ECHO_IP 8080 node3"
+  "echo-svclb-local      lab           10.96.0.25 8082 30088 Local  32088 192.0.2.13   $BRIDGE_ECHO_IP 8080 node3"
 )
 
 # kube-proxy iptables mode (v1.28+) for one node, rule for rule as pkg/proxy/iptables/proxier.go writes them
@@ -190,15 +207,29 @@ SERVICES=(
 # are outside every pool, so a pod's traffic to them leaves with its node's address.
 kube_rules() {
   local node=$1 chains="" nat="" filt=""
-  local name ns cip port np pol hc lbip epip epport epnode
+  local name ns cip port np pol hc lbip epip epport epnode itp
   for s in "${SERVICES[@]}"; do
-    read -r name ns cip port np pol hc lbip epip epport epnode <<<"$s"
+    itp=""
+    read -r name ns cip port np pol hc lbip epip epport epnode itp <<<"$s"
     local id; id=$(echo "$name" | tr 'a-z-' 'A-Z_' | cut -c1-18)
     local svc=KUBE-SVC-$id ext=KUBE-EXT-$id sep=KUBE-SEP-$id svl=KUBE-SVL-$id
     chains+=":$svc - [0:0]"$'\n'":$sep - [0:0]"$'\n'
-    nat+="-A KUBE-SERVICES -d $cip/32 -p tcp -m comment --comment \"$ns/$name cluster IP\" -m tcp --dport $port -j $svc"$'\n'
-    nat+="-A $svc ! -s $POD_CIDR -d $cip/32 -p tcp -m comment --comment \"$ns/$name cluster IP\" -m tcp --dport $port -j KUBE-MARK-MASQ"$'\n'
-    nat+="-A $svc -m comment --comment \"$ns/$name -> $epip:$epport\" -j $sep"$'\n'
+    if [ "$itp" = Local ]; then
+      # internalTrafficPolicy Local (docs/domain.md#s2.5): the ClusterIP leads to the local endpoints only; a node
+      # without one gets no nat rule for it and filter/KUBE-SERVICES "has no local endpoints" -j DROP.
+      if [ "$epnode" = "$node" ]; then
+        chains+=":$svl - [0:0]"$'\n'
+        nat+="-A KUBE-SERVICES -d $cip/32 -p tcp -m comment --comment \"$ns/$name cluster IP\" -m tcp --dport $port -j $svl"$'\n'
+        nat+="-A $svl ! -s $POD_CIDR -d $cip/32 -p tcp -m comment --comment \"$ns/$name cluster IP\" -m tcp --dport $port -j KUBE-MARK-MASQ"$'\n'
+        nat+="-A $svl -m comment --comment \"$ns/$name -> $epip:$epport (local)\" -j $sep"$'\n'
+      else
+        filt+="-A KUBE-SERVICES -d $cip/32 -p tcp -m comment --comment \"$ns/$name has no local endpoints\" -m tcp --dport $port -j DROP"$'\n'
+      fi
+    else
+      nat+="-A KUBE-SERVICES -d $cip/32 -p tcp -m comment --comment \"$ns/$name cluster IP\" -m tcp --dport $port -j $svc"$'\n'
+      nat+="-A $svc ! -s $POD_CIDR -d $cip/32 -p tcp -m comment --comment \"$ns/$name cluster IP\" -m tcp --dport $port -j KUBE-MARK-MASQ"$'\n'
+      nat+="-A $svc -m comment --comment \"$ns/$name -> $epip:$epport\" -j $sep"$'\n'
+    fi
     nat+="-A $sep -s $epip/32 -m comment --comment \"$ns/$name hairpin\" -j KUBE-MARK-MASQ"$'\n'
     nat+="-A $sep -p tcp -m comment --comment \"$ns/$name\" -m tcp -j DNAT --to-destination $epip:$epport"$'\n'
     [ "$np" = - ] && continue
@@ -256,8 +287,11 @@ COMMIT
 :FORWARD ACCEPT [0:0]
 :OUTPUT ACCEPT [0:0]
 :KUBE-EXTERNAL-SERVICES - [0:0]
+:KUBE-SERVICES - [0:0]
 :KUBE-FORWARD - [0:0]
 -A INPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" -j KUBE-EXTERNAL-SERVICES
+-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+-A OUTPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
 -A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" -j KUBE-EXTERNAL-SERVICES
 -A FORWARD -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD
 -A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP
@@ -267,11 +301,30 @@ ${filt}COMMIT
 RULES
 }
 
+# k3s ServiceLB on node3 (docs/domain.md#s5): the CNI portmap plugin's hostPort DNAT to each svclb pod, appended
+# after kube-proxy's jump as portmap appends and kube-proxy prepends; in the svclb pod the rules of klipper-lb's entry
+# script (DNAT to DEST_IPS:DEST_PORT, MASQUERADE towards it). A packet for node3's own address on a Service port meets
+# kube-proxy's rule for the LB address first, so these are reached only if kube-proxy had none.
+svclb_rules() {
+  nsx node3 iptables -t nat -N CNI-HOSTPORT-DNAT
+  nsx node3 iptables -t nat -A PREROUTING -m addrtype --dst-type LOCAL -m comment --comment "CNI portfwd requiring DNAT" -j CNI-HOSTPORT-DNAT
+  nsx node3 iptables -t nat -A OUTPUT -m addrtype --dst-type LOCAL -m comment --comment "CNI portfwd requiring DNAT" -j CNI-HOSTPORT-DNAT
+  nsx node3 iptables -t nat -A CNI-HOSTPORT-DNAT -p tcp --dport 8081 -j DNAT --to-destination "$SVCLB_IP:8081"
+  nsx node3 iptables -t nat -A CNI-HOSTPORT-DNAT -p tcp --dport 8082 -j DNAT --to-destination "$SVCLB_LOCAL_IP:8082"
+  # Cluster: DEST_IPS = the ClusterIP, DEST_PORT = the Service port; Local: DEST_IPS = the node's hostIP, the NodePort.
+  nsx pod-svclb sysctl -qw net.ipv4.ip_forward=1
+  nsx pod-svclb iptables -t nat -I PREROUTING -p tcp --dport 8081 -j DNAT --to 10.96.0.19:8081
+  nsx pod-svclb iptables -t nat -I POSTROUTING -d 10.96.0.19/32 -p tcp -j MASQUERADE
+  nsx pod-svclbl sysctl -qw net.ipv4.ip_forward=1
+  nsx pod-svclbl iptables -t nat -I PREROUTING -p tcp --dport 8082 -j DNAT --to 192.0.2.13:30088
+  nsx pod-svclbl iptables -t nat -I POSTROUTING -d 192.0.2.13/32 -p tcp -j MASQUERADE
+}
+
 # healthCheckNodePort answers of one node (docs/domain.md#s2.1): "port namespace name localEndpoints" per line.
 health_spec() {
-  local node=$1 name ns cip port np pol hc lbip epip epport epnode
+  local node=$1 name ns cip port np pol hc lbip epip epport epnode itp
   for s in "${SERVICES[@]}"; do
-    read -r name ns cip port np pol hc lbip epip epport epnode <<<"$s"
+    read -r name ns cip port np pol hc lbip epip epport epnode itp <<<"$s"
     [ "$hc" = - ] && continue
     echo "$hc $ns $name $([ "$epnode" = "$node" ] && echo 1 || echo 0)"
   done
@@ -321,6 +374,8 @@ CFG
     haproxy_lb 198.51.100.52 tcp  send-proxy    30881 32881   # ingress-nopp: PROXY v1 into an nginx without proxy_protocol -> broken
     haproxy_lb 198.51.100.53 http ""            30883 32883   # ingress-trustall: HTTP listener, X-Forwarded-For
     haproxy_lb 198.51.100.54 tcp  ""            30084 32084   # echo-octavia-tcp: plain TCP, no header
+    haproxy_lb 198.51.100.55 tcp  send-proxy-v2 30086 32086   # app-plain: PROXY v2 into an app that does not read it -> broken
+    haproxy_lb 198.51.100.56 tcp  send-proxy-v2 30884 32884   # ingress-ppx: PROXY v2 into use-proxy-protocol + use-forwarded-headers
   } >"$RUN/haproxy.cfg"
 }
 
@@ -329,10 +384,23 @@ CFG
 # realip in the http block with real_ip_recursive on, X-Real-IP $remote_addr, X-Forwarded-For $remote_addr
 # (compute-full-forwarded-for off); one server per Ingress host, and the catch-all default server that answers any
 # other Host (an address, another name) with the default backend's 404.
-write_nginx_cfg() { # variant listen-suffix realip-header trusted-cidr ingress-host
-  local variant=$1 listen=$2 header=$3 trusted=$4 host=$5 dir=$RUN/nginx-$1
+# With use-proxy-protocol and use-forwarded-headers both on, ingress-nginx >= 1.13 renders (nginx.tmpl,
+# docs/domain.md#s6.1.1): real_ip_header X-Forwarded-For-Proxy-Protocol, a geo on \$proxy_protocol_addr over
+# proxy-real-ip-cidr, a map choosing \$http_x_forwarded_for (trusted) or \$proxy_protocol_addr (untrusted), and
+# more_set_input_headers filling the header before realip reads it. "ppxff" writes the same directives.
+HEADERS_MORE=${HOPSCOPE_LAB_HEADERS_MORE:-/usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so}  # Debian libnginx-mod-http-headers-more-filter
+write_nginx_cfg() { # variant listen-suffix realip-header trusted-cidr ingress-host [ppxff]
+  local variant=$1 listen=$2 header=$3 trusted=$4 host=$5 mode=${6:-} dir=$RUN/nginx-$1
+  local module="" ppxff=""
+  if [ "$mode" = ppxff ]; then
+    module="load_module $HEADERS_MORE;"
+    ppxff="geo \$proxy_protocol_addr \$proxy_protocol_addr_trusted { default 0; $trusted 1; }
+    map \$proxy_protocol_addr_trusted \$forwarded_for_proxy_protocol { default \$proxy_protocol_addr; 1 \$http_x_forwarded_for; }
+    more_set_input_headers \"X-Forwarded-For-Proxy-Protocol: \$forwarded_for_proxy_protocol\";"
+  fi
   mkdir -p "$dir/tmp" "$dir/logs"
   cat >"$dir/nginx.conf" <<CFG
+$module
 user root;
 worker_processes 1;
 daemon off;
@@ -350,6 +418,7 @@ http {
     set_real_ip_from $trusted;
     real_ip_header $header;
     real_ip_recursive on;
+    $ppxff
     upstream lab-echo-80 { server $ECHO_IP:8080; }
     server {
         listen 80$listen default_server;
@@ -400,6 +469,7 @@ up() {
   for c in ip iptables-restore haproxy nginx node curl ss; do
     command -v "$c" >/dev/null || { log "missing '$c': apt-get install -y iproute2 iptables haproxy nginx curl"; exit 1; }
   done
+  [ -f "$HEADERS_MORE" ] || { log "missing nginx headers-more module: apt-get install -y libnginx-mod-http-headers-more-filter"; exit 1; }
   local t0; t0=$(date +%s%N)
   down
   local ns
@@ -425,7 +495,7 @@ up() {
   ip -n hs-lb addr add "$LB_EXT_IP/24" dev eth0
   ip -n hs-lb addr add "$LB_IP/24" dev eth1
   local vip
-  for vip in 198.51.100.50 198.51.100.51 198.51.100.52 198.51.100.53 198.51.100.54; do
+  for vip in 198.51.100.50 198.51.100.51 198.51.100.52 198.51.100.53 198.51.100.54 198.51.100.55 198.51.100.56; do
     ip -n hs-lb addr add "$vip/32" dev lo
   done
   # MetalLB L2: the announcing node answers for the VIP; the upstream router sends it there (ServiceL2Status).
@@ -452,6 +522,27 @@ up() {
   pod_attach node1 pod-ing-b    cali-ingb   "$ING_B_IP"
   pod_attach node1 pod-ing-all  cali-ingall "$ING_ALL_IP"
   pod_attach node1 pod-ing-nopp cali-ingnopp "$ING_NOPP_IP"
+  pod_attach node1 pod-ing-ppx  cali-ingppx  "$ING_PPX_IP"
+  pod_attach node1 pod-app      cali-app     "$APP_IP"
+  # node3: flannel attaches pods to the cni0 bridge (bridge plugin, isGateway: docs/domain.md#s2.12), the bridge
+  # holding the gateway .1 of the node's pod CIDR; the pod has a /24 and that gateway as its default route.
+  ip -n hs-node3 link add cni0 type bridge
+  ip -n hs-node3 addr add "$BRIDGE_GW/24" dev cni0
+  ip -n hs-node3 link set cni0 up
+  veth node3 veth-brecho pod-bridge eth0
+  ip -n hs-node3 link set veth-brecho master cni0
+  # kube-flannel.yml's delegate sets hairpinMode: a pod reaching itself through its Service comes back over its port.
+  ip -n hs-node3 link set veth-brecho type bridge_slave hairpin on
+  ip -n hs-pod-bridge addr add "$BRIDGE_ECHO_IP/24" dev eth0
+  ip -n hs-pod-bridge route add default via "$BRIDGE_GW"
+  local svclb pod hostif addr
+  for svclb in "pod-svclb veth-svclb $SVCLB_IP" "pod-svclbl veth-svclbl $SVCLB_LOCAL_IP"; do
+    read -r pod hostif addr <<<"$svclb"
+    veth node3 "$hostif" "$pod" eth0
+    ip -n hs-node3 link set "$hostif" master cni0
+    ip -n "hs-$pod" addr add "$addr/24" dev eth0
+    ip -n "hs-$pod" route add default via "$BRIDGE_GW"
+  done
   pod_attach node2 pod-client   cali-cli    "$PODC_IP"
   pod_attach node2 pod-hopscope cali-hop    "$HOPSCOPE_IP"
 
@@ -461,6 +552,7 @@ up() {
   for ((i = 1; i <= NODE_COUNT; i++)); do
     kube_rules "node$i" >"$RUN/iptables-node$i.rules"
     nsx "node$i" iptables-restore <"$RUN/iptables-node$i.rules"
+    if (( i == 3 )); then svclb_rules; fi
     health_spec "node$i" >"$RUN/health-node$i.spec"
     start_bg "health-node$i" "node$i" node "$REPO/e2e/lab/healthcheck-responder.mjs" "$RUN/health-node$i.spec"
   done
@@ -473,16 +565,25 @@ up() {
   write_nginx_cfg b    " proxy_protocol" proxy_protocol  192.0.2.0/24 b.lab.example
   write_nginx_cfg all  ""                X-Forwarded-For 0.0.0.0/0    trustall.lab.example
   write_nginx_cfg nopp ""                X-Forwarded-For 192.0.2.0/24 nopp.lab.example
+  write_nginx_cfg ppx  " proxy_protocol" X-Forwarded-For-Proxy-Protocol 192.0.2.0/24 ppx.lab.example ppxff
   start_bg nginx-a   pod-ing-a   nginx -c "$RUN/nginx-a/nginx.conf"   -e "$RUN/nginx-a/logs/error.log"   -p "$RUN/nginx-a/"
   start_bg nginx-b   pod-ing-b   nginx -c "$RUN/nginx-b/nginx.conf"   -e "$RUN/nginx-b/logs/error.log"   -p "$RUN/nginx-b/"
   start_bg nginx-all pod-ing-all nginx -c "$RUN/nginx-all/nginx.conf" -e "$RUN/nginx-all/logs/error.log" -p "$RUN/nginx-all/"
   start_bg nginx-nopp pod-ing-nopp nginx -c "$RUN/nginx-nopp/nginx.conf" -e "$RUN/nginx-nopp/logs/error.log" -p "$RUN/nginx-nopp/"
+  start_bg nginx-ppx pod-ing-ppx nginx -c "$RUN/nginx-ppx/nginx.conf" -e "$RUN/nginx-ppx/logs/error.log" -p "$RUN/nginx-ppx/"
+  # shellcheck disable=SC2046
+  start_bg echo-bridge pod-bridge env POD_NAME=echo-bridge-7f9c8d6b5-b3r1d POD_NAMESPACE=lab NODE_NAME=node3 POD_IP="$BRIDGE_ECHO_IP" \
+    $(echo_command) --port 8080
+  # An application that is not the echo: a plain node:http server, which does not read PROXY (docs/domain.md#s8.1).
+  start_bg app pod-app node "$REPO/e2e/lab/plain-app.mjs" 8080
   write_haproxy_cfg
   haproxy -c -q -f "$RUN/haproxy.cfg" || { log "haproxy config check failed"; exit 1; }
   start_bg haproxy lb haproxy -db -f "$RUN/haproxy.cfg"
 
   wait_port pod-echo 8080
-  for ns in pod-ing-a pod-ing-b pod-ing-all pod-ing-nopp; do wait_port "$ns" 80; done
+  wait_port pod-bridge 8080
+  wait_port pod-app 8080
+  for ns in pod-ing-a pod-ing-b pod-ing-all pod-ing-nopp pod-ing-ppx; do wait_port "$ns" 80; done
   for ((i = 1; i <= NODE_COUNT; i++)); do wait_port "node$i" 32880; done
   wait_port lb 8404
   wait_haproxy_checks

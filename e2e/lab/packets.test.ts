@@ -69,3 +69,21 @@ describe('nginx answers only its Ingress host', () => {
     }
   });
 });
+
+describe('internalTrafficPolicy Local (docs/lab.md#row-47)', () => {
+  it('a pod on node1, where the only endpoint is, reaches the ClusterIP with its own address; the hopscope pod on node2 is dropped', async () => {
+    const url = 'http://10.96.0.17:80/hopscope-probe?format=json';
+    const [onNode1, onNode2] = await Promise.all([curlInNamespaceAsync('hs-pod-ing-a', url), curlInNamespaceAsync(LAB.hopscopeNamespace, url)]);
+    expect(measured(onNode1)).toMatchObject({ outcome: 'ok', peer: '10.244.1.20' });
+    expect(measured(onNode2).outcome).toBe('timeout');
+  });
+});
+
+describe('pods on the bridge node (docs/lab.md#row-52, #row-53)', () => {
+  it('a pod on node3 reaching node3\'s Cluster NodePort, and the bridge echo reaching itself through its Service, both arrive as cni0\'s 10.244.3.1', async () => {
+    const probe = (ns: string, url: string) => curlInNamespaceAsync(ns, `${url}/hopscope-probe?format=json`).then(measured);
+    const [ownNode, hairpin] = await Promise.all([probe('hs-pod-svclb', 'http://192.0.2.13:30085'), probe('hs-pod-bridge', 'http://10.96.0.16:80')]);
+    expect(ownNode).toMatchObject({ outcome: 'ok', peer: '10.244.3.1' });
+    expect(hairpin).toMatchObject({ outcome: 'ok', peer: '10.244.3.1' });
+  });
+});

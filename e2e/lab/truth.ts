@@ -18,6 +18,10 @@ const ING_A = '10.244.1.20';
 const ING_B = '10.244.1.21';
 const ING_ALL = '10.244.1.22';
 const ING_NOPP = '10.244.1.23';
+const ING_PPX = '10.244.1.24';
+/** node3's cni0 bridge (flannel-like, docs/domain.md#s2.12) and the echo attached to it. */
+const BRIDGE_GW = '10.244.3.1';
+const BRIDGE_ECHO = '10.244.3.10';
 /** What the spoof test forges in X-Forwarded-For and X-Real-IP (lib/probe/plan.ts). */
 export const SPOOF = '198.51.100.66';
 
@@ -53,6 +57,11 @@ export interface LabPath {
   endpoint?: { address: string; port: number };
   /** The path's last pod: the echo, or the ingress controller itself (whose belief nginx sends as X-Real-IP). */
   endsAt: 'echo' | 'controller';
+  /**
+   * The path ends at an application that is not the echo and not labelled a probe target: a trace must leave it
+   * unprobed (lib/probe/scope.ts); only curl measures it (e2e/lab/packets.test.ts).
+   */
+  notProbeTarget?: true;
   inCluster: PacketTruth | null;
   /** Absent for ClusterIP paths: an outside vantage has no route to the Service range and is not asked. */
   outside: PacketTruth | null;
@@ -89,6 +98,7 @@ const CONTROLLERS = {
   nopp: { service: 'ingress-nopp', clusterIP: 21, nodePort: 30881, pod: ING_NOPP, host: 'nopp.lab.example' },
   b: { service: 'ingress-b', clusterIP: 22, nodePort: 30882, pod: ING_B, host: 'b.lab.example' },
   trustall: { service: 'ingress-trustall', clusterIP: 23, nodePort: 30883, pod: ING_ALL, host: 'trustall.lab.example' },
+  ppx: { service: 'ingress-ppx', clusterIP: 24, nodePort: 30884, pod: ING_PPX, host: 'ppx.lab.example' },
 } as const;
 
 export const LAB_PATHS: LabPath[] = [
@@ -215,6 +225,37 @@ export const LAB_PATHS: LabPath[] = [
   // HAProxy HTTP + X-Forwarded-For, ipMode VIP, nginx (a') trust-all: fooled from inside (#row-39) and outside (#row-25).
   { id: 'loadBalancer:ingress-nginx/ingress-trustall:198.51.100.53', request: { address: '198.51.100.53', port: 80, host: CONTROLLERS.trustall.host }, endsAt: 'controller', inCluster: ok(ING_ALL, 'spoofable', POD, SPOOF), outside: ok(ING_ALL, 'spoofable', CLIENT, SPOOF) },
   { id: 'ingress:lab/echo-trustall:trustall.lab.example', request: { address: '198.51.100.53', port: 80, host: CONTROLLERS.trustall.host }, endsAt: 'echo', inCluster: ok(ING_ALL, 'spoofable', POD, SPOOF), outside: ok(ING_ALL, 'spoofable', CLIENT, SPOOF) },
+
+  // An echo on node3's cni0 bridge behind a Cluster NodePort (docs/lab.md#row-43–#row-45). ClusterIP: no NAT.
+  { id: 'clusterIP:lab/echo-bridge:80', request: clusterIP(16), endpoint: { address: BRIDGE_ECHO, port: 8080 }, endsAt: 'echo', inCluster: ok(POD, 'preserved'), outside: null },
+  // node3 masquerades towards its own bridge: the echo sees cni0's 10.244.3.1 (#row-43), from outside and from the pod
+  // (natOutgoing to node2 first, then node3's masquerade).
+  { id: 'nodePort:lab/echo-bridge:30085@node3', request: { address: N3, port: 30085, host: null }, endsAt: 'echo', inCluster: ok(BRIDGE_GW, 'lost'), outside: ok(BRIDGE_GW, 'lost') },
+  // node1 (Calico) masquerades towards node3 over its eth0: node1's address (#row-45); node2 likewise for the pod's
+  // own node and an outside client.
+  { id: 'nodePort:lab/echo-bridge:30085@node1', request: { address: N1, port: 30085, host: null }, endsAt: 'echo', inCluster: ok(N1, 'lost'), outside: ok(N1, 'lost') },
+  { id: 'nodePort:lab/echo-bridge:30085@node2', request: { address: N2, port: 30085, host: null }, endsAt: 'echo', inCluster: ok(N2, 'lost'), outside: ok(N2, 'lost') },
+
+  // internalTrafficPolicy Local, endpoint on node1 only: node2 drops the ClusterIP for the pod (docs/lab.md#row-47).
+  // No direct endpoint probe counts here: the pod reaching the endpoint's address is not what the ClusterIP does.
+  { id: 'clusterIP:lab/echo-itp-local:80', request: clusterIP(17), endsAt: 'echo', inCluster: dropped, outside: null },
+
+  // HAProxy PROXY v2 (ipMode Proxy) into a plain node:http application: 400 from everywhere (docs/lab.md#row-46).
+  { id: 'loadBalancer:lab/app-plain:198.51.100.55', request: { address: '198.51.100.55', port: 80, host: null }, endsAt: 'echo', notProbeTarget: true, inCluster: preambleRead, outside: preambleRead },
+
+  // ingress-nginx >= 1.13, use-proxy-protocol + use-forwarded-headers, proxy-real-ip-cidr 192.0.2.0/24, behind
+  // HAProxy PROXY v2 (docs/lab.md#row-48, #row-49). Outside: the PROXY address is the client, untrusted, so nginx takes
+  // it and ignores a forged X-Forwarded-For. The pod goes through HAProxy masqueraded to node2, a trusted PROXY
+  // address: nginx reads X-Forwarded-For, so without one it keeps its TCP peer (HAProxy) and a forged one is believed.
+  { id: 'loadBalancer:ingress-nginx/ingress-ppx:198.51.100.56', request: { address: '198.51.100.56', port: 80, host: CONTROLLERS.ppx.host }, endsAt: 'controller', inCluster: ok(ING_PPX, 'spoofable', LB_INSIDE, SPOOF), outside: ok(ING_PPX, 'header', CLIENT, CLIENT) },
+  { id: 'ingress:lab/echo-ppx:ppx.lab.example', request: { address: '198.51.100.56', port: 80, host: CONTROLLERS.ppx.host }, endsAt: 'echo', inCluster: ok(ING_PPX, 'spoofable', LB_INSIDE, SPOOF), outside: ok(ING_PPX, 'header', CLIENT, CLIENT) },
+
+  // k3s ServiceLB publishing node3's own address (docs/lab.md#row-50, #row-51): kube-proxy's rule for the LB address
+  // catches the packet on node3 before the svclb hostPort. Cluster: node3 masquerades towards its cni0 bridge; Local:
+  // the client is kept. From the pod, node2 short-circuits the address: Cluster masquerades to node2, Local's
+  // pod-traffic rule keeps the pod.
+  { id: 'loadBalancer:lab/echo-svclb:192.0.2.13', request: { address: N3, port: 8081, host: null }, endsAt: 'echo', inCluster: ok(N2, 'lost'), outside: ok(BRIDGE_GW, 'lost') },
+  { id: 'loadBalancer:lab/echo-svclb-local:192.0.2.13', request: { address: N3, port: 8082, host: null }, endsAt: 'echo', inCluster: ok(POD, 'preserved'), outside: ok(CLIENT, 'preserved') },
 ];
 
 /** Each Ingress host and the address its Ingress status publishes (scenarios/lab.yaml): what a client's DNS answers. */

@@ -295,6 +295,12 @@ export const CniInfoSchema = z.object({
   name: str,
   /** Pods' egress is masqueraded to the node IP (Calico natOutgoing, flannel ip-masq, …); null = unknown (assume true). */
   natOutgoing: z.boolean().nullable(),
+  /**
+   * The CNI agent pod found on each node (kube-system DaemonSet pods), where discovery saw one: a cluster in the
+   * middle of a CNI migration runs two (name null: no agent pod seen there, the cluster's CNI applies). `backend` is
+   * flannel's backend-type Node annotation (vxlan, host-gw, …).
+   */
+  nodes: z.array(z.object({ node: str, name: nullableStr, backend: nullableStr })).optional(),
 });
 
 /** metav1.LabelSelector. */

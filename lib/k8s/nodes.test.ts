@@ -87,6 +87,26 @@ describe('CNI', () => {
     const pod = { metadata: { name: 'cilium-x8k2p', namespace: 'kube-system' } } as V1Pod;
     expect(detectCni([], [pod], []).name).toBe('cilium');
   });
+
+  it('per node: the CNI agent pod running there and flannel\'s backend annotation (docs/domain.md#s2.12, #src-S80)', () => {
+    const agent = (name: string, nodeName: string) => ({ metadata: { name, namespace: 'kube-system' }, spec: { nodeName, containers: [] } }) as V1Pod;
+    const node = (name: string, annotations: Record<string, string> = {}) => ({ metadata: { name, annotations } }) as V1Node;
+    const cni = detectCni(
+      [ds('calico-node'), ds('kube-flannel-ds')],
+      [agent('calico-node-7xk2p', 'a'), agent('kube-flannel-ds-b9w3t', 'b'), agent('coredns-5d78c9869d-x2x7p', 'c')],
+      [node('a'), node('b', { 'flannel.alpha.coreos.com/backend-type': 'vxlan' }), node('c'), node('d', { 'flannel.alpha.coreos.com/backend-type': 'host-gw' })],
+    );
+    expect(cni).toEqual({
+      name: 'calico',
+      natOutgoing: null,
+      nodes: [
+        { node: 'a', name: 'calico', backend: null },
+        { node: 'b', name: 'flannel', backend: 'vxlan' },
+        { node: 'd', name: null, backend: 'host-gw' },
+      ],
+    });
+    expect(detectCni([ds('calico-node')], [], [node('a')])).toEqual({ name: 'calico', natOutgoing: null });
+  });
 });
 
 describe('pods', () => {

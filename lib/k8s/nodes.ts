@@ -93,8 +93,32 @@ export function detectCni(daemonSets: V1DaemonSet[], pods: V1Pod[], nodes: V1Nod
     ...pods.filter((p) => p.metadata?.namespace === 'kube-system').map((p) => p.metadata?.name ?? ''),
   ];
   const found = CNI_SIGNATURES.find((sig) => names.some((n) => sig.pattern.test(n)));
-  if (found) return { name: found.name, natOutgoing: found.natOutgoing };
+  const perNode = cniPerNode(pods, nodes);
+  const withNodes = (info: CniInfo): CniInfo => (perNode.length > 0 ? { ...info, nodes: perNode } : info);
+  if (found) return withNodes({ name: found.name, natOutgoing: found.natOutgoing });
   // k3s runs flannel inside the k3s binary (no DaemonSet); its kubelets report a "+k3s" version.
-  if (nodes.some((n) => n.status?.nodeInfo?.kubeletVersion?.includes('+k3s'))) return { name: 'flannel', natOutgoing: true };
-  return { name: 'unknown', natOutgoing: null };
+  if (nodes.some((n) => n.status?.nodeInfo?.kubeletVersion?.includes('+k3s'))) return withNodes({ name: 'flannel', natOutgoing: true });
+  return withNodes({ name: 'unknown', natOutgoing: null });
+}
+
+/** flannel's kube subnet manager writes its backend on every Node it manages (docs/domain.md#s2.12, #src-S80). */
+const FLANNEL_BACKEND_ANNOTATION = 'flannel.alpha.coreos.com/backend-type';
+
+/**
+ * Per node, the CNI whose agent pod runs there and flannel's backend annotation: the address a masquerade writes
+ * depends on the node's own pod network (docs/domain.md#s2.12), and a cluster migrating CNIs runs two.
+ */
+function cniPerNode(pods: V1Pod[], nodes: V1Node[]): NonNullable<CniInfo['nodes']> {
+  const agent = new Map<string, string>();
+  for (const p of pods) {
+    const node = p.spec?.nodeName;
+    if (p.metadata?.namespace !== 'kube-system' || !node || agent.has(node)) continue;
+    const sig = CNI_SIGNATURES.find((s) => s.pattern.test(p.metadata?.name ?? ''));
+    if (sig) agent.set(node, sig.name);
+  }
+  return nodes
+    .map((n) => ({ node: n.metadata?.name ?? '', backend: n.metadata?.annotations?.[FLANNEL_BACKEND_ANNOTATION] ?? null }))
+    .filter((n) => n.node !== '' && (agent.has(n.node) || n.backend !== null))
+    .map((n) => ({ node: n.node, name: agent.get(n.node) ?? null, backend: n.backend }))
+    .sort((a, b) => a.node.localeCompare(b.node));
 }

@@ -1,5 +1,5 @@
 // kube-proxy and CNI rules for the TCP source, one function per documented behaviour.
-import { cidrContains } from '@/lib/net/cidr';
+import { cidrContains, firstHostAddress, networkAddress } from '@/lib/net/cidr';
 import type { ClusterInventory, CniInfo, EndpointInfo, IngressControllerInfo, NodeInfo, ServiceInfo, TrafficPolicy } from '@/lib/types';
 import { address } from './flow';
 import type { PredictedAddress } from './types';
@@ -7,6 +7,49 @@ import type { PredictedAddress } from './types';
 export type NodeDelivery = { action: 'forward'; peer: PredictedAddress; snat: boolean } | { action: 'drop' };
 
 export const nodeAddress = (node: NodeInfo): PredictedAddress => address('node', node.internalIP);
+
+/** The address a masquerade on a node writes, and why that one (shown on the node hop). */
+export interface MasqueradeAddress {
+  peer: PredictedAddress;
+  why: string;
+}
+
+/** The CNI on `node`: its own agent pod's when discovery saw one (a cluster migrating CNIs runs two), else the cluster's. */
+function cniOn(cni: CniInfo, node: NodeInfo): { name: string; backend: string | null } {
+  const own = cni.nodes?.find((n) => n.node === node.name);
+  return { name: own?.name ?? cni.name, backend: own?.backend ?? null };
+}
+
+/** CNIs whose pods hang off a routed /32 veth without a bridge: the masquerade writes the node's address (docs/lab.md#row-6). */
+const ROUTED_CNIS: ReadonlySet<string> = new Set(['calico', 'canal']);
+
+/**
+ * The address kube-proxy's MASQUERADE on `node` writes towards an endpoint on `endpointNode`: the address of the
+ * interface the packet leaves by (docs/domain.md#s2.9, #src-S42). flannel attaches pods to the `cni0` bridge with the
+ * gateway `.1` of the node's pod CIDR (docs/domain.md#s2.12, #src-S43, #src-S81), so towards a pod on the same node the
+ * source becomes that bridge address (docs/lab.md#row-43); towards another node it is flannel.1's address (the pod
+ * CIDR's network address) with VXLAN, the node's own with host-gw (#src-S80, #src-S82). Calico and canal route /32
+ * veths without a bridge: the node's address (docs/lab.md#row-6, #row-7). Any other CNI: the node's address, said to be
+ * an assumption.
+ */
+export function masqueradeOnNode(cni: CniInfo, node: NodeInfo, endpointNode: string | null): MasqueradeAddress {
+  const own = nodeAddress(node);
+  const { name, backend } = cniOn(cni, node);
+  if (name === 'flannel') {
+    const podCIDR = node.podCIDRs.find((c) => !c.includes(':')) ?? null;
+    if (endpointNode === node.name) {
+      const bridge = podCIDR ? firstHostAddress(podCIDR) : null;
+      if (bridge) return { peer: address('node', bridge), why: `the cni0 bridge's gateway address (flannel, endpoint on ${node.name})` };
+      return { peer: own, why: `assumed: the node's address (flannel, but ${node.name} has no pod CIDR for the cni0 gateway)` };
+    }
+    if (backend === 'host-gw') return { peer: own, why: 'the node interface (flannel host-gw routes other pod CIDRs through it)' };
+    const vtep = podCIDR ? networkAddress(podCIDR) : null;
+    if (backend === 'vxlan' && vtep) return { peer: address('node', vtep), why: "flannel.1's address (flannel VXLAN, endpoint on another node)" };
+    return { peer: own, why: `assumed: the node's address (flannel backend ${backend ?? 'not annotated'} on ${node.name})` };
+  }
+  if (ROUTED_CNIS.has(name)) return { peer: own, why: `the node's address (${name} routes pods over /32 veths, no bridge)` };
+  return { peer: own, why: `assumed: the node's address (CNI ${name}; a bridge CNI would write its gateway towards a local endpoint)` };
+}
 
 /**
  * External traffic to a NodePort / LB IP on `node` (docs/domain.md#s2.5; docs/lab.md#row-6–#row-12). `Cluster` masquerades to the
@@ -18,8 +61,9 @@ export function externalTrafficAtNode(
   node: NodeInfo,
   hasReadyLocalEndpoint: boolean,
   peer: PredictedAddress,
+  masquerade: PredictedAddress = nodeAddress(node),
 ): NodeDelivery {
-  if (policy === 'Cluster') return { action: 'forward', peer: nodeAddress(node), snat: true };
+  if (policy === 'Cluster') return { action: 'forward', peer: masquerade, snat: true };
   return hasReadyLocalEndpoint ? { action: 'forward', peer, snat: false } : { action: 'drop' };
 }
 
@@ -32,9 +76,12 @@ export function clusterIPFromPod(
   endpoint: EndpointInfo,
   endpointNode: NodeInfo | null,
   peer: PredictedAddress,
+  cni?: CniInfo,
 ): PredictedAddress {
   const hairpin = callerPodIP !== null && callerPodIP === endpoint.ip;
-  return hairpin && endpointNode ? nodeAddress(endpointNode) : peer;
+  if (!hairpin || !endpointNode) return peer;
+  // The hairpinned packet leaves towards a pod on the same node: a bridge CNI's gateway address (docs/domain.md#s2.12).
+  return cni ? masqueradeOnNode(cni, endpointNode, endpointNode.name).peer : nodeAddress(endpointNode);
 }
 
 /** Pod-to-pod and routed client-to-pod traffic carries no NAT (Kubernetes network model; docs/lab.md#row-1 and #row-5). */
@@ -74,6 +121,8 @@ export interface InClusterSource {
   hostNetwork: boolean;
   /** kube-proxy knows a cluster CIDR that holds the prober's address, so its "pod traffic" rule matches (docs/domain.md#s2.7). */
   podTraffic: boolean;
+  /** The cluster's CNI, per node where known: which address a masquerade on the prober's node writes (docs/domain.md#s2.12). */
+  cni?: CniInfo;
 }
 
 /**
@@ -102,7 +151,10 @@ export type InClusterDelivery =
  */
 export function kubeExtFromInside(policy: TrafficPolicy, service: ServiceInfo, from: InClusterSource): InClusterDelivery {
   if (readyEndpoints(service).length === 0) return { action: 'reject', rule: 'no-endpoints' };
-  const masqueraded = from.hostNetwork ? from.self : from.node ? nodeAddress(from.node) : address('node', null);
+  // The masquerade's address depends on where the endpoint the path shows is (docs/domain.md#s2.12).
+  const endpointNode = from.node ? (representativeEndpoint(service, from.node.name)?.nodeName ?? null) : null;
+  const onNode = from.node ? (from.cni ? masqueradeOnNode(from.cni, from.node, endpointNode).peer : nodeAddress(from.node)) : address('node', null);
+  const masqueraded = from.hostNetwork ? from.self : onNode;
   if (policy === 'Cluster') return { action: 'forward', peer: masqueraded, rule: 'masquerade' };
   if (from.hostNetwork) return { action: 'forward', peer: masqueraded, rule: 'local-traffic' };
   if (from.podTraffic) return { action: 'forward', peer: from.self, rule: 'pod-traffic' };

@@ -1,13 +1,19 @@
-// The 29 rows of the real-packet lab (docs/lab.md): each row's measured outcome must be what the model predicts for
+// The rows of the real-packet lab (docs/lab.md): each row's measured outcome must be what the model predicts for
 // the same topology (client 203.0.113.10 → LB 198.51.100.50 → node1 192.0.2.11 / node2 192.0.2.12 → pods).
 // The lab's proxy LB is HAProxy; here it is an OpenStack Octavia LB whose annotations select the same listener
 // (plain TCP, HTTP + X-Forwarded-For, PROXY v1 / v2); the lab's pass-through LB is a MetalLB L2 VIP.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseScenarioManifest } from '@/lib/demo/manifest';
+import { normalizeInventory } from '@/lib/k8s/normalize';
+import { rawObjectsFromManifest } from '@/lib/k8s/raw';
+import { inClusterPredictor } from './vantage';
 import type { AddressRole, ClusterInventory, IngressControllerSettings, ProbeOutcome, TrafficPolicy, Verdict } from '@/lib/types';
-import { clusterIPFromPod, routedToPod } from './kubeproxy';
+import { clusterIPFromPod, kubeExtFromInside, masqueradeOnNode, routedToPod } from './kubeproxy';
 import { predictedObservation } from './observation';
 import { buildPaths } from '@/lib/model';
-import { LAB, endpoint, ingressSetup, inventory, labNodes, nginxSettings, pod, port, service } from '@/test/support/lab-inventory';
+import { LAB, endpoint, ingressSetup, inventory, labNodes, nginxSettings, node, pod, port, service } from '@/test/support/lab-inventory';
 import type { ModelPath } from './types';
 
 const OPENSTACK = [{ provider: 'cloud' as const, name: 'openstack', pools: [] }];
@@ -174,5 +180,117 @@ describe('docs/lab.md#row-1–#row-5: pod network and ClusterIP rules', () => {
     expect(path.verdict).toBe('preserved');
     expect(path.hops.map((h) => h.kind)).toEqual(['client', 'node', 'pod']);
     expect(path.hops.at(-1)?.expectedPeer).toBe('client');
+  });
+});
+
+/** The repository lab's own objects (scenarios/lab.yaml) through the real normaliser, as hopscope discovers them. */
+function labScenario(): ClusterInventory {
+  const manifest = parseScenarioManifest(readFileSync(path.join(import.meta.dirname, '..', '..', 'scenarios', 'lab.yaml'), 'utf8'), 'lab.yaml');
+  return normalizeInventory(rawObjectsFromManifest(manifest.objects), {
+    source: { mode: 'demo', context: 'demo/lab', server: '', scenario: 'lab' },
+    errors: [],
+    discoveredAt: '2026-01-01T00:00:00.000Z',
+    durationMs: 0,
+  });
+}
+
+/** The lab's prober: the hopscope pod on node2 (e2e/lab/lab.ts). */
+const PROBER = { node: 'node2', address: '10.244.2.30' };
+
+interface LabRow {
+  row: number;
+  source: string;
+  pathId: string;
+  outside: { verdict: Verdict; outcome: ProbeOutcome; peer?: string; believed?: AddressRole; forged?: AddressRole };
+  inCluster?: { verdict: Verdict; outcome: ProbeOutcome; believed?: AddressRole };
+  finding?: string;
+}
+
+const LAB_ROWS: LabRow[] = [
+  // docs/domain.md#s2.12, #src-S81: node3 (flannel) masquerades towards its own cni0 bridge, whose address is the gateway.
+  { row: 43, source: 'bridge CNI, endpoint on the masquerading node ⇒ cni0 gateway', pathId: 'nodePort:lab/echo-bridge:30085@node3', outside: { verdict: 'lost', outcome: 'ok', peer: '10.244.3.1' }, inCluster: { verdict: 'lost', outcome: 'ok' }, finding: 'snat-cluster-policy' },
+  // docs/domain.md#s2.12, #src-S82: flannel host-gw routes another node's pod CIDR over the node interface.
+  { row: 44, source: 'bridge CNI (host-gw), endpoint on another node ⇒ the node address', pathId: 'nodePort:lab/echo-nodeport-cluster:30080@node3', outside: { verdict: 'lost', outcome: 'ok', peer: '192.0.2.13' } },
+  // docs/lab.md#row-6: a routed CNI without a bridge keeps writing the node address.
+  { row: 45, source: 'Calico node, endpoint on the bridge node ⇒ the node address', pathId: 'nodePort:lab/echo-bridge:30085@node1', outside: { verdict: 'lost', outcome: 'ok', peer: '192.0.2.11' }, inCluster: { verdict: 'lost', outcome: 'ok' } },
+  // docs/domain.md#s8.1: a server that does not read PROXY takes the preamble for a request line.
+  { row: 46, source: 'PROXY v2 into a plain node:http app ⇒ 400', pathId: 'loadBalancer:lab/app-plain:198.51.100.55:80@node1', outside: { verdict: 'broken', outcome: 'http-error' }, inCluster: { verdict: 'broken', outcome: 'http-error' } },
+  // docs/domain.md#s2.5 (internalTrafficPolicy): node2 has no local endpoint and drops.
+  { row: 47, source: 'internalTrafficPolicy Local, prober on a node without an endpoint ⇒ dropped', pathId: 'clusterIP:lab/echo-itp-local:80', outside: { verdict: 'preserved', outcome: 'ok' }, inCluster: { verdict: 'unreachable', outcome: 'timeout' }, finding: 'internal-traffic-local' },
+  // docs/domain.md#s6.1.1: the PROXY address (the outside client) is not in proxy-real-ip-cidr ⇒ nginx takes it.
+  { row: 48, source: 'ingress-nginx ≥ 1.13, PROXY + forwarded headers, untrusted PROXY address ⇒ the PROXY address', pathId: 'loadBalancer:ingress-nginx/ingress-ppx:198.51.100.56:80@node1', outside: { verdict: 'header', outcome: 'ok', believed: 'client', forged: 'client' } },
+  // docs/domain.md#s6.1.1: the pod arrives at HAProxy as node2, inside proxy-real-ip-cidr ⇒ X-Forwarded-For is read.
+  { row: 49, source: 'ingress-nginx ≥ 1.13, trusted PROXY address ⇒ X-Forwarded-For (absent: the LB)', pathId: 'loadBalancer:ingress-nginx/ingress-ppx:198.51.100.56:80@node1', outside: { verdict: 'header', outcome: 'ok' }, inCluster: { verdict: 'spoofable', outcome: 'ok', believed: 'loadBalancer' } },
+  // docs/domain.md#s5: ServiceLB publishes the node's own address; kube-proxy takes it, then the bridge address of docs/domain.md#s2.12.
+  { row: 50, source: 'k3s ServiceLB on the bridge node, Cluster ⇒ the cni0 gateway', pathId: 'loadBalancer:lab/echo-svclb:192.0.2.13:8081@node3', outside: { verdict: 'lost', outcome: 'ok', peer: '10.244.3.1' }, inCluster: { verdict: 'lost', outcome: 'ok' }, finding: 'snat-cluster-policy' },
+  { row: 51, source: 'k3s ServiceLB on the bridge node, Local ⇒ the client', pathId: 'loadBalancer:lab/echo-svclb-local:192.0.2.13:8082@node3', outside: { verdict: 'preserved', outcome: 'ok' }, inCluster: { verdict: 'preserved', outcome: 'ok' } },
+];
+
+describe('docs/lab.md#row-43–#row-53: the model on the repository lab\'s own objects predicts what its packets did', () => {
+  const inv = labScenario();
+  const paths = buildPaths(inv);
+  const predict = inClusterPredictor(inv);
+
+  it.each(LAB_ROWS)('row $row — $source', (r) => {
+    const path = paths.find((p) => p.id === r.pathId);
+    if (!path) throw new Error(`no path ${r.pathId} among ${paths.map((p) => p.id).join(', ')}`);
+    const direct = predictedObservation(path, 'direct');
+    expect({ verdict: path.verdict, outcome: direct.outcome }).toEqual({ verdict: r.outside.verdict, outcome: r.outside.outcome });
+    if (r.outside.peer) expect(direct.final?.peerAddress).toBe(r.outside.peer);
+    if (r.outside.believed) expect(direct.hops.find((h) => h.kind === 'ingressController')?.believedRole).toBe(r.outside.believed);
+    if (r.outside.forged) expect(predictedObservation(path, 'spoof').hops.find((h) => h.kind === 'ingressController')?.believedRole).toBe(r.outside.forged);
+    if (r.inCluster) {
+      const inside = predict(r.pathId, PROBER);
+      expect({ verdict: inside?.verdict, outcome: inside?.expectedOutcome }).toEqual({ verdict: r.inCluster.verdict, outcome: r.inCluster.outcome });
+      if (r.inCluster.believed) expect(inside?.believedRole).toBe(r.inCluster.believed);
+    }
+    if (r.finding) expect(path.findings.map((f) => f.code)).toContain(r.finding);
+  });
+
+  it('docs/lab.md#row-47 — a prober on node1, where the endpoint is, reaches the ClusterIP with its own address', () => {
+    expect(predict('clusterIP:lab/echo-itp-local:80', { node: 'node1', address: '10.244.1.20' })).toMatchObject({ verdict: 'preserved', expectedOutcome: 'ok', peerRole: 'client' });
+  });
+
+  it('docs/lab.md#row-52, #row-53 — from a pod on the bridge node, the masquerade to its own node and the hairpin write cni0\'s address', () => {
+    const node3 = inv.nodes.find((n) => n.name === 'node3')!;
+    const svc = inv.services.find((s) => s.name === 'echo-bridge')!;
+    const from = { self: { role: 'client' as const, address: '10.244.3.20' }, node: node3, hostNetwork: false, podTraffic: true, cni: inv.cni };
+    expect(kubeExtFromInside('Cluster', svc, from)).toEqual({ action: 'forward', peer: { role: 'node', address: '10.244.3.1' }, rule: 'masquerade' });
+    const self = { role: 'client' as const, address: '10.244.3.10' };
+    expect(clusterIPFromPod('10.244.3.10', svc.endpoints[0]!, node3, self, inv.cni)).toEqual({ role: 'node', address: '10.244.3.1' });
+    // The Calico nodes keep their own address (docs/lab.md#row-4).
+    const node1 = inv.nodes.find((n) => n.name === 'node1')!;
+    expect(clusterIPFromPod(LAB.echoPod, endpoint(LAB.echoPod, 'node1'), node1, { role: 'client', address: LAB.echoPod }, inv.cni)).toEqual({ role: 'node', address: LAB.node1 });
+  });
+
+  it('docs/lab.md#row-43–#row-45 — the node hop says which address the masquerade writes and why', () => {
+    const snat = (id: string) => paths.find((p) => p.id === id)?.hops.find((h) => h.kind === 'node')?.details;
+    expect(snat('nodePort:lab/echo-bridge:30085@node3')).toMatchObject({ SNAT: 'to 10.244.3.1', 'SNAT address': expect.stringContaining('cni0') });
+    expect(snat('nodePort:lab/echo-nodeport-cluster:30080@node3')).toMatchObject({ SNAT: 'to 192.0.2.13', 'SNAT address': expect.stringContaining('host-gw') });
+    expect(snat('nodePort:lab/echo-bridge:30085@node1')).toMatchObject({ SNAT: 'to 192.0.2.11', 'SNAT address': expect.stringContaining('calico') });
+  });
+});
+
+describe('docs/domain.md#s2.12: the address kube-proxy\'s masquerade writes, by the node\'s CNI', () => {
+  const node3 = node('node3', '192.0.2.13', { podCIDRs: ['10.244.3.0/24'] });
+  const flannel = (backend: string | null) => ({ name: 'calico', natOutgoing: true, nodes: [{ node: 'node3', name: 'flannel', backend }] });
+  it.each([
+    // CNI, endpoint node, address, assumed?
+    ['flannel, local endpoint (cni0 gateway, #src-S81)', flannel('vxlan'), 'node3', '10.244.3.1', false],
+    ['flannel VXLAN, remote endpoint (flannel.1 = lease network address, #src-S80)', flannel('vxlan'), 'node1', '10.244.3.0', false],
+    ['flannel host-gw, remote endpoint (node interface, #src-S82)', flannel('host-gw'), 'node1', '192.0.2.13', false],
+    ['flannel, backend not annotated, remote endpoint', flannel(null), 'node1', '192.0.2.13', true],
+    ['calico, local endpoint (docs/lab.md#row-6)', { name: 'calico', natOutgoing: true }, 'node3', '192.0.2.13', false],
+    ['cluster-wide flannel, no per-node entry, local endpoint', { name: 'flannel', natOutgoing: true }, 'node3', '10.244.3.1', false],
+    ['unknown CNI, local endpoint', { name: 'unknown', natOutgoing: null }, 'node3', '192.0.2.13', true],
+  ] as const)('%s ⇒ %s', (_what, cni, endpointNode, expected, assumed) => {
+    const m = masqueradeOnNode({ ...cni, nodes: 'nodes' in cni ? [...cni.nodes] : undefined }, node3, endpointNode);
+    expect(m.peer).toEqual({ role: 'node', address: expected });
+    expect(m.why.startsWith('assumed')).toBe(assumed);
+  });
+
+  it('flannel on a node without a pod CIDR: the node address, said to be assumed', () => {
+    const m = masqueradeOnNode(flannel('vxlan'), { ...node3, podCIDRs: [] }, 'node3');
+    expect(m).toMatchObject({ peer: { role: 'node', address: '192.0.2.13' }, why: expect.stringMatching(/^assumed/) });
   });
 });

@@ -22,8 +22,10 @@ import {
   type InClusterSource,
   kubeExtFromInside,
   leavingTheNode,
+  masqueradeOnNode,
   podTrafficAtOtherNode,
   readyEndpoints,
+  representativeEndpoint,
   routedToPod,
 } from './kubeproxy';
 import type { LoadBalancerBehaviour, LoadBalancerProvider } from './loadbalancers';
@@ -152,6 +154,7 @@ export function nodePortStage(
   node: NodeInfo,
   port: number | null,
   proxy: NodeProxy,
+  cni: CniInfo,
   alikeNodes: AlikeNodes = { count: 0, sample: [] },
   protocol = 'TCP',
 ): Stage {
@@ -160,10 +163,14 @@ export function nodePortStage(
   const usable = readyEndpoints(service);
   const allLocal = usable.length > 0 && usable.every((e) => e.nodeName === node.name);
   const cilium = proxy.kind === 'cilium' ? proxy.cilium : null;
+  // kube-proxy's masquerade writes the address of the interface towards the endpoint the path shows (a local one
+  // first): on a bridge CNI that is the bridge for a local endpoint (docs/domain.md#s2.12). Cilium's SNAT writes the
+  // node's direct-routing address (docs/domain.md#s2.10.2).
+  const masquerade = !cilium && policy === 'Cluster' ? masqueradeOnNode(cni, node, representativeEndpoint(service, node.name)?.nodeName ?? null) : null;
   const decide = (peer: Flow['peer']) =>
     cilium
       ? ciliumExternalAtNode(cilium, service, policy, node, local, allLocal, protocol, peer)
-      : { delivery: externalTrafficAtNode(policy, node, local, peer), forwarding: null };
+      : { delivery: externalTrafficAtNode(policy, node, local, peer, masquerade?.peer), forwarding: null };
   const forwarding = decide(address('client', null)).forwarding;
   return {
     role: 'node',
@@ -180,6 +187,7 @@ export function nodePortStage(
         'ready local endpoints': String(service.endpoints.filter((e) => e.ready && e.nodeName === node.name).length),
         ...(service.healthCheckNodePort ? { healthCheckNodePort: String(service.healthCheckNodePort) } : {}),
         ...(alikeNodes.count > 0 ? { 'same for': sameFor(alikeNodes) } : {}),
+        ...(masquerade ? { 'SNAT address': masquerade.why } : {}),
       },
     },
     pass(flow) {
@@ -206,7 +214,7 @@ export function nodePortStage(
         believed: flow.peer,
         via: 'source',
         next: withPeer(flow, delivery.peer),
-        details: { SNAT: delivery.snat ? `to ${node.internalIP ?? node.name}${cilium ? ' when the backend is on another node' : ''}` : kept },
+        details: { SNAT: delivery.snat ? `to ${delivery.peer.address ?? node.name}${cilium ? ' when the backend is on another node' : ''}` : kept },
       };
     },
   };
@@ -291,8 +299,8 @@ export function leaveNodeStage(cni: CniInfo, from: InClusterSource): Stage {
  * Another node's NodePort reached from a pod: still pod traffic (natOutgoing off) it takes the "pod traffic" rule to
  * any endpoint (docs/domain.md#s2.7); masqueraded, it is external traffic at that node (nodePortStage).
  */
-export function otherNodePortStage(service: ServiceInfo, node: NodeInfo, port: number | null, proxy: NodeProxy, from: InClusterSource, protocol = 'TCP'): Stage {
-  const external = nodePortStage(service, node, port, proxy, undefined, protocol);
+export function otherNodePortStage(service: ServiceInfo, node: NodeInfo, port: number | null, proxy: NodeProxy, cni: CniInfo, from: InClusterSource, protocol = 'TCP'): Stage {
+  const external = nodePortStage(service, node, port, proxy, cni, undefined, protocol);
   return {
     ...external,
     pass(flow) {
@@ -350,7 +358,7 @@ export function controllerStage(
  * A ClusterIP hop: pods reaching a Service are never SNAT'd (docs/domain.md#s2.4; docs/lab.md#row-2–#row-3), except a
  * `caller` that is the Service's only endpoint, which reaches itself and is masqueraded (hairpin, docs/domain.md#s2.7).
  */
-export function clusterIPStage(service: ServiceInfo, port: number | null, afterController: boolean, caller: { ip: string | null; node: NodeInfo | null } | null = null): Stage {
+export function clusterIPStage(service: ServiceInfo, port: number | null, afterController: boolean, caller: { ip: string | null; node: NodeInfo | null; cni?: CniInfo } | null = null): Stage {
   return {
     role: 'service',
     hop: {
@@ -387,7 +395,7 @@ export function clusterIPStage(service: ServiceInfo, port: number | null, afterC
       const endpoints = readyEndpoints(service);
       // kube-proxy picks any endpoint; only when the caller is the only one does it certainly reach itself.
       const self = caller?.ip && endpoints.every((e) => e.ip === caller.ip) ? endpoints[0]! : null;
-      const peer = self ? clusterIPFromPod(caller!.ip, self, caller!.node, flow.peer) : routedToPod(flow.peer);
+      const peer = self ? clusterIPFromPod(caller!.ip, self, caller!.node, flow.peer, caller!.cni) : routedToPod(flow.peer);
       return sees(flow, withPeer(flow, peer));
     },
   };

@@ -50,6 +50,7 @@ export function inClusterSourceOf(m: Model, prober: Prober): InClusterSource {
     node,
     hostNetwork,
     podTraffic: !hostNetwork && isPodTraffic(m.inventory.kubeProxy.clusterCIDR, ip),
+    cni: m.inventory.cni,
   };
 }
 

@@ -73,6 +73,16 @@ export function firstHostAddress(cidr: Cidr | string): string | null {
   return formatIp({ family: network.family, bytes });
 }
 
+/**
+ * The network address itself ("10.244.1.0" for 10.244.1.0/24): flannel's VXLAN backend puts it on flannel.1 as a /32
+ * (docs/domain.md#s2.12), so no pod has it. Null for a host route (/32, /128) or an unparsable CIDR.
+ */
+export function networkAddress(cidr: Cidr | string): string | null {
+  const network = typeof cidr === 'string' ? parseCidr(cidr) : cidr;
+  if (!network || network.prefixLength >= network.network.length * 8) return null;
+  return formatIp({ family: network.family, bytes: new Uint8Array(network.network) });
+}
+
 export interface CidrMatcher {
   matches(address: string): boolean;
   /** Entries that are not CIDRs or addresses: shown to the user rather than silently trusted or dropped. */

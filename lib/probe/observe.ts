@@ -23,7 +23,7 @@ import { isInfrastructure } from '@/lib/model/flow';
 import { announcerWithoutEndpoint } from '@/lib/model/findings/observed';
 import { verdictOfBelief, worseVerdict } from '@/lib/model/verdict';
 import { inClusterPredictor, outsidePrediction } from '@/lib/model/vantage';
-import { cidrContains, firstHostAddress } from '@/lib/net/cidr';
+import { cidrContains, firstHostAddress, networkAddress } from '@/lib/net/cidr';
 import { parseHealthCheck } from './health';
 import { EGRESS_NOT_PROBED, entryService } from './scope';
 
@@ -53,7 +53,7 @@ export function observeContext(input: {
   const { inventory, vantage } = input;
   const own = new Set([...(input.proberAddresses ?? []), ...(vantage.address ? [vantage.address] : [])]);
   for (const node of inventory.nodes.filter((n) => [n.internalIP, n.externalIP].some((a) => a !== null && own.has(a)))) {
-    for (const a of [node.internalIP, node.externalIP, ...node.podCIDRs.map((c) => firstHostAddress(c))]) if (a) own.add(a);
+    for (const a of [node.internalIP, node.externalIP, ...node.podCIDRs.flatMap((c) => [firstHostAddress(c), networkAddress(c)])]) if (a) own.add(a);
   }
   if (vantage.kind !== 'in-cluster') return { inventory, proberAddresses: own, spoofAddress: input.spoofAddress, vantage: vantage.kind, predictionOf: outsidePrediction };
   const predict = inClusterPredictor(inventory);
@@ -110,7 +110,8 @@ export function classifyAddress(address: string | null, ctx: ObserveContext, out
   if (pod?.roles.includes('ingress-controller')) return 'ingressController';
   if (pod?.roles.includes('svclb')) return 'svclb';
   if (pod || inventory.services.some((s) => s.endpoints.some((e) => e.ip === address))) return 'pod';
-  if (inventory.nodes.some((n) => n.podCIDRs.some((cidr) => firstHostAddress(cidr) === address))) return 'node';
+  // flannel's VXLAN device holds the pod CIDR's network address, which no pod has (docs/domain.md#s2.12).
+  if (inventory.nodes.some((n) => n.podCIDRs.some((cidr) => firstHostAddress(cidr) === address || networkAddress(cidr) === address))) return 'node';
   if (inventory.nodes.some((n) => n.podCIDRs.some((cidr) => cidrContains(cidr, address)))) return 'pod';
   return ctx.vantage !== 'in-cluster' && OUTSIDE_ROLES.has(outsideAs) ? outsideAs : 'loadBalancer';
 }

@@ -86,6 +86,12 @@ describe('planProbes', () => {
     const planned = planProbes([path({ id: 'c', entry: { kind: 'clusterIP', namespace: 'lab', name: 'echo-lb', host: null, address: '10.96.0.13', port: 80 } })], inv);
     expect(planned.filter((p) => p.kind === 'direct').map((p) => `${p.target.address}:${p.target.port}`)).toEqual(['10.96.0.13:80', '10.244.1.10:8080']);
   });
+
+  it('probes only the ClusterIP itself under internalTrafficPolicy Local: the endpoint answers where the ClusterIP drops (docs/lab.md#row-47)', () => {
+    const itpLocal = { ...local, internalTrafficPolicy: 'Local' as const };
+    const planned = planProbes([path({ id: 'c', entry: { kind: 'clusterIP', namespace: 'lab', name: 'echo-lb', host: null, address: '10.96.0.13', port: 80 } })], inventory({ nodes, services: [itpLocal], pods: [echoPod] }));
+    expect(planned.filter((p) => p.kind === 'direct').map((p) => `${p.target.address}:${p.target.port}`)).toEqual(['10.96.0.13:80']);
+  });
 });
 
 describe('planProbes and Ingress hosts', () => {

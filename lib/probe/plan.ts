@@ -83,7 +83,10 @@ function directTargets(path: NetPath, inventory: ClusterInventory, set: TargetSe
     case 'clusterIP': {
       const viaService = targetFromInventory(set, entry.address, entry.port);
       const port = service?.ports.find((p) => p.port === entry.port);
-      const pods = (service?.endpoints ?? [])
+      // With internalTrafficPolicy Local a pod's node decides whether the ClusterIP answers at all ("has no local
+      // endpoints" DROP, docs/lab.md#row-47); the endpoint's own address answers anyway, so it would hide the drop.
+      const itpLocal = service?.internalTrafficPolicy === 'Local';
+      const pods = (itpLocal ? [] : (service?.endpoints ?? []))
         .filter((e) => e.ready && typeof port?.targetPort === 'number')
         .flatMap((e) => {
           const target = targetFromInventory(set, e.ip, port?.targetPort as number);

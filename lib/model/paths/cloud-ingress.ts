@@ -96,7 +96,7 @@ export function cloudIngressPlans(m: Model, ingress: IngressInfo, controller: In
     const withEndpoint = m.lbEligibleNodes.filter((n) => hasReadyEndpointOn(backend, n.name));
     const nodes = local && withEndpoint.length > 0 ? withEndpoint : m.lbEligibleNodes;
     return nodeGroups(backend, nodes).map(({ node, alike }) =>
-      plan(`${base}@${node.name}`, [clientStage(), lb, nodePortStage(backend, node, port.nodePort, nodeProxyOf(m.inventory), alike, port.protocol)], node),
+      plan(`${base}@${node.name}`, [clientStage(), lb, nodePortStage(backend, node, port.nodePort, nodeProxyOf(m.inventory), m.inventory.cni, alike, port.protocol)], node),
     );
   });
 }

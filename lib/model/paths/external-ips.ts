@@ -22,7 +22,7 @@ export function externalIPPrefixes(m: Model, svc: ServiceInfo, port: ServicePort
     return groups.map(({ node, alike }) => ({
       id: `${base}@${node.name}`,
       entry: { kind: 'externalIP', namespace: svc.namespace, name: svc.name, host: null, address, port: port.port, scheme: schemeOf(port) },
-      stages: [clientStage(), nodePortStage(svc, node, port.port, nodeProxyOf(m.inventory), alike, port.protocol)],
+      stages: [clientStage(), nodePortStage(svc, node, port.port, nodeProxyOf(m.inventory), m.inventory.cni, alike, port.protocol)],
       context: { service: svc, node, policy: svc.externalTrafficPolicy ?? 'Cluster', externalIP: { address, routing }, ...ciliumContext(m, port) },
       node,
       inCluster: externalIPWay(m, svc, address),

@@ -98,7 +98,7 @@ export function nodePortWay(m: Model, svc: ServiceInfo, node: NodeInfo, nodePort
       ? `${node.name}'s "pod traffic" rule sends it to any endpoint unchanged`
       : `${node.name} treats it as an outside client with that address`;
     return {
-      stages: [inClusterClientStage(from), leaveNodeStage(m.inventory.cni, from), otherNodePortStage(svc, node, nodePort, { kind: 'kube-proxy', mode }, from)],
+      stages: [inClusterClientStage(from), leaveNodeStage(m.inventory.cni, from), otherNodePortStage(svc, node, nodePort, { kind: 'kube-proxy', mode }, m.inventory.cni, from)],
       note: `a pod on ${from.node ? from.node.name : 'another node'} calling ${node.name}'s NodePort: ${leavingText(m, from)}, and ${atNode}.${modeCaveat(m)}`,
       shortCircuit: false,
     };
@@ -110,7 +110,7 @@ export function clusterIPWay(svc: ServiceInfo, port: number): InClusterPrefix {
   return (from) => {
     const hairpin = from.self.address !== null && svc.endpoints.some((e) => e.ready && e.ip === from.self.address);
     return {
-      stages: [inClusterClientStage(from), clusterIPStage(svc, port, false, { ip: from.self.address, node: from.node })],
+      stages: [inClusterClientStage(from), clusterIPStage(svc, port, false, { ip: from.self.address, node: from.node, cni: from.cni })],
       note: hairpin ? "the prober is an endpoint of this Service: when kube-proxy sends it to itself, it is masqueraded (hairpin)" : null,
       shortCircuit: false,
     };

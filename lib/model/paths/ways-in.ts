@@ -145,7 +145,7 @@ export function loadBalancerPrefixes(m: Model, svc: ServiceInfo, port: ServicePo
       const stages =
         behaviour.mode === 'svclb'
           ? [clientStage(), lb(node)]
-          : [clientStage(), lb(node), nodePortStage(svc, node, port.nodePort, proxy, alike, port.protocol)];
+          : [clientStage(), lb(node), nodePortStage(svc, node, port.nodePort, proxy, m.inventory.cni, alike, port.protocol)];
       return { id: `${base}@${node.name}`, entry, stages, context: { ...context, node }, node, inCluster: loadBalancerWay(m, svc, lbAddress, behaviour, stages) };
     });
   });
@@ -169,7 +169,7 @@ export function nodePortPrefixes(m: Model, svc: ServiceInfo, port: ServicePortIn
   return nodeGroups(svc, m.readyNodes).map(({ node, alike }) => ({
     id: `nodePort:${svc.namespace}/${svc.name}:${nodePort}@${node.name}`,
     entry: { kind: 'nodePort', namespace: svc.namespace, name: svc.name, host: null, address: node.internalIP, port: nodePort, scheme: schemeOf(port) },
-    stages: [clientStage(), nodePortStage(svc, node, nodePort, nodeProxyOf(m.inventory), alike, port.protocol)],
+    stages: [clientStage(), nodePortStage(svc, node, nodePort, nodeProxyOf(m.inventory), m.inventory.cni, alike, port.protocol)],
     context: { service: svc, node, policy: svc.externalTrafficPolicy ?? 'Cluster', ...ciliumContext(m, port) },
     node,
     inCluster: nodePortWay(m, svc, node, nodePort),
