@@ -114,6 +114,18 @@ export const FINDING_CODES = {
     severity: 'info',
     meaning: 'A controller rule depends on its version, which its image tag does not tell: the older rule was assumed (docs/domain.md#s6.1.1).',
   },
+  'traefik-static-file-unread': {
+    severity: 'warning',
+    meaning: 'Traefik loads its static configuration from a file hopscope cannot read (--configFile or a default location), which replaces every flag and env setting: the entry points\' settings are assumed to be the defaults (docs/domain.md#s6.2.3).',
+  },
+  'traefik-entry-point-assumed': {
+    severity: 'warning',
+    meaning: 'No Traefik entry point listens on the container port the controller Service sends to: the settings of an assumed entry point were used (docs/domain.md#s6.2.2).',
+  },
+  'ingressroute-service-not-followed': {
+    severity: 'info',
+    meaning: 'An IngressRoute route names a TraefikService or another non-Service backend: hopscope does not follow it (docs/domain.md#s6.2.4).',
+  },
   'controller-not-modelled': {
     severity: 'info',
     meaning: 'This ingress controller kind has no dedicated model; generic proxy behaviour is assumed.',

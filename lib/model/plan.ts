@@ -6,6 +6,7 @@ import type {
   Hop,
   IngressControllerInfo,
   IngressInfo,
+  IngressRouteInfo,
   KubeProxyInfo,
   NodeInfo,
   PathEntry,
@@ -62,7 +63,12 @@ export interface PlanContext {
   /** Nodes a Local LB path leaves out because they have no ready endpoint (the LB health check drops them). */
   skippedNodes?: string[];
   ingress?: IngressInfo;
+  /** The Traefik IngressRoute a path goes through. */
+  ingressRoute?: IngressRouteInfo;
+  /** The controller as the listener the path reaches sees it (a Traefik entry point's own settings). */
   controller?: IngressControllerInfo;
+  /** Why the Traefik entry point of this path had to be assumed; absent when it was matched. */
+  entryPointAssumption?: string;
   controllerModel?: ControllerModel;
   backend?: ServiceInfo;
   appPod?: PodInfo | null;

@@ -8,6 +8,7 @@ import { entryFindings } from './entry';
 import { failureFindings } from './failure';
 import { lostFindings } from './lost';
 import { spoofFindings } from './spoof';
+import { traefikFindings } from './traefik';
 
 export { FINDING_CODES, type FindingCode } from '@/lib/contract/finding-codes';
 
@@ -16,6 +17,6 @@ export function diagnose(plan: PathPlan, honest: Run, forged: Run | null, verdic
   const out = [...failureFindings(plan, honest)];
   if (verdict === 'spoofable' && forged) out.push(...spoofFindings(plan, forged));
   if (verdict === 'lost' && plan.entry.kind !== 'egress') out.push(...lostFindings(plan));
-  out.push(...contextFindings(plan, honest), ...entryFindings(plan));
+  out.push(...contextFindings(plan, honest), ...traefikFindings(plan), ...entryFindings(plan));
   return out;
 }

@@ -4,10 +4,10 @@ import type { PodInfo } from '@/lib/types';
 import type { PathPlan, PlanContext } from '../plan';
 import { clientStage, egressNodeStage, egressProxyStage, externalStage, inClusterClientStage, missingControllerStage, sourcePodStage } from '../stages';
 import { type Model, byRef } from './model';
-import { type Prefix, clusterIPPrefix, controllerPrefixes, hostPrefixes, loadBalancerPrefixes, nodePortPrefixes } from './ways-in';
-import { type Tail, hostTail, ingressTail, serviceTail } from './tails';
+import { type Prefix, clusterIPPrefix, controllerPrefixes, controllerService, hostPrefixes, loadBalancerPrefixes, nodePortPrefixes } from './ways-in';
+import { type Tail, hostTail, ingressTail, listenerOf, serviceTail } from './tails';
 
-function plan(m: Model, prefix: Prefix, tail: Tail): PathPlan {
+export function plan(m: Model, prefix: Prefix, tail: Tail): PathPlan {
   const context: PlanContext = { nodeCIDRs: m.nodeCIDRs, trust: m.trust, ...prefix.context, ...tail.context };
   return {
     id: prefix.id,
@@ -27,12 +27,12 @@ export function servicePlans(m: Model): PathPlan[] {
   for (const svc of [...m.inventory.services].sort(byRef)) {
     if (svc.type === 'ExternalName') continue;
     for (const port of [...svc.ports].sort((a, b) => a.port - b.port)) {
-      if (svc.clusterIP) out.push(plan(m, clusterIPPrefix(svc, port, m.nodes), serviceTail(m, svc, null)));
+      if (svc.clusterIP) out.push(plan(m, clusterIPPrefix(svc, port, m.nodes), serviceTail(m, svc, null, port)));
       if (svc.type === 'NodePort' || svc.type === 'LoadBalancer') {
-        for (const prefix of nodePortPrefixes(m, svc, port)) out.push(plan(m, prefix, serviceTail(m, svc, prefix.node)));
+        for (const prefix of nodePortPrefixes(m, svc, port)) out.push(plan(m, prefix, serviceTail(m, svc, prefix.node, port)));
       }
       if (svc.type === 'LoadBalancer') {
-        for (const prefix of loadBalancerPrefixes(m, svc, port)) out.push(plan(m, prefix, serviceTail(m, svc, prefix.node)));
+        for (const prefix of loadBalancerPrefixes(m, svc, port)) out.push(plan(m, prefix, serviceTail(m, svc, prefix.node, port)));
       }
     }
   }
@@ -64,9 +64,9 @@ export function ingressPlans(m: Model): PathPlan[] {
         continue;
       }
       for (const backendName of backends) {
-        const backend = m.inventory.services.find((s) => s.namespace === ingress.namespace && s.name === backendName) ?? null;
-        for (const prefix of controllerPrefixes(m, controller, tls)) {
-          const tail = ingressTail(m, controller, prefix.node, backend, backendName, ingress);
+        const port = ingress.backends.find((b) => b.serviceName === backendName && (host === '*' || b.host === host || b.host === null))?.servicePort ?? null;
+        for (const prefix of controllerPrefixes(m, controller, { tls })) {
+          const tail = ingressTail(m, listenerOf(controller, { svc: controllerService(m, controller), ...prefix }), prefix.node, { namespace: ingress.namespace, name: backendName, port, ingress });
           out.push(
             plan(m, { ...prefix, id: `ingress:${ingress.namespace}/${ingress.name}:${host}:${backendName}@${prefix.id}`, entry: { ...entryBase, address: prefix.entry.address, port: prefix.entry.port } }, tail),
           );
@@ -82,8 +82,7 @@ export function hostPlans(m: Model): PathPlan[] {
     .filter((p) => (p.hostNetwork || p.hostPorts.length > 0) && !p.roles.includes('svclb'))
     .sort(byRef)
     .flatMap((pod) => {
-      const tail = hostTail(m, pod);
-      return hostPrefixes(m, pod).map((prefix) => plan(m, prefix, tail));
+      return hostPrefixes(m, pod).map((prefix) => plan(m, prefix, hostTail(m, pod, prefix.hostPort)));
     });
 }
 
