@@ -18,7 +18,7 @@ import { classifyFailure, describeFailure, DiscoveryDeadlineExceeded, ListTrunca
 import { ExecCredentialError, forgetExecCredential } from './exec-credential';
 import { controllerConfigMapRefs } from './ingress';
 import { podMatters } from './normalize';
-import type { RawClusterObjects, RawCustomObject } from './raw';
+import type { RawClusterObjects, RawCustomObject, TraefikIngressRoute } from './raw';
 
 // Live discovery: every list in parallel, each bounded in time; failures become named partial errors and
 // the rest is still returned. Only an apiserver that cannot be reached at all is fatal. The whole discovery is
@@ -122,7 +122,7 @@ async function discoverWith(api: KubeApi, target: KubeTarget, timeoutMs: number)
     });
 
   const [nodes, services, endpointSlices, pods, ingresses, ingressClasses, daemonSets, kubeProxy, kubeProxyEks, metallbLegacy,
-    ipAddressPools, l2Advertisements, bgpAdvertisements, serviceL2Statuses, serviceBGPStatuses] = await Promise.allSettled([
+    ipAddressPools, l2Advertisements, bgpAdvertisements, serviceL2Statuses, serviceBGPStatuses, ingressRoutes, ingressRoutesContainous] = await Promise.allSettled([
     listOf<V1Node>(CALLS.nodes),
     listOf<V1Service>(CALLS.services),
     listOf<V1EndpointSlice>(CALLS.endpointSlices),
@@ -138,6 +138,8 @@ async function discoverWith(api: KubeApi, target: KubeTarget, timeoutMs: number)
     listOf<RawCustomObject>(CALLS.bgpAdvertisements),
     listOf<RawCustomObject>(CALLS.serviceL2Statuses),
     listOf<RawCustomObject>(CALLS.serviceBGPStatuses),
+    listOf<TraefikIngressRoute>(CALLS.ingressRoutes),
+    listOf<TraefikIngressRoute>(CALLS.ingressRoutesContainous),
   ]);
   const controller = await controllerRead;
 
@@ -174,6 +176,10 @@ async function discoverWith(api: KubeApi, target: KubeTarget, timeoutMs: number)
         serviceL2Statuses: outcome(serviceL2Statuses, CALLS.serviceL2Statuses, []),
         serviceBGPStatuses: outcome(serviceBGPStatuses, CALLS.serviceBGPStatuses, []),
       },
+      ingressRoutes: [
+        ...outcome(ingressRoutes, CALLS.ingressRoutes, []),
+        ...outcome(ingressRoutesContainous, CALLS.ingressRoutesContainous, []),
+      ],
     },
     errors,
   };

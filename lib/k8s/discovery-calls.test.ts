@@ -29,8 +29,12 @@ describe('DISCOVERY_CALLS', () => {
   let server: FixtureApiServer;
   let target: KubeTarget;
   beforeAll(async () => {
-    // Every kind of call happens here: MetalLB CRDs, an ingress-nginx controller naming its ConfigMap, kube-system DaemonSets.
-    server = await startFixtureApiServer({ scenarioFile: path.join(import.meta.dirname, '..', '..', 'scenarios', 'bare-metal-metallb.yaml') });
+    // Every kind of call happens here: MetalLB CRDs, an ingress-nginx controller naming its ConfigMap, kube-system DaemonSets,
+    // and Traefik's two IngressRoute groups, served empty.
+    server = await startFixtureApiServer({
+      scenarioFile: path.join(import.meta.dirname, '..', '..', 'scenarios', 'bare-metal-metallb.yaml'),
+      apiGroups: ['traefik.io', 'traefik.containo.us'],
+    });
     target = resolveKubeTarget({ kubeconfigPath: server.kubeconfigPath, inCluster: false })!;
   });
   afterAll(async () => {

@@ -43,6 +43,9 @@ const list = (group: string, version: string, plural: string, where: Where): Dis
 const metallb = (plural: string, where: Pick<Where, 'maxItems'> = {}) =>
   list('metallb.io', 'v1beta1', plural, { namespaced: true, optional: true, ...where });
 
+// Traefik's IngressRoute CRD: traefik.io (v3; also v2.10+), and traefik.containo.us (v2 only). Either may be absent.
+const ingressRoutes = (group: string) => list(group, 'v1alpha1', 'ingressroutes', { namespaced: true, optional: true });
+
 const configMap = (reference: Pick<DiscoveryCall, 'namespace' | 'name'> = {}): DiscoveryCall => ({
   group: '',
   version: 'v1',
@@ -73,6 +76,8 @@ export const DISCOVERY_CALLS = {
   bgpAdvertisements: metallb('bgpadvertisements', { maxItems: FEW_ITEMS }),
   serviceL2Statuses: metallb('servicel2statuses'),
   serviceBGPStatuses: metallb('servicebgpstatuses'),
+  ingressRoutes: ingressRoutes('traefik.io'),
+  ingressRoutesContainous: ingressRoutes('traefik.containo.us'),
 } satisfies Record<string, DiscoveryCall>;
 
 export function callPath(call: DiscoveryCall): string {

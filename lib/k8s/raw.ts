@@ -48,6 +48,16 @@ export interface RawMetalLbObjects {
   serviceBGPStatuses: MetalLbServiceStatus[];
 }
 
+/** A Traefik IngressRoute of either API group (docs/domain.md#s6.2.4). */
+export interface TraefikIngressRoute extends RawCustomObject {
+  spec?: {
+    ingressClassName?: string;
+    entryPoints?: string[];
+    routes?: { match?: string; kind?: string; services?: { name?: string; namespace?: string; kind?: string; port?: number | string }[] }[];
+    tls?: Record<string, unknown>;
+  };
+}
+
 export interface RawClusterObjects {
   nodes: V1Node[];
   services: V1Service[];
@@ -60,6 +70,8 @@ export interface RawClusterObjects {
   /** kube-system DaemonSets (CNI detection). */
   daemonSets: V1DaemonSet[];
   metallb: RawMetalLbObjects;
+  /** IngressRoutes of traefik.io and traefik.containo.us. */
+  ingressRoutes: TraefikIngressRoute[];
 }
 
 export function emptyRawObjects(): RawClusterObjects {
@@ -73,6 +85,7 @@ export function emptyRawObjects(): RawClusterObjects {
     configMaps: [],
     daemonSets: [],
     metallb: { ipAddressPools: [], l2Advertisements: [], bgpAdvertisements: [], serviceL2Statuses: [], serviceBGPStatuses: [] },
+    ingressRoutes: [],
   };
 }
 
@@ -91,6 +104,10 @@ export function rawObjectsFromManifest(objects: ManifestObject[]): RawClusterObj
         ServiceBGPStatus: raw.metallb.serviceBGPStatuses,
       }[object.kind];
       target?.push(as<RawCustomObject>());
+      continue;
+    }
+    if ((group === 'traefik.io' || group === 'traefik.containo.us') && object.kind === 'IngressRoute') {
+      raw.ingressRoutes.push(as<TraefikIngressRoute>());
       continue;
     }
     switch (`${group}/${object.kind}`) {

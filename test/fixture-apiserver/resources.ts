@@ -33,6 +33,10 @@ const KNOWN: ResourceType[] = [
   { group: 'metallb.io', version: 'v1beta1', plural: 'servicebgpstatuses', kind: 'ServiceBGPStatus', namespaced: true },
   { group: 'metallb.io', version: 'v1beta1', plural: 'communities', kind: 'Community', namespaced: true },
   { group: 'metallb.io', version: 'v1beta2', plural: 'bgppeers', kind: 'BGPPeer', namespaced: true },
+  { group: 'traefik.io', version: 'v1alpha1', plural: 'ingressroutes', kind: 'IngressRoute', namespaced: true },
+  { group: 'traefik.io', version: 'v1alpha1', plural: 'middlewares', kind: 'Middleware', namespaced: true },
+  { group: 'traefik.containo.us', version: 'v1alpha1', plural: 'ingressroutes', kind: 'IngressRoute', namespaced: true },
+  { group: 'traefik.containo.us', version: 'v1alpha1', plural: 'middlewares', kind: 'Middleware', namespaced: true },
   { group: 'crd.projectcalico.org', version: 'v1', plural: 'ippools', kind: 'IPPool', namespaced: false },
 ];
 
