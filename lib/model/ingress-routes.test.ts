@@ -51,7 +51,8 @@ function routePaths(routes: Omit<IngressRouteInfo, 'controller'>[], withControll
   ).filter((p) => p.id.startsWith('ingressRoute:'));
 }
 
-const route = (entryPoints: string[], tls: boolean, services = [{ kind: 'Service', namespace: 'default', name: 'echo', port: 80 }]): Omit<IngressRouteInfo, 'controller'> => ({
+type Backend = IngressRouteInfo['routes'][number]['services'][number];
+const route = (entryPoints: string[], tls: boolean, services: Backend[] = [{ kind: 'Service', namespace: 'default', name: 'echo', port: 80 }]): Omit<IngressRouteInfo, 'controller'> => ({
   namespace: 'default',
   name: 'echo',
   group: 'traefik.io',
