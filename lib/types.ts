@@ -48,6 +48,7 @@ export type IngressControllerInfo = z.infer<typeof S.IngressControllerInfoSchema
 export type IngressRuleBackend = z.infer<typeof S.IngressRuleBackendSchema>;
 export type IngressInfo = z.infer<typeof S.IngressInfoSchema>;
 export type IngressRouteInfo = z.infer<typeof S.IngressRouteInfoSchema>;
+export type TraefikAllowList = z.infer<typeof S.TraefikAllowListSchema>;
 export type HostPortInfo = z.infer<typeof S.HostPortInfoSchema>;
 export type PodInfo = z.infer<typeof S.PodInfoSchema>;
 export type CniInfo = z.infer<typeof S.CniInfoSchema>;

@@ -126,6 +126,10 @@ export const FINDING_CODES = {
     severity: 'info',
     meaning: 'An IngressRoute route names a TraefikService or another non-Service backend: hopscope does not follow it (docs/domain.md#s6.2.4).',
   },
+  'traefik-allow-list-checks-infrastructure': {
+    severity: 'error',
+    meaning: 'A Traefik ipAllowList checks an address that is a node, load balancer or pod on this path, not the client: it blocks every client or lets every client in (docs/domain.md#s6.2.5).',
+  },
   'controller-not-modelled': {
     severity: 'info',
     meaning: 'This ingress controller kind has no dedicated model; generic proxy behaviour is assumed.',

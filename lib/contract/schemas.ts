@@ -250,6 +250,8 @@ export const IngressInfoSchema = z.object({
   backends: z.array(IngressRuleBackendSchema),
   /** fixed — the controller serving this Ingress (null when no controller claims its class) */
   controller: IngressControllerInfoSchema.nullable(),
+  /** Traefik: the traefik.ingress.kubernetes.io/router.middlewares references ("<ns>-<name>@kubernetescrd"). */
+  traefikMiddlewares: z.array(str).optional(),
 });
 
 /** A backend of a Traefik IngressRoute route: `kind` Service is followed, TraefikService and others are not. */
@@ -260,11 +262,28 @@ export const IngressRouteServiceSchema = z.object({
   port: z.union([z.number(), str]).nullable(),
 });
 
+export const ObjectNameSchema = z.object({ namespace: str, name: str });
+
 export const IngressRouteRouteSchema = z.object({
   match: str,
   /** The hosts of its Host(`…`) matchers; empty when the rule names none. */
   hosts: z.array(str),
   services: z.array(IngressRouteServiceSchema),
+  /** routes[].middlewares (namespace defaulted to the route's). */
+  middlewares: z.array(ObjectNameSchema).optional(),
+});
+
+/** A Traefik Middleware with an ipAllowList (or the older ipWhiteList) (docs/domain.md#s6.2.5). */
+export const TraefikAllowListSchema = z.object({
+  namespace: str,
+  name: str,
+  /** ipAllowList, or ipWhiteList of older Traefik. */
+  field: str,
+  sourceRange: z.array(str),
+  /** ipStrategy.depth; 0: none. */
+  depth: z.number(),
+  /** ipStrategy.excludedIPs (ignored when depth is set). */
+  excludedIPs: z.array(str),
 });
 
 /** A Traefik IngressRoute (traefik.io/v1alpha1, or the older traefik.containo.us/v1alpha1) (docs/domain.md#s6.2.4). */
@@ -337,6 +356,8 @@ export const ClusterInventorySchema = z.object({
   ingressControllers: z.array(IngressControllerInfoSchema),
   /** Traefik IngressRoutes (optional CRD groups; absent in inventories from before they were read). */
   ingressRoutes: z.array(IngressRouteInfoSchema).optional(),
+  /** Traefik Middlewares with an IP allow-list (absent: none read). */
+  traefikAllowLists: z.array(TraefikAllowListSchema).optional(),
   pods: z.array(PodInfoSchema),
   cni: CniInfoSchema,
   errors: z.array(DiscoveryErrorSchema), // fixed

@@ -18,7 +18,7 @@ import { classifyFailure, describeFailure, DiscoveryDeadlineExceeded, ListTrunca
 import { ExecCredentialError, forgetExecCredential } from './exec-credential';
 import { controllerConfigMapRefs } from './ingress';
 import { podMatters } from './normalize';
-import type { RawClusterObjects, RawCustomObject, TraefikIngressRoute } from './raw';
+import type { RawClusterObjects, RawCustomObject, TraefikIngressRoute, TraefikMiddleware } from './raw';
 
 // Live discovery: every list in parallel, each bounded in time; failures become named partial errors and
 // the rest is still returned. Only an apiserver that cannot be reached at all is fatal. The whole discovery is
@@ -122,7 +122,7 @@ async function discoverWith(api: KubeApi, target: KubeTarget, timeoutMs: number)
     });
 
   const [nodes, services, endpointSlices, pods, ingresses, ingressClasses, daemonSets, kubeProxy, kubeProxyEks, metallbLegacy,
-    ipAddressPools, l2Advertisements, bgpAdvertisements, serviceL2Statuses, serviceBGPStatuses, ingressRoutes, ingressRoutesContainous] = await Promise.allSettled([
+    ipAddressPools, l2Advertisements, bgpAdvertisements, serviceL2Statuses, serviceBGPStatuses, ingressRoutes, ingressRoutesContainous, middlewares, middlewaresContainous] = await Promise.allSettled([
     listOf<V1Node>(CALLS.nodes),
     listOf<V1Service>(CALLS.services),
     listOf<V1EndpointSlice>(CALLS.endpointSlices),
@@ -140,6 +140,8 @@ async function discoverWith(api: KubeApi, target: KubeTarget, timeoutMs: number)
     listOf<RawCustomObject>(CALLS.serviceBGPStatuses),
     listOf<TraefikIngressRoute>(CALLS.ingressRoutes),
     listOf<TraefikIngressRoute>(CALLS.ingressRoutesContainous),
+    listOf<TraefikMiddleware>(CALLS.traefikMiddlewares),
+    listOf<TraefikMiddleware>(CALLS.traefikMiddlewaresContainous),
   ]);
   const controller = await controllerRead;
 
@@ -179,6 +181,10 @@ async function discoverWith(api: KubeApi, target: KubeTarget, timeoutMs: number)
       ingressRoutes: [
         ...outcome(ingressRoutes, CALLS.ingressRoutes, []),
         ...outcome(ingressRoutesContainous, CALLS.ingressRoutesContainous, []),
+      ],
+      traefikMiddlewares: [
+        ...outcome(middlewares, CALLS.traefikMiddlewares, []),
+        ...outcome(middlewaresContainous, CALLS.traefikMiddlewaresContainous, []),
       ],
     },
     errors,

@@ -43,8 +43,8 @@ const list = (group: string, version: string, plural: string, where: Where): Dis
 const metallb = (plural: string, where: Pick<Where, 'maxItems'> = {}) =>
   list('metallb.io', 'v1beta1', plural, { namespaced: true, optional: true, ...where });
 
-// Traefik's IngressRoute CRD: traefik.io (v3; also v2.10+), and traefik.containo.us (v2 only). Either may be absent.
-const ingressRoutes = (group: string) => list(group, 'v1alpha1', 'ingressroutes', { namespaced: true, optional: true });
+// Traefik's CRDs: traefik.io (v3; also v2.10+), and traefik.containo.us (v2 only). Either may be absent.
+const traefik = (group: string, plural: string) => list(group, 'v1alpha1', plural, { namespaced: true, optional: true });
 
 const configMap = (reference: Pick<DiscoveryCall, 'namespace' | 'name'> = {}): DiscoveryCall => ({
   group: '',
@@ -76,8 +76,11 @@ export const DISCOVERY_CALLS = {
   bgpAdvertisements: metallb('bgpadvertisements', { maxItems: FEW_ITEMS }),
   serviceL2Statuses: metallb('servicel2statuses'),
   serviceBGPStatuses: metallb('servicebgpstatuses'),
-  ingressRoutes: ingressRoutes('traefik.io'),
-  ingressRoutesContainous: ingressRoutes('traefik.containo.us'),
+  ingressRoutes: traefik('traefik.io', 'ingressroutes'),
+  ingressRoutesContainous: traefik('traefik.containo.us', 'ingressroutes'),
+  // Middlewares, for their ipAllowList / ipWhiteList (docs/domain.md#s6.2.5).
+  traefikMiddlewares: traefik('traefik.io', 'middlewares'),
+  traefikMiddlewaresContainous: traefik('traefik.containo.us', 'middlewares'),
 } satisfies Record<string, DiscoveryCall>;
 
 export function callPath(call: DiscoveryCall): string {

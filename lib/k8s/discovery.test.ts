@@ -189,10 +189,18 @@ describe('live discovery of each scenario through @kubernetes/client-node', () =
         group: 'traefik.io',
         entryPoints: ['websecure'],
         tls: true,
-        routes: [{ match: 'Host(`whoami.home.example`) && PathPrefix(`/`)', hosts: ['whoami.home.example'], services: [{ kind: 'Service', namespace: 'default', name: 'whoami', port: 80 }] }],
+        routes: [
+          {
+            match: 'Host(`whoami.home.example`) && PathPrefix(`/`)',
+            hosts: ['whoami.home.example'],
+            services: [{ kind: 'Service', namespace: 'default', name: 'whoami', port: 80 }],
+            middlewares: [{ namespace: 'default', name: 'lan-only' }],
+          },
+        ],
         controller: expect.objectContaining({ id: podinfo.controller!.id }),
       },
     ]);
+    expect(inv.traefikAllowLists).toEqual([{ namespace: 'default', name: 'lan-only', field: 'ipAllowList', sourceRange: ['192.0.2.0/24'], depth: 0, excludedIPs: [] }]);
   });
 
   it('gke-local and the tutorial: Local policy, healthCheckNodePort, endpoint nodes', () => {

@@ -8,6 +8,7 @@ import type {
 } from '../types';
 import { serviceSelects } from './labels';
 import { podIsLive, podRef, podWorkload } from './pods';
+import { ingressMiddlewareRefs } from './ingressroute';
 import { traefikSettings } from './traefik-static';
 
 export { traefikSettings } from './traefik-static';
@@ -258,6 +259,7 @@ export function normalizeIngress(ingress: V1Ingress, classes: V1IngressClass[], 
     }
   }
   const tls = ingress.spec?.tls ?? [];
+  const middlewares = ingressMiddlewareRefs(ingress.metadata?.annotations);
   return {
     namespace: ingress.metadata?.namespace ?? '',
     name: ingress.metadata?.name ?? '',
@@ -270,5 +272,6 @@ export function normalizeIngress(ingress: V1Ingress, classes: V1IngressClass[], 
       .filter((a): a is string => Boolean(a)),
     backends,
     controller: controller?.info ?? null,
+    ...(middlewares.length > 0 ? { traefikMiddlewares: middlewares } : {}),
   };
 }

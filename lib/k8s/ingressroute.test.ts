@@ -2,8 +2,8 @@
 // matchers, backends with kind/namespace/port, TLS, and the Traefik controller serving the route.
 import { describe, expect, it } from 'vitest';
 import type { IngressControllerInfo } from '../types';
-import { matchHosts, normalizeIngressRoute } from './ingressroute';
-import type { TraefikIngressRoute } from './raw';
+import { ingressMiddlewareRefs, matchHosts, normalizeAllowList, normalizeIngressRoute } from './ingressroute';
+import type { TraefikIngressRoute, TraefikMiddleware } from './raw';
 
 describe('hosts of a route rule (docs/domain.md#s6.2.4)', () => {
   it.each([
@@ -88,5 +88,41 @@ describe('normalizeIngressRoute (docs/domain.md#s6.2.4, #src-S53)', () => {
     ],
   ])('%s', (_label, route, controllers, expected) => {
     expect(normalizeIngressRoute(route, controllers)).toMatchObject(expected);
+  });
+});
+
+describe('route middlewares and ipAllowList Middlewares (docs/domain.md#s6.2.5, #src-S54)', () => {
+  it('keeps each route\'s middlewares, the namespace defaulting to the route\'s', () => {
+    const route: TraefikIngressRoute = {
+      apiVersion: 'traefik.io/v1alpha1',
+      kind: 'IngressRoute',
+      metadata: { namespace: 'apps', name: 'r' },
+      spec: { routes: [{ match: 'Host(`a.example`)', services: [{ name: 'a', port: 80 }], middlewares: [{ name: 'office' }, { name: 'shared', namespace: 'infra' }, { name: '' }] }] },
+    };
+    expect(normalizeIngressRoute(route, [A]).routes[0]!.middlewares).toEqual([
+      { namespace: 'apps', name: 'office' },
+      { namespace: 'infra', name: 'shared' },
+    ]);
+  });
+
+  const mw = (spec: TraefikMiddleware['spec']): TraefikMiddleware => ({ apiVersion: 'traefik.io/v1alpha1', kind: 'Middleware', metadata: { namespace: 'apps', name: 'office' }, spec });
+  it.each<[string, TraefikMiddleware, object | null]>([
+    ['ipAllowList without strategy', mw({ ipAllowList: { sourceRange: ['203.0.113.0/24', ' '] } }), { field: 'ipAllowList', sourceRange: ['203.0.113.0/24'], depth: 0, excludedIPs: [] }],
+    ['ipWhiteList (the older name) with depth', mw({ ipWhiteList: { sourceRange: ['10.0.0.0/8'], ipStrategy: { depth: 2 } } }), { field: 'ipWhiteList', depth: 2 }],
+    ['excludedIPs', mw({ ipAllowList: { sourceRange: [], ipStrategy: { excludedIPs: ['192.0.2.0/24'] } } }), { depth: 0, excludedIPs: ['192.0.2.0/24'] }],
+    ['a negative depth is no depth (Traefik ignores depth <= 0)', mw({ ipAllowList: { sourceRange: ['10.0.0.0/8'], ipStrategy: { depth: -1 } } }), { depth: 0 }],
+    ['another middleware kind is not kept', mw({}), null],
+  ])('%s', (_label, m, expected) => {
+    const got = normalizeAllowList(m);
+    if (expected === null) expect(got).toBeNull();
+    else expect(got).toMatchObject({ namespace: 'apps', name: 'office', ...expected });
+  });
+
+  it.each([
+    [{ 'traefik.ingress.kubernetes.io/router.middlewares': 'apps-office@kubernetescrd, auth@file' }, ['apps-office@kubernetescrd', 'auth@file']],
+    [{}, []],
+    [undefined, []],
+  ])('router.middlewares %j', (annotations, refs) => {
+    expect(ingressMiddlewareRefs(annotations)).toEqual(refs);
   });
 });

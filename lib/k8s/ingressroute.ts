@@ -1,5 +1,5 @@
-import type { IngressControllerInfo, IngressRouteInfo } from '../types';
-import type { TraefikIngressRoute } from './raw';
+import type { IngressControllerInfo, IngressRouteInfo, TraefikAllowList } from '../types';
+import type { TraefikIngressRoute, TraefikMiddleware } from './raw';
 
 // Traefik IngressRoutes (traefik.io/v1alpha1, and traefik.containo.us/v1alpha1 of Traefik v2) as the inventory keeps
 // them: entry points, each route's hosts and backends, TLS, and the Traefik controller serving it (docs/domain.md#s6.2.4).
@@ -38,6 +38,9 @@ export function normalizeIngressRoute(route: TraefikIngressRoute, controllers: I
     routes: (spec.routes ?? []).map((r) => ({
       match: typeof r.match === 'string' ? r.match : '',
       hosts: typeof r.match === 'string' ? matchHosts(r.match) : [],
+      middlewares: (r.middlewares ?? [])
+        .filter((mw) => typeof mw.name === 'string' && mw.name !== '')
+        .map((mw) => ({ namespace: mw.namespace || namespace, name: mw.name! })),
       services: (r.services ?? [])
         .filter((s) => typeof s.name === 'string' && s.name !== '')
         .map((s) => ({
@@ -49,4 +52,27 @@ export function normalizeIngressRoute(route: TraefikIngressRoute, controllers: I
     })),
     controller: controllerOf(route, controllers),
   };
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').map((x) => x.trim()).filter((x) => x !== '') : []);
+
+/** A Middleware's ipAllowList (or ipWhiteList, its older name), null when it has neither (docs/domain.md#s6.2.5). */
+export function normalizeAllowList(mw: TraefikMiddleware): TraefikAllowList | null {
+  const field = mw.spec?.ipAllowList ? 'ipAllowList' : mw.spec?.ipWhiteList ? 'ipWhiteList' : null;
+  if (!field) return null;
+  const list = mw.spec![field]!;
+  const depth = Number(list.ipStrategy?.depth ?? 0);
+  return {
+    namespace: mw.metadata?.namespace ?? '',
+    name: mw.metadata?.name ?? '',
+    field,
+    sourceRange: strings(list.sourceRange),
+    depth: Number.isInteger(depth) && depth > 0 ? depth : 0,
+    excludedIPs: strings(list.ipStrategy?.excludedIPs),
+  };
+}
+
+/** The `<namespace>-<name>@kubernetescrd` references of an Ingress's router.middlewares annotation. */
+export function ingressMiddlewareRefs(annotations: Record<string, string> | undefined): string[] {
+  return (annotations?.['traefik.ingress.kubernetes.io/router.middlewares'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
 }

@@ -14,7 +14,7 @@ import type {
   TrafficPolicy,
 } from '../types';
 import { findIngressControllers, ingressControllerKind, normalizeIngress } from './ingress';
-import { normalizeIngressRoute } from './ingressroute';
+import { normalizeAllowList, normalizeIngressRoute } from './ingressroute';
 import { allocatedPoolAnnotation, metallbAnnouncers, metallbCrdPools, metallbLegacyPools, poolContaining, type MetalLbAnnouncers } from './metallb';
 import { detectCni, kubeProxyInfo, normalizeNode } from './nodes';
 import { normalizePod, podIsLive, podReady, SVCLB_SERVICE_NAME_LABEL, SVCLB_SERVICE_NAMESPACE_LABEL } from './pods';
@@ -268,6 +268,10 @@ export function normalizeInventory(objects: RawClusterObjects, context: Normaliz
   const ingressRoutes = objects.ingressRoutes
     .map((r) => normalizeIngressRoute(r, controllers.map((c) => c.info)))
     .sort((a, b) => nsName(a.namespace, a.name).localeCompare(nsName(b.namespace, b.name)) || a.group.localeCompare(b.group));
+  const traefikAllowLists = objects.traefikMiddlewares
+    .map(normalizeAllowList)
+    .filter((a) => a !== null)
+    .sort((a, b) => nsName(a.namespace, a.name).localeCompare(nsName(b.namespace, b.name)));
   const pods = objects.pods
     .map((p) => normalizePod(p, ingressControllerKind(p) !== null))
     .filter((p) => p !== null)
@@ -283,6 +287,7 @@ export function normalizeInventory(objects: RawClusterObjects, context: Normaliz
     ingressControllers: controllers.map((c) => c.info),
     // Absent, not empty, without any: inventories of clusters without Traefik's CRDs stay as they were.
     ...(ingressRoutes.length > 0 ? { ingressRoutes } : {}),
+    ...(traefikAllowLists.length > 0 ? { traefikAllowLists } : {}),
     pods,
     cni: detectCni(objects.daemonSets, objects.pods, objects.nodes),
     errors: context.errors,

@@ -53,9 +53,24 @@ export interface TraefikIngressRoute extends RawCustomObject {
   spec?: {
     ingressClassName?: string;
     entryPoints?: string[];
-    routes?: { match?: string; kind?: string; services?: { name?: string; namespace?: string; kind?: string; port?: number | string }[] }[];
+    routes?: {
+      match?: string;
+      kind?: string;
+      services?: { name?: string; namespace?: string; kind?: string; port?: number | string }[];
+      middlewares?: { name?: string; namespace?: string }[];
+    }[];
     tls?: Record<string, unknown>;
   };
+}
+
+interface RawIPAllowList {
+  sourceRange?: string[];
+  ipStrategy?: { depth?: number; excludedIPs?: string[] };
+}
+
+/** A Traefik Middleware; only its IP allow-list is read (docs/domain.md#s6.2.5). */
+export interface TraefikMiddleware extends RawCustomObject {
+  spec?: { ipAllowList?: RawIPAllowList; ipWhiteList?: RawIPAllowList };
 }
 
 export interface RawClusterObjects {
@@ -72,6 +87,8 @@ export interface RawClusterObjects {
   metallb: RawMetalLbObjects;
   /** IngressRoutes of traefik.io and traefik.containo.us. */
   ingressRoutes: TraefikIngressRoute[];
+  /** Middlewares of traefik.io and traefik.containo.us. */
+  traefikMiddlewares: TraefikMiddleware[];
 }
 
 export function emptyRawObjects(): RawClusterObjects {
@@ -86,6 +103,7 @@ export function emptyRawObjects(): RawClusterObjects {
     daemonSets: [],
     metallb: { ipAddressPools: [], l2Advertisements: [], bgpAdvertisements: [], serviceL2Statuses: [], serviceBGPStatuses: [] },
     ingressRoutes: [],
+    traefikMiddlewares: [],
   };
 }
 
@@ -108,6 +126,10 @@ export function rawObjectsFromManifest(objects: ManifestObject[]): RawClusterObj
     }
     if ((group === 'traefik.io' || group === 'traefik.containo.us') && object.kind === 'IngressRoute') {
       raw.ingressRoutes.push(as<TraefikIngressRoute>());
+      continue;
+    }
+    if ((group === 'traefik.io' || group === 'traefik.containo.us') && object.kind === 'Middleware') {
+      raw.traefikMiddlewares.push(as<TraefikMiddleware>());
       continue;
     }
     switch (`${group}/${object.kind}`) {

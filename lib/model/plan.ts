@@ -8,6 +8,7 @@ import type {
   IngressInfo,
   IngressRouteInfo,
   KubeProxyInfo,
+  TraefikAllowList,
   NodeInfo,
   PathEntry,
   PodInfo,
@@ -69,6 +70,8 @@ export interface PlanContext {
   controller?: IngressControllerInfo;
   /** Why the Traefik entry point of this path had to be assumed; absent when it was matched. */
   entryPointAssumption?: string;
+  /** Traefik ipAllowList middlewares on the router this path goes through. */
+  allowLists?: TraefikAllowList[];
   controllerModel?: ControllerModel;
   backend?: ServiceInfo;
   appPod?: PodInfo | null;

@@ -58,6 +58,8 @@ const EXPECTED: Record<string, Expectation[]> = {
     ['loadBalancer:kube-system/traefik:192.0.2.31:443@', 'lost', 'snat-cluster-policy'],
     ['ingressRoute:default/whoami-secure:websecure:whoami.home.example:default/whoami@loadBalancer:kube-system/traefik:192.0.2.31:443@k3s-server', 'lost', 'snat-cluster-policy'],
     ['ingressRoute:default/whoami-secure:websecure:whoami.home.example:default/whoami@loadBalancer:kube-system/traefik:192.0.2.32:443@k3s-agent', 'lost', 'snat-cluster-policy'],
+    // Its LAN allow-list checks the masqueraded node address, which is on the LAN (docs/domain.md#s6.2.5).
+    ['ingressRoute:default/whoami-secure:websecure:', 'lost', 'traefik-allow-list-checks-infrastructure'],
   ],
   // Local: only the Traefik node is published (servicelb.go getStatus), the client reaches Traefik unchanged.
   'k3s-servicelb-local': [

@@ -6,6 +6,7 @@ import type { PathPlan } from '../plan';
 import { clientStage, inClusterClientStage, missingControllerStage } from '../stages';
 import { type EntryPointChoice, defaultEntryPoints, entryPointNamed } from '../traefik-entrypoints';
 import { type Model, byRef } from './model';
+import { routeAllowLists } from './traefik-middlewares';
 import { plan } from './plans';
 import { ingressTail, listenerOf } from './tails';
 import { controllerPrefixes, controllerService } from './ways-in';
@@ -66,7 +67,7 @@ export function ingressRoutePlans(m: Model): PathPlan[] {
           for (const prefix of controllerPrefixes(m, controller, { entryPoint, tls })) {
             const reached = listenerOf(controller, { svc: controllerService(m, controller), ...prefix });
             const choice = listenerFor(m, controller, entryPoint, reached);
-            const tail = ingressTail(m, choice, prefix.node, { namespace: backend.namespace, name: backend.name, port: backend.port, ingressRoute: route });
+            const tail = ingressTail(m, choice, prefix.node, { namespace: backend.namespace, name: backend.name, port: backend.port, ingressRoute: route, allowLists: routeAllowLists(m.inventory, route, host) });
             out.push(
               plan(
                 m,

@@ -4,6 +4,7 @@ import type { PodInfo } from '@/lib/types';
 import type { PathPlan, PlanContext } from '../plan';
 import { clientStage, egressNodeStage, egressProxyStage, externalStage, inClusterClientStage, missingControllerStage, sourcePodStage } from '../stages';
 import { type Model, byRef } from './model';
+import { ingressAllowLists } from './traefik-middlewares';
 import { type Prefix, clusterIPPrefix, controllerPrefixes, controllerService, hostPrefixes, loadBalancerPrefixes, nodePortPrefixes } from './ways-in';
 import { type Tail, hostTail, ingressTail, listenerOf, serviceTail } from './tails';
 
@@ -63,10 +64,11 @@ export function ingressPlans(m: Model): PathPlan[] {
         });
         continue;
       }
+      const allowLists = ingressAllowLists(m.inventory, ingress);
       for (const backendName of backends) {
         const port = ingress.backends.find((b) => b.serviceName === backendName && (host === '*' || b.host === host || b.host === null))?.servicePort ?? null;
         for (const prefix of controllerPrefixes(m, controller, { tls })) {
-          const tail = ingressTail(m, listenerOf(controller, { svc: controllerService(m, controller), ...prefix }), prefix.node, { namespace: ingress.namespace, name: backendName, port, ingress });
+          const tail = ingressTail(m, listenerOf(controller, { svc: controllerService(m, controller), ...prefix }), prefix.node, { namespace: ingress.namespace, name: backendName, port, ingress, allowLists });
           out.push(
             plan(m, { ...prefix, id: `ingress:${ingress.namespace}/${ingress.name}:${host}:${backendName}@${prefix.id}`, entry: { ...entryBase, address: prefix.entry.address, port: prefix.entry.port } }, tail),
           );

@@ -1,6 +1,6 @@
 // Tails: from the node a way in ends at to the pod that answers — the Service's controller or app pod, or for
 // an Ingress its controller, the backend Service and the backend's pod.
-import type { EndpointInfo, HostPortInfo, IngressControllerInfo, IngressInfo, IngressRouteInfo, NodeInfo, PodInfo, ServiceInfo, ServicePortInfo } from '@/lib/types';
+import type { EndpointInfo, HostPortInfo, IngressControllerInfo, IngressInfo, IngressRouteInfo, NodeInfo, PodInfo, ServiceInfo, ServicePortInfo, TraefikAllowList } from '@/lib/types';
 import { controllerModel } from '../controllers';
 import { controllerBehind, controllerPodFor, representativeEndpoint } from '../kubeproxy';
 import type { PlanContext, Stage } from '../plan';
@@ -67,6 +67,8 @@ export interface RoutedBackend {
   port: number | string | null;
   ingress?: IngressInfo;
   ingressRoute?: IngressRouteInfo;
+  /** Traefik ipAllowList middlewares of the router. */
+  allowLists?: TraefikAllowList[];
 }
 
 /** Through the controller's listener (`choice`) to the backend Service and its pod. */
@@ -79,6 +81,7 @@ export function ingressTail(m: Model, choice: EntryPointChoice, node: NodeInfo |
     ...listenerContext(choice),
     ...(routed.ingress ? { ingress: routed.ingress } : {}),
     ...(routed.ingressRoute ? { ingressRoute: routed.ingressRoute } : {}),
+    ...(routed.allowLists && routed.allowLists.length > 0 ? { allowLists: routed.allowLists } : {}),
     backend: backend ?? undefined,
   };
   if (!backend) {
