@@ -6,6 +6,7 @@ import { buildPaths } from '@/lib/model';
 import type { EntryPointSettings, IngressControllerSettings, ServicePortInfo } from '@/lib/types';
 import { LAB, controller, controllerPod, echoPod, endpoint, ingress, inventory, service } from '@/test/support/lab-inventory';
 import { entryPointOfServicePort } from './traefik-entrypoints';
+import type { WhatIf } from './types';
 
 const ep = (name: string, address: string | null, overrides: Partial<EntryPointSettings> = {}): EntryPointSettings => ({
   name,
@@ -43,7 +44,7 @@ const CONTAINER_PORTS = [
 // An Octavia LB that sends PROXY v2 on every port (docs/domain.md#s7).
 const PROXY_LB = { 'loadbalancer.openstack.org/proxy-protocol': 'v2' };
 
-function traefikPaths(s: IngressControllerSettings, ports = CHART_PORTS, annotations: Record<string, string> = PROXY_LB) {
+function traefikPaths(s: IngressControllerSettings, ports = CHART_PORTS, annotations: Record<string, string> = PROXY_LB, whatIf: WhatIf[] = []) {
   const ctrlPod = controllerPod('traefik');
   const ctrl = { ...controller({ kind: 'traefik', namespace: 'traefik', name: 'traefik', service: 'traefik', settings: s, pods: [ctrlPod], classes: ['traefik'] }), containerPorts: CONTAINER_PORTS };
   const ctrlSvc = service({
@@ -69,6 +70,7 @@ function traefikPaths(s: IngressControllerSettings, ports = CHART_PORTS, annotat
       pods: [echoPod(), ctrlPod],
       loadBalancers: [{ provider: 'cloud', name: 'openstack', pools: [] }],
     }),
+    whatIf,
   );
 }
 
@@ -93,6 +95,15 @@ describe("web's PROXY trust is web's alone (docs/domain.md#s6.2.1, #s6.2.2)", ()
     expect(controllerHop(p).details.entryPoint).toBe(entryPoint);
     expect(p.verdict).toBe(verdict);
     if (code) expect(p.findings.map((f) => f.code)).toContain(code);
+  });
+
+  it.each<[string, WhatIf, string]>([
+    ['a what-if on the controller applies to each entry point: websecure then reads PROXY too', { target: 'controller', id: 'traefik/traefik/traefik', setting: 'proxyProtocolTrustedCIDRs', value: ['0.0.0.0/0'] }, 'header'],
+    ['switching PROXY off switches it off on web too', { target: 'controller', id: 'traefik/traefik/traefik', setting: 'useProxyProtocol', value: false }, 'broken'],
+  ])('%s', (_label, whatIf, verdict) => {
+    const paths = traefikPaths(webTrusts, CHART_PORTS, PROXY_LB, [whatIf]);
+    expect(pathOf(paths, 'ingress:default/secure:').verdict).toBe(verdict);
+    expect(pathOf(paths, 'ingress:default/plain:').verdict).toBe(verdict);
   });
 
   it('the fix names the entry point the path reaches', () => {
