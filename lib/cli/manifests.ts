@@ -45,6 +45,8 @@ const READ_KINDS = new Set([
   'BGPAdvertisement',
   'ServiceL2Status',
   'ServiceBGPStatus',
+  'IngressRoute',
+  'Middleware',
 ]);
 const SCENARIO_HEADER = 'Scenario';
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
