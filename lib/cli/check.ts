@@ -49,7 +49,7 @@ const ENTRY_OBJECT_KIND: Record<NetPath['entry']['kind'], string | null> = {
 export function findingLocation(path: NetPath, finding: Finding, locations: ReadonlyMap<string, Location>): Location | null {
   const hop = path.hops.find((h) => h.id === finding.hopId);
   const candidates = [...(finding.allowList ? [finding.allowList.object] : []), ...(hop?.objects ?? []).slice().reverse()];
-  const entryKind = ENTRY_OBJECT_KIND[path.entry.kind];
+  const entryKind = path.entry.objectKind ?? ENTRY_OBJECT_KIND[path.entry.kind];
   if (entryKind) candidates.push({ kind: entryKind, namespace: path.entry.namespace, name: path.entry.name });
   candidates.push(...path.hops.flatMap((h) => h.objects));
   for (const object of candidates) {

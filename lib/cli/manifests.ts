@@ -49,6 +49,8 @@ const READ_KINDS = new Set([
   'CiliumLoadBalancerIPPool',
   'CiliumL2AnnouncementPolicy',
   'Lease',
+  'IngressRoute',
+  'Middleware',
 ]);
 const SCENARIO_HEADER = 'Scenario';
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);

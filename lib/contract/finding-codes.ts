@@ -162,6 +162,22 @@ export const FINDING_CODES = {
     severity: 'info',
     meaning: 'An allow-list is checked against an address hopscope cannot know (an LB member port, a CNI-dependent order): what it lets in rests on the stated assumption (docs/domain.md#s10).',
   },
+  'traefik-static-file-unread': {
+    severity: 'warning',
+    meaning: 'Traefik loads its static configuration from a file hopscope cannot read (--configFile or a default location), which replaces every flag and env setting: the entry points\' settings are assumed to be the defaults (docs/domain.md#s6.2.3).',
+  },
+  'traefik-entry-point-assumed': {
+    severity: 'warning',
+    meaning: 'No Traefik entry point listens on the container port the controller Service sends to: the settings of an assumed entry point were used (docs/domain.md#s6.2.2).',
+  },
+  'ingressroute-service-not-followed': {
+    severity: 'info',
+    meaning: 'An IngressRoute route names a TraefikService or another non-Service backend: hopscope does not follow it (docs/domain.md#s6.2.4).',
+  },
+  'traefik-allow-list-checks-infrastructure': {
+    severity: 'error',
+    meaning: 'A Traefik ipAllowList checks an address that is a node, load balancer or pod on this path, not the client: it blocks every client or lets every client in (docs/domain.md#s6.2.5).',
+  },
   'controller-not-modelled': {
     severity: 'info',
     meaning: 'This ingress controller kind has no dedicated model; generic proxy behaviour is assumed.',

@@ -192,6 +192,21 @@ export const ServiceInfoSchema = z.object({
   loadBalancerSourceRangesAnnotation: z.array(str).optional(),
 });
 
+/** One Traefik entry point as its static configuration names it (docs/domain.md#s6.2.1). */
+export const EntryPointSettingsSchema = z.object({
+  name: str,
+  /** `address` as configured (":8000/tcp"); null when the source did not set it. */
+  address: nullableStr,
+  /** The port of `address`; null when there is none. */
+  port: z.number().nullable(),
+  /** `asDefault`: among the entry points routers without their own list use. */
+  asDefault: z.boolean().optional(),
+  forwardedHeadersTrustedIPs: z.array(str),
+  forwardedHeadersInsecure: z.boolean(),
+  proxyProtocolTrustedIPs: z.array(str),
+  proxyProtocolInsecure: z.boolean(),
+});
+
 export const IngressControllerSettingsSchema = z.object({
   /** fixed — nginx use-forwarded-headers; traefik: forwardedHeaders trusted from anyone listed/insecure */
   useForwardedHeaders: z.boolean(),
@@ -209,8 +224,15 @@ export const IngressControllerSettingsSchema = z.object({
   /** ingress-nginx ConfigMap whitelist-source-range / denylist-source-range: the defaults of every location (docs/domain.md#s10.2). */
   allowSourceRange: z.array(str).optional(),
   denySourceRange: z.array(str).optional(),
-  /** Which traefik entry point these settings came from. */
+  /** Which traefik entry point these settings came from (the default one; `entryPoints` has each). */
   entryPoint: str.optional(),
+  /** traefik: every entry point of the static configuration, each with its own settings. */
+  entryPoints: z.array(EntryPointSettingsSchema).optional(),
+  /**
+   * traefik: a static configuration file Traefik loads instead of flags and env (--configFile, or a volume at a default
+   * location); hopscope cannot read it, so the settings above are defaults. Null or absent when there is none.
+   */
+  staticFile: nullableStr.optional(),
   /** Where each setting was read: "ConfigMap ingress-nginx/ingress-nginx-controller", "container args", "defaults". */
   origin: str,
 });
@@ -221,6 +243,12 @@ export const PodRefSchema = z.object({
   ip: nullableStr,
   nodeName: nullableStr,
   ready: z.boolean(),
+});
+
+export const ContainerPortInfoSchema = z.object({
+  name: nullableStr,
+  containerPort: z.number(),
+  protocol: str,
 });
 
 export const IngressControllerInfoSchema = z.object({
@@ -238,6 +266,8 @@ export const IngressControllerInfoSchema = z.object({
   configMap: nullableStr.optional(),
   /** The controller's version from its image tag ("v1.13.2" of `…/controller:v1.13.2@sha256:…`); null when the tag tells none. */
   version: nullableStr.optional(),
+  /** The controller pods' container ports: what a Service targetPort (name or number) reaches. */
+  containerPorts: z.array(ContainerPortInfoSchema).optional(),
 });
 
 export const IngressRuleBackendSchema = z.object({
@@ -260,6 +290,55 @@ export const IngressInfoSchema = z.object({
   /** Client-IP annotations only: cloud L7 target type (docs/domain.md#s6.4) and access control (ingress-nginx allowlist/whitelist/denylist-source-range, docs/domain.md#s10.2); absent when none. */
   annotations: stringMap.optional(),
   /** fixed — the controller serving this Ingress (null when no controller claims its class) */
+  controller: IngressControllerInfoSchema.nullable(),
+  /** Traefik: the traefik.ingress.kubernetes.io/router.middlewares references ("<ns>-<name>@kubernetescrd"). */
+  traefikMiddlewares: z.array(str).optional(),
+});
+
+/** A backend of a Traefik IngressRoute route: `kind` Service is followed, TraefikService and others are not. */
+export const IngressRouteServiceSchema = z.object({
+  kind: str,
+  namespace: str,
+  name: str,
+  port: z.union([z.number(), str]).nullable(),
+});
+
+export const ObjectNameSchema = z.object({ namespace: str, name: str });
+
+export const IngressRouteRouteSchema = z.object({
+  match: str,
+  /** The hosts of its Host(`…`) matchers; empty when the rule names none. */
+  hosts: z.array(str),
+  services: z.array(IngressRouteServiceSchema),
+  /** routes[].middlewares (namespace defaulted to the route's). */
+  middlewares: z.array(ObjectNameSchema).optional(),
+});
+
+/** A Traefik Middleware with an ipAllowList (or the older ipWhiteList) (docs/domain.md#s6.2.5). */
+export const TraefikAllowListSchema = z.object({
+  namespace: str,
+  name: str,
+  /** ipAllowList, or ipWhiteList of older Traefik. */
+  field: str,
+  sourceRange: z.array(str),
+  /** ipStrategy.depth; 0: none. */
+  depth: z.number(),
+  /** ipStrategy.excludedIPs (ignored when depth is set). */
+  excludedIPs: z.array(str),
+});
+
+/** A Traefik IngressRoute (traefik.io/v1alpha1, or the older traefik.containo.us/v1alpha1) (docs/domain.md#s6.2.4). */
+export const IngressRouteInfoSchema = z.object({
+  namespace: str,
+  name: str,
+  /** The API group it was read from. */
+  group: str,
+  /** spec.entryPoints; empty: Traefik's default entry points. */
+  entryPoints: z.array(str),
+  /** spec.tls is set. */
+  tls: z.boolean(),
+  routes: z.array(IngressRouteRouteSchema),
+  /** The Traefik controller serving it; null when none was found. */
   controller: IngressControllerInfoSchema.nullable(),
 });
 
@@ -352,6 +431,10 @@ export const ClusterInventorySchema = z.object({
   services: z.array(ServiceInfoSchema), // fixed
   ingresses: z.array(IngressInfoSchema), // fixed
   ingressControllers: z.array(IngressControllerInfoSchema),
+  /** Traefik IngressRoutes (optional CRD groups; absent in inventories from before they were read). */
+  ingressRoutes: z.array(IngressRouteInfoSchema).optional(),
+  /** Traefik Middlewares with an IP allow-list (absent: none read). */
+  traefikAllowLists: z.array(TraefikAllowListSchema).optional(),
   pods: z.array(PodInfoSchema),
   /** NetworkPolicies (networking.k8s.io/v1); absent when none were read. */
   networkPolicies: z.array(NetworkPolicyInfoSchema).optional(),
@@ -385,6 +468,8 @@ export const PathEntrySchema = z.object({
   port: z.number().nullable(), // fixed
   /** http, https or tcp. */
   scheme: z.enum(ENTRY_SCHEMES).optional(),
+  /** The entry object's kind where the entry kind does not tell it: "IngressRoute" for a Traefik IngressRoute way in. */
+  objectKind: str.optional(),
 });
 
 /** An address as the model knows it: who it belongs to, and the concrete IP when the inventory has one. */

@@ -19,7 +19,7 @@ import { classifyFailure, describeFailure, DiscoveryDeadlineExceeded, ListTrunca
 import { ExecCredentialError, forgetExecCredential } from './exec-credential';
 import { controllerConfigMapRefs } from './ingress';
 import { podMatters } from './normalize';
-import type { RawClusterObjects, RawCustomObject } from './raw';
+import type { RawClusterObjects, RawCustomObject, TraefikIngressRoute, TraefikMiddleware } from './raw';
 
 // Live discovery: every list in parallel, each bounded in time; failures become named partial errors and
 // the rest is still returned. Only an apiserver that cannot be reached at all is fatal. The whole discovery is
@@ -124,7 +124,7 @@ async function discoverWith(api: KubeApi, target: KubeTarget, timeoutMs: number)
 
   const [nodes, services, endpointSlices, pods, ingresses, ingressClasses, networkPolicies, daemonSets, kubeProxy, kubeProxyEks, metallbLegacy,
     ipAddressPools, l2Advertisements, bgpAdvertisements, serviceL2Statuses, serviceBGPStatuses, ciliumConfig, ciliumPools,
-    ciliumL2Policies, leases] = await Promise.allSettled([
+    ciliumL2Policies, leases, ingressRoutes, ingressRoutesContainous, middlewares, middlewaresContainous] = await Promise.allSettled([
     listOf<V1Node>(CALLS.nodes),
     listOf<V1Service>(CALLS.services),
     listOf<V1EndpointSlice>(CALLS.endpointSlices),
@@ -145,6 +145,10 @@ async function discoverWith(api: KubeApi, target: KubeTarget, timeoutMs: number)
     listOf<RawCustomObject>(CALLS.ciliumLoadBalancerIPPools),
     listOf<RawCustomObject>(CALLS.ciliumL2AnnouncementPolicies),
     listOf<RawCustomObject>(CALLS.leases),
+    listOf<TraefikIngressRoute>(CALLS.ingressRoutes),
+    listOf<TraefikIngressRoute>(CALLS.ingressRoutesContainous),
+    listOf<TraefikMiddleware>(CALLS.traefikMiddlewares),
+    listOf<TraefikMiddleware>(CALLS.traefikMiddlewaresContainous),
   ]);
   const controller = await controllerRead;
 
@@ -188,6 +192,14 @@ async function discoverWith(api: KubeApi, target: KubeTarget, timeoutMs: number)
         l2Policies: outcome(ciliumL2Policies, CALLS.ciliumL2AnnouncementPolicies, []),
         leases: outcome(leases, CALLS.leases, []),
       },
+      ingressRoutes: [
+        ...outcome(ingressRoutes, CALLS.ingressRoutes, []),
+        ...outcome(ingressRoutesContainous, CALLS.ingressRoutesContainous, []),
+      ],
+      traefikMiddlewares: [
+        ...outcome(middlewares, CALLS.traefikMiddlewares, []),
+        ...outcome(middlewaresContainous, CALLS.traefikMiddlewaresContainous, []),
+      ],
     },
     errors,
   };

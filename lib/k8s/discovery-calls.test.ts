@@ -30,10 +30,10 @@ describe('DISCOVERY_CALLS', () => {
   let target: KubeTarget;
   beforeAll(async () => {
     // Every kind of call happens here: MetalLB CRDs, an ingress-nginx controller naming its ConfigMap, kube-system
-    // DaemonSets; Cilium's CRD group is served (empty) so its lists answer too.
+    // DaemonSets; Cilium's CRD group and Traefik's two IngressRoute groups are served (empty) so their lists answer too.
     server = await startFixtureApiServer({
       scenarioFile: path.join(import.meta.dirname, '..', '..', 'scenarios', 'bare-metal-metallb.yaml'),
-      apiGroups: ['cilium.io'],
+      apiGroups: ['cilium.io', 'traefik.io', 'traefik.containo.us'],
     });
     target = resolveKubeTarget({ kubeconfigPath: server.kubeconfigPath, inCluster: false })!;
   });

@@ -45,6 +45,8 @@ const metallb = (plural: string, where: Pick<Where, 'maxItems'> = {}) =>
 
 // Cilium's CRDs are cluster-scoped and optional; v2alpha1 is served from 1.13 on (v2 added later, v2alpha1 kept served).
 const cilium = (plural: string) => list('cilium.io', 'v2alpha1', plural, { namespaced: false, optional: true, maxItems: FEW_ITEMS });
+// Traefik's CRDs: traefik.io (v3; also v2.10+), and traefik.containo.us (v2 only). Either may be absent.
+const traefik = (group: string, plural: string) => list(group, 'v1alpha1', plural, { namespaced: true, optional: true });
 
 const configMap = (reference: Pick<DiscoveryCall, 'namespace' | 'name'> = {}): DiscoveryCall => ({
   group: '',
@@ -84,6 +86,11 @@ export const DISCOVERY_CALLS = {
   ciliumL2AnnouncementPolicies: cilium('ciliuml2announcementpolicies'),
   // Cilium L2 announcements: the Lease cilium-l2announce-<namespace>-<service> names the announcing node (docs/domain.md#s2.10.3).
   leases: list('coordination.k8s.io', 'v1', 'leases', { namespaced: true, namespace: 'kube-system', optional: true }),
+  ingressRoutes: traefik('traefik.io', 'ingressroutes'),
+  ingressRoutesContainous: traefik('traefik.containo.us', 'ingressroutes'),
+  // Middlewares, for their ipAllowList / ipWhiteList (docs/domain.md#s6.2.5).
+  traefikMiddlewares: traefik('traefik.io', 'middlewares'),
+  traefikMiddlewaresContainous: traefik('traefik.containo.us', 'middlewares'),
 } satisfies Record<string, DiscoveryCall>;
 
 export function callPath(call: DiscoveryCall): string {

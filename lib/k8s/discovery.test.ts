@@ -203,7 +203,40 @@ describe('live discovery of each scenario through @kubernetes/client-node', () =
     expect(inv.loadBalancers).toEqual([{ provider: 'servicelb', pools: [{ name: 'servicelb', addresses: ['192.0.2.32', '192.0.2.31'], mode: 'servicelb' }] }]);
     const podinfo = inv.ingresses.find((i) => i.name === 'podinfo')!;
     expect(podinfo.className).toBe('traefik');
-    expect(podinfo.controller).toMatchObject({ kind: 'traefik', service: 'traefik', settings: { useForwardedHeaders: false, entryPoint: 'web' } });
+    // Per entry point (docs/domain.md#s6.2.1): web trusts the LAN, websecure nothing; the pod's container ports too.
+    expect(podinfo.controller).toMatchObject({
+      kind: 'traefik',
+      service: 'traefik',
+      settings: {
+        useForwardedHeaders: true,
+        entryPoint: 'web',
+        entryPoints: expect.arrayContaining([
+          expect.objectContaining({ name: 'web', port: 8000, forwardedHeadersTrustedIPs: ['192.0.2.0/24'] }),
+          expect.objectContaining({ name: 'websecure', port: 8443, forwardedHeadersTrustedIPs: [] }),
+        ]),
+      },
+      containerPorts: [{ name: 'web', containerPort: 8000, protocol: 'TCP' }, { name: 'websecure', containerPort: 8443, protocol: 'TCP' }],
+    });
+    // The IngressRoute comes from the traefik.io group the fixture server serves for it (docs/domain.md#s6.2.4).
+    expect(inv.ingressRoutes).toEqual([
+      {
+        namespace: 'default',
+        name: 'whoami-secure',
+        group: 'traefik.io',
+        entryPoints: ['websecure'],
+        tls: true,
+        routes: [
+          {
+            match: 'Host(`whoami.home.example`) && PathPrefix(`/`)',
+            hosts: ['whoami.home.example'],
+            services: [{ kind: 'Service', namespace: 'default', name: 'whoami', port: 80 }],
+            middlewares: [{ namespace: 'default', name: 'lan-only' }],
+          },
+        ],
+        controller: expect.objectContaining({ id: podinfo.controller!.id }),
+      },
+    ]);
+    expect(inv.traefikAllowLists).toEqual([{ namespace: 'default', name: 'lan-only', field: 'ipAllowList', sourceRange: ['192.0.2.0/24'], depth: 0, excludedIPs: [] }]);
   });
 
   it('gke-local and the tutorial: Local policy, healthCheckNodePort, endpoint nodes', () => {

@@ -1,6 +1,6 @@
 import type { V1Ingress, V1IngressClass, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { controllerConfigMapRefs, findIngressControllers, ingressNginxConfigMapRef, ingressNginxSettings, normalizeIngress, traefikSettings } from './ingress';
+import { controllerConfigMapRefs, findIngressControllers, ingressNginxConfigMapRef, ingressNginxSettings, normalizeIngress } from './ingress';
 
 describe('ingress-nginx settings', () => {
   it('uses the documented defaults when the ConfigMap is empty or missing', () => {
@@ -46,93 +46,6 @@ describe('ingress-nginx settings', () => {
     [['--election-id=x'], 'ns1', null],
   ])('--configmap in %j', (args, namespace, expected) => {
     expect(ingressNginxConfigMapRef(args, namespace)).toEqual(expected);
-  });
-});
-
-describe('traefik settings from CLI args', () => {
-  it.each([
-    ['no client-IP flags', ['--entryPoints.web.address=:8000/tcp'], { useForwardedHeaders: false, useProxyProtocol: false, trustedCIDRs: [], entryPoint: 'web' }],
-    [
-      'trusted IPs on web (camelCase)',
-      ['--entryPoints.web.forwardedHeaders.trustedIPs=127.0.0.1/32,192.0.2.7', '--entryPoints.web.proxyProtocol.trustedIPs=192.0.2.0/24'],
-      { useForwardedHeaders: true, useProxyProtocol: true, trustedCIDRs: ['127.0.0.1/32', '192.0.2.7'], proxyProtocolTrustedCIDRs: ['192.0.2.0/24'] },
-    ],
-    [
-      'insecure as bare and explicit flags (lowercase)',
-      ['--entrypoints.web.forwardedheaders.insecure', '--entrypoints.web.proxyprotocol.insecure=true'],
-      { useForwardedHeaders: true, forwardedHeadersInsecure: true, useProxyProtocol: true, proxyProtocolInsecure: true },
-    ],
-    ['insecure=false', ['--entryPoints.web.forwardedHeaders.insecure=false'], { useForwardedHeaders: false, forwardedHeadersInsecure: false }],
-    [
-      'the web entry point is preferred over others',
-      ['--entryPoints.websecure.forwardedHeaders.insecure', '--entryPoints.web.address=:80'],
-      { entryPoint: 'web', useForwardedHeaders: false },
-    ],
-  ])('%s', (_label, args, expected) => {
-    expect(traefikSettings(args)).toMatchObject(expected);
-  });
-});
-
-describe('traefik settings from TRAEFIK_* environment variables', () => {
-  const env = {
-    TRAEFIK_ENTRYPOINTS_WEB_ADDRESS: ':8000',
-    TRAEFIK_ENTRYPOINTS_WEB_FORWARDEDHEADERS_TRUSTEDIPS: '198.51.100.10/32, 198.51.100.11/32',
-    TRAEFIK_ENTRYPOINTS_WEB_PROXYPROTOCOL_INSECURE: 'true',
-    TRAEFIK_LOG_LEVEL: 'DEBUG',
-  };
-
-  it('are read when no CLI flag configures an entry point', () => {
-    expect(traefikSettings(['traefik', '--providers.kubernetesingress'], env)).toMatchObject({
-      entryPoint: 'web',
-      useForwardedHeaders: true,
-      trustedCIDRs: ['198.51.100.10/32', '198.51.100.11/32'],
-      useProxyProtocol: true,
-      proxyProtocolInsecure: true,
-      origin: 'container env',
-    });
-  });
-
-  it('are ignored once CLI flags configure entry points (Traefik reads one source only)', () => {
-    expect(traefikSettings(['--entryPoints.web.address=:8000/tcp'], env)).toMatchObject({
-      useForwardedHeaders: false,
-      useProxyProtocol: false,
-      origin: 'container args',
-    });
-  });
-
-  it('come from the controller pod\'s containers during discovery (literal values only)', () => {
-    const pod: V1Pod = {
-      metadata: { name: 'traefik-5d9f7b6c4-abcde', namespace: 'kube-system', labels: { 'app.kubernetes.io/name': 'traefik' } },
-      spec: {
-        containers: [
-          {
-            name: 'traefik',
-            image: 'rancher/mirrored-library-traefik:3.3.6',
-            args: ['--providers.kubernetesingress'],
-            env: [
-              { name: 'TRAEFIK_ENTRYPOINTS_WEB_FORWARDEDHEADERS_TRUSTEDIPS', value: '10.42.0.0/16' },
-              { name: 'TRAEFIK_ENTRYPOINTS_WEB_PROXYPROTOCOL_TRUSTEDIPS', valueFrom: { configMapKeyRef: { name: 'x', key: 'y' } } },
-            ],
-          },
-        ],
-      },
-      status: { phase: 'Running' },
-    };
-    const [controller] = findIngressControllers([pod], [], [], new Map());
-    expect(controller!.info.settings).toMatchObject({ trustedCIDRs: ['10.42.0.0/16'], useProxyProtocol: false, origin: 'container env' });
-  });
-
-  it('are ignored, and the defaults named as a guess, when a static file is configured', () => {
-    expect(traefikSettings(['--configFile=/config/traefik.yaml'], env)).toMatchObject({
-      useForwardedHeaders: false,
-      origin: 'defaults (static file /config/traefik.yaml not read)',
-    });
-    // Flags beside the file are not read by Traefik either (its file loader ends the loading).
-    expect(traefikSettings(['--configFile=/config/traefik.yaml', '--entryPoints.web.forwardedHeaders.insecure=true'])).toMatchObject({
-      useForwardedHeaders: false,
-      forwardedHeadersInsecure: false,
-      origin: 'defaults (static file /config/traefik.yaml not read)',
-    });
   });
 });
 

@@ -9,6 +9,10 @@ import type {
 } from '../types';
 import { serviceSelects } from './labels';
 import { podIsLive, podRef, podWorkload } from './pods';
+import { ingressMiddlewareRefs } from './ingressroute';
+import { traefikSettings } from './traefik-static';
+
+export { traefikSettings } from './traefik-static';
 
 // Ingress controllers as data: how to spot a controller's pods, which IngressClass controller strings and
 // legacy class names it answers to, and how to read its client-IP settings. One entry per controller kind.
@@ -22,19 +26,13 @@ interface ControllerSpec {
   classControllers(args: string[]): string[];
   /** Names used by the legacy `kubernetes.io/ingress.class` annotation. */
   legacyClassNames(args: string[]): string[];
-  settings(
-    args: string[],
-    namespace: string,
-    configMaps: Map<string, V1ConfigMap>,
-    env: Record<string, string>,
-  ): { settings: IngressControllerSettings; configMap: string | null };
+  settings(pod: V1Pod, configMaps: Map<string, V1ConfigMap>): { settings: IngressControllerSettings; configMap: string | null };
 }
 
 const containerArgs = (pod: V1Pod) => (pod.spec?.containers ?? []).flatMap((c) => [...(c.command ?? []), ...(c.args ?? [])]);
-/** Literal env values of the pod's containers (valueFrom is resolved by the kubelet, out of our sight). */
-const containerEnv = (pod: V1Pod): Record<string, string> =>
-  Object.fromEntries(
-    (pod.spec?.containers ?? []).flatMap((c) => (c.env ?? []).flatMap((e) => (e.value === undefined ? [] : [[e.name, e.value] as const]))),
+const containerPorts = (pod: V1Pod) =>
+  (pod.spec?.containers ?? []).flatMap((c) =>
+    (c.ports ?? []).map((p) => ({ name: p.name ?? null, containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })),
   );
 const images = (pod: V1Pod) => (pod.spec?.containers ?? []).map((c) => c.image ?? '');
 
@@ -103,81 +101,6 @@ export function ingressNginxConfigMapRef(args: string[], podNamespace: string): 
   return namespace && name ? { namespace, name } : null;
 }
 
-interface TraefikEntryPoint {
-  name: string;
-  forwardedTrusted: string[];
-  forwardedInsecure: boolean;
-  proxyTrusted: string[];
-  proxyInsecure: boolean;
-}
-
-/**
- * Traefik static configuration from CLI args (docs/domain.md#s6.2): `--entryPoints.<ep>.forwardedHeaders.trustedIPs`,
- * `.forwardedHeaders.insecure`, `.proxyProtocol.trustedIPs`, `.proxyProtocol.insecure`. Flag names are
- * case-insensitive (`--entrypoints…` works too); a bare boolean flag means true.
- */
-export function traefikEntryPoints(args: string[]): TraefikEntryPoint[] {
-  const points = new Map<string, TraefikEntryPoint>();
-  for (const arg of args) {
-    const m = /^--entrypoints\.([^.=]+)\.(.+?)(?:=(.*))?$/i.exec(arg);
-    if (!m) continue;
-    const key = m[1]!.toLowerCase();
-    let point = points.get(key);
-    if (!point) {
-      point = { name: m[1]!, forwardedTrusted: [], forwardedInsecure: false, proxyTrusted: [], proxyInsecure: false };
-      points.set(key, point);
-    }
-    const setting = m[2]!.toLowerCase();
-    const value = m[3];
-    const flag = value === undefined || isTrue(value);
-    if (setting === 'forwardedheaders.trustedips') point.forwardedTrusted = cidrList(value);
-    if (setting === 'forwardedheaders.insecure') point.forwardedInsecure = flag;
-    if (setting === 'proxyprotocol.trustedips') point.proxyTrusted = cidrList(value);
-    if (setting === 'proxyprotocol.insecure') point.proxyInsecure = flag;
-  }
-  return [...points.values()];
-}
-
-const TRAEFIK_ENV = /^TRAEFIK_ENTRYPOINTS_([A-Z0-9-]+)_(FORWARDEDHEADERS_TRUSTEDIPS|FORWARDEDHEADERS_INSECURE|PROXYPROTOCOL_TRUSTEDIPS|PROXYPROTOCOL_INSECURE)$/i;
-
-/** `TRAEFIK_ENTRYPOINTS_WEB_FORWARDEDHEADERS_TRUSTEDIPS=…` and friends, as the equivalent CLI flags. */
-function traefikEnvAsArgs(env: Record<string, string>): string[] {
-  return Object.entries(env).flatMap(([name, value]) => {
-    const m = TRAEFIK_ENV.exec(name);
-    return m ? [`--entrypoints.${m[1]!.toLowerCase()}.${m[2]!.toLowerCase().replace('_', '.')}=${value}`] : [];
-  });
-}
-
-/**
- * The HTTP entry point ("web" in every stock Traefik install), else the first one configured. Traefik takes its
- * static configuration from exactly one source: a file, else CLI flags, else TRAEFIK_* environment variables.
- */
-export function traefikSettings(args: string[], env: Record<string, string> = {}): IngressControllerSettings {
-  const configFile = args.map((a) => /^--configfile=(.+)$/i.exec(a)?.[1]).find((f) => f !== undefined);
-  // A static file, once loaded, ends the loading: Traefik's FileLoader reports done and the flag and env loaders
-  // never run, so entry-point flags beside --configFile say nothing.
-  const fromArgs = configFile ? [] : traefikEntryPoints(args);
-  const fromEnv = configFile || args.some((a) => /^--entrypoints\./i.test(a)) ? [] : traefikEntryPoints(traefikEnvAsArgs(env));
-  const points = fromArgs.length > 0 ? fromArgs : fromEnv;
-  const origin =
-    fromArgs.length > 0 ? 'container args' : fromEnv.length > 0 ? 'container env' : configFile ? `defaults (static file ${configFile} not read)` : 'defaults';
-  const point = points.find((p) => p.name.toLowerCase() === 'web') ??
-    points[0] ?? { name: 'web', forwardedTrusted: [], forwardedInsecure: false, proxyTrusted: [], proxyInsecure: false };
-  const useForwardedHeaders = point.forwardedInsecure || point.forwardedTrusted.length > 0;
-  return {
-    useForwardedHeaders,
-    useProxyProtocol: point.proxyInsecure || point.proxyTrusted.length > 0,
-    // Traefik's reverse proxy always appends its peer to X-Forwarded-For (after dropping untrusted values).
-    computeFullForwardedFor: true,
-    trustedCIDRs: point.forwardedTrusted,
-    proxyProtocolTrustedCIDRs: point.proxyTrusted,
-    forwardedHeadersInsecure: point.forwardedInsecure,
-    proxyProtocolInsecure: point.proxyInsecure,
-    entryPoint: point.name,
-    origin,
-  };
-}
-
 const CONTROLLERS: ControllerSpec[] = [
   {
     kind: 'ingress-nginx',
@@ -187,8 +110,8 @@ const CONTROLLERS: ControllerSpec[] = [
     // Defaults of --controller-class and --ingress-class (ingress-nginx cli-arguments, docs/domain.md#src-S21).
     classControllers: (args) => [flagValue(args, '--controller-class') ?? 'k8s.io/ingress-nginx'],
     legacyClassNames: (args) => [flagValue(args, '--ingress-class') ?? 'nginx'],
-    settings: (args, namespace, configMaps) => {
-      const ref = ingressNginxConfigMapRef(args, namespace);
+    settings: (pod, configMaps) => {
+      const ref = ingressNginxConfigMapRef(containerArgs(pod), pod.metadata?.namespace ?? '');
       if (!ref) return { settings: ingressNginxSettings(undefined, 'defaults (no --configmap flag)'), configMap: null };
       const id = `${ref.namespace}/${ref.name}`;
       const found = configMaps.get(id);
@@ -206,7 +129,14 @@ const CONTROLLERS: ControllerSpec[] = [
       images(pod).some((i) => /(^|\/)(mirrored-library-)?traefik(:|@|$)/.test(i)),
     classControllers: () => ['traefik.io/ingress-controller'],
     legacyClassNames: () => ['traefik'],
-    settings: (args, _namespace, _configMaps, env) => ({ settings: traefikSettings(args, env), configMap: null }),
+    settings: (pod) => {
+      // The Traefik container's own static configuration (a sidecar's flags are not Traefik's).
+      const containers = pod.spec?.containers ?? [];
+      const c = containers.find((x) => /(^|\/)(mirrored-library-)?traefik(:|@|$)/.test(x.image ?? '')) ?? containers[0];
+      const env = Object.fromEntries((c?.env ?? []).flatMap((e) => (e.value === undefined ? [] : [[e.name, e.value] as const])));
+      const config = { args: [...(c?.command ?? []), ...(c?.args ?? [])], env, mounts: (c?.volumeMounts ?? []).map((m) => m.mountPath), workingDir: c?.workingDir ?? null };
+      return { settings: traefikSettings(config), configMap: null };
+    },
   },
 ];
 
@@ -288,7 +218,7 @@ export function findIngressControllers(
       const args = containerArgs(group.pods[0]!);
       const classControllers = group.spec.classControllers(args);
       const legacyClassNames = group.spec.legacyClassNames(args);
-      const { settings, configMap } = group.spec.settings(args, group.namespace, configMaps, containerEnv(group.pods[0]!));
+      const { settings, configMap } = group.spec.settings(group.pods[0]!, configMaps);
       const classes = ingressClasses
         .filter((c) => classControllers.includes(c.spec?.controller ?? ''))
         .map((c) => c.metadata?.name ?? '');
@@ -305,6 +235,7 @@ export function findIngressControllers(
           pods: group.pods.map(podRef).sort((a, b) => a.name.localeCompare(b.name)),
           configMap,
           version: controllerVersion(group.spec, group.pods[0]!),
+          containerPorts: containerPorts(group.pods[0]!),
         },
       };
     });
@@ -355,6 +286,7 @@ export function normalizeIngress(ingress: V1Ingress, classes: V1IngressClass[], 
     }
   }
   const tls = ingress.spec?.tls ?? [];
+  const middlewares = ingressMiddlewareRefs(ingress.metadata?.annotations);
   return {
     namespace: ingress.metadata?.namespace ?? '',
     name: ingress.metadata?.name ?? '',
@@ -368,5 +300,6 @@ export function normalizeIngress(ingress: V1Ingress, classes: V1IngressClass[], 
     backends,
     ...keptAnnotations(ingress),
     controller: controller?.info ?? null,
+    ...(middlewares.length > 0 ? { traefikMiddlewares: middlewares } : {}),
   };
 }

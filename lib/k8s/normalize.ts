@@ -16,6 +16,7 @@ import type {
 import { CLOUD_INGRESSES, cloudIngressController } from './cloud-ingress';
 import { CILIUM_CONFIGMAP, ciliumInfo, ciliumL2Announcers, ciliumPoolContaining, ciliumPools } from './cilium';
 import { findIngressControllers, ingressControllerKind, normalizeIngress } from './ingress';
+import { normalizeAllowList, normalizeIngressRoute } from './ingressroute';
 import { allocatedPoolAnnotation, metallbAnnouncers, metallbCrdPools, metallbLegacyPools, poolContaining, type MetalLbAnnouncers } from './metallb';
 import { normalizeNetworkPolicy } from './network-policies';
 import { detectCni, kubeProxyInfo, normalizeNode } from './nodes';
@@ -298,6 +299,13 @@ export function normalizeInventory(objects: RawClusterObjects, context: Normaliz
     .map((i) => normalizeIngress(i, objects.ingressClasses, [...controllers, ...cloudDrafts], lbContext.nodeCloud))
     .sort((a, b) => nsName(a.namespace, a.name).localeCompare(nsName(b.namespace, b.name)));
   const usedCloud = cloudDrafts.map((d) => d.info).filter((info) => ingresses.some((i) => i.controller?.id === info.id));
+  const ingressRoutes = objects.ingressRoutes
+    .map((r) => normalizeIngressRoute(r, controllers.map((c) => c.info)))
+    .sort((a, b) => nsName(a.namespace, a.name).localeCompare(nsName(b.namespace, b.name)) || a.group.localeCompare(b.group));
+  const traefikAllowLists = objects.traefikMiddlewares
+    .map(normalizeAllowList)
+    .filter((a) => a !== null)
+    .sort((a, b) => nsName(a.namespace, a.name).localeCompare(nsName(b.namespace, b.name)));
   const pods = objects.pods
     .map((p) => normalizePod(p, ingressControllerKind(p) !== null))
     .filter((p) => p !== null)
@@ -315,6 +323,9 @@ export function normalizeInventory(objects: RawClusterObjects, context: Normaliz
     services,
     ingresses,
     ingressControllers: [...controllers.map((c) => c.info), ...usedCloud],
+    // Absent, not empty, without any: inventories of clusters without Traefik's CRDs stay as they were.
+    ...(ingressRoutes.length > 0 ? { ingressRoutes } : {}),
+    ...(traefikAllowLists.length > 0 ? { traefikAllowLists } : {}),
     pods,
     cni,
     ...(cilium ? { cilium } : {}),

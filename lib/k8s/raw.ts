@@ -75,6 +75,31 @@ export interface RawCiliumObjects {
   leases: RawLease[];
 }
 
+/** A Traefik IngressRoute of either API group (docs/domain.md#s6.2.4). */
+export interface TraefikIngressRoute extends RawCustomObject {
+  spec?: {
+    ingressClassName?: string;
+    entryPoints?: string[];
+    routes?: {
+      match?: string;
+      kind?: string;
+      services?: { name?: string; namespace?: string; kind?: string; port?: number | string }[];
+      middlewares?: { name?: string; namespace?: string }[];
+    }[];
+    tls?: Record<string, unknown>;
+  };
+}
+
+interface RawIPAllowList {
+  sourceRange?: string[];
+  ipStrategy?: { depth?: number; excludedIPs?: string[] };
+}
+
+/** A Traefik Middleware; only its IP allow-list is read (docs/domain.md#s6.2.5). */
+export interface TraefikMiddleware extends RawCustomObject {
+  spec?: { ipAllowList?: RawIPAllowList; ipWhiteList?: RawIPAllowList };
+}
+
 export interface RawClusterObjects {
   nodes: V1Node[];
   services: V1Service[];
@@ -89,6 +114,10 @@ export interface RawClusterObjects {
   networkPolicies: V1NetworkPolicy[];
   metallb: RawMetalLbObjects;
   cilium: RawCiliumObjects;
+  /** IngressRoutes of traefik.io and traefik.containo.us. */
+  ingressRoutes: TraefikIngressRoute[];
+  /** Middlewares of traefik.io and traefik.containo.us. */
+  traefikMiddlewares: TraefikMiddleware[];
 }
 
 export function emptyRawObjects(): RawClusterObjects {
@@ -104,6 +133,8 @@ export function emptyRawObjects(): RawClusterObjects {
     networkPolicies: [],
     metallb: { ipAddressPools: [], l2Advertisements: [], bgpAdvertisements: [], serviceL2Statuses: [], serviceBGPStatuses: [] },
     cilium: { ipPools: [], l2Policies: [], leases: [] },
+    ingressRoutes: [],
+    traefikMiddlewares: [],
   };
 }
 
@@ -127,6 +158,14 @@ export function rawObjectsFromManifest(objects: ManifestObject[]): RawClusterObj
     if (group === 'cilium.io') {
       const target = { CiliumLoadBalancerIPPool: raw.cilium.ipPools, CiliumL2AnnouncementPolicy: raw.cilium.l2Policies }[object.kind];
       target?.push(as<RawCustomObject>());
+      continue;
+    }
+    if ((group === 'traefik.io' || group === 'traefik.containo.us') && object.kind === 'IngressRoute') {
+      raw.ingressRoutes.push(as<TraefikIngressRoute>());
+      continue;
+    }
+    if ((group === 'traefik.io' || group === 'traefik.containo.us') && object.kind === 'Middleware') {
+      raw.traefikMiddlewares.push(as<TraefikMiddleware>());
       continue;
     }
     switch (`${group}/${object.kind}`) {

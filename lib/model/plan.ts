@@ -7,8 +7,10 @@ import type {
   IngressControllerInfo,
   IngressInfo,
   CiliumInfo,
+  IngressRouteInfo,
   KubeProxyInfo,
   NetworkPolicyInfo,
+  TraefikAllowList,
   NodeInfo,
   PathEntry,
   PodInfo,
@@ -66,7 +68,14 @@ export interface PlanContext {
   /** Nodes a Local LB path leaves out because they have no ready endpoint (the LB health check drops them). */
   skippedNodes?: string[];
   ingress?: IngressInfo;
+  /** The Traefik IngressRoute a path goes through. */
+  ingressRoute?: IngressRouteInfo;
+  /** The controller as the listener the path reaches sees it (a Traefik entry point's own settings). */
   controller?: IngressControllerInfo;
+  /** Why the Traefik entry point of this path had to be assumed; absent when it was matched. */
+  entryPointAssumption?: string;
+  /** Traefik ipAllowList middlewares on the router this path goes through. */
+  allowLists?: TraefikAllowList[];
   controllerModel?: ControllerModel;
   backend?: ServiceInfo;
   appPod?: PodInfo | null;

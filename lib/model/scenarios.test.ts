@@ -88,9 +88,18 @@ const EXPECTED: Record<string, Expectation[]> = {
     ['loadBalancer:backend/orders-api:', 'lost', 'snat-cluster-policy'],
   ],
   // docs/domain.md#s5: each ServiceLB address is its node's own IP, taken by kube-proxy (Cluster: SNAT).
+  // Settings per entry point (docs/domain.md#s6.2.1, #s6.2.2): web trusts the LAN the nodes are on, so behind kube-proxy's
+  // masquerade anyone can forge X-Forwarded-For there; websecure trusts nothing and the client is lost. The IngressRoute
+  // names websecure and takes its settings, not web's (docs/domain.md#s6.2.4).
   'k3s-servicelb-traefik': [
-    ['ingress:default/whoami:whoami.home.example:whoami@loadBalancer:kube-system/traefik:192.0.2.31:80@k3s-server', 'lost', 'snat-cluster-policy'],
-    ['ingress:podinfo/podinfo:podinfo.home.example:podinfo@loadBalancer:kube-system/traefik:192.0.2.32:80@k3s-agent', 'lost', 'snat-cluster-policy'],
+    ['ingress:default/whoami:whoami.home.example:whoami@loadBalancer:kube-system/traefik:192.0.2.31:80@k3s-server', 'spoofable', 'forwarded-headers-trust-nodes'],
+    ['ingress:podinfo/podinfo:podinfo.home.example:podinfo@loadBalancer:kube-system/traefik:192.0.2.32:80@k3s-agent', 'spoofable', 'forwarded-headers-trust-nodes'],
+    ['loadBalancer:kube-system/traefik:192.0.2.31:80@', 'spoofable', 'forwarded-headers-trust-nodes'],
+    ['loadBalancer:kube-system/traefik:192.0.2.31:443@', 'lost', 'snat-cluster-policy'],
+    ['ingressRoute:default/whoami-secure:websecure:whoami.home.example:default/whoami@loadBalancer:kube-system/traefik:192.0.2.31:443@k3s-server', 'lost', 'snat-cluster-policy'],
+    ['ingressRoute:default/whoami-secure:websecure:whoami.home.example:default/whoami@loadBalancer:kube-system/traefik:192.0.2.32:443@k3s-agent', 'lost', 'snat-cluster-policy'],
+    // Its LAN allow-list checks the masqueraded node address, which is on the LAN (docs/domain.md#s6.2.5).
+    ['ingressRoute:default/whoami-secure:websecure:', 'lost', 'traefik-allow-list-checks-infrastructure'],
   ],
   // Local: only the Traefik node is published (servicelb.go getStatus), the client reaches Traefik unchanged.
   'k3s-servicelb-local': [

@@ -19,6 +19,7 @@ import { parseCidr } from '@/lib/net/cidr';
 import type { ClusterInventory, IngressControllerInfo, ServiceInfo } from '@/lib/types';
 import { resolveProvider } from './loadbalancers';
 import type { WhatIf } from './types';
+import { whatIfOnEntryPoints } from './traefik-entrypoints';
 
 const invalid = (expr: string, why: string) =>
   badRequest(`invalid what-if "${expr}": ${why}`, 'see the what-if grammar, e.g. svc:default/web.externalTrafficPolicy=Local');
@@ -151,7 +152,9 @@ function applyToService(inventory: ClusterInventory, svc: ServiceInfo, w: Extrac
 }
 
 function applyToController(c: IngressControllerInfo, w: Extract<WhatIf, { target: 'controller' }>): IngressControllerInfo {
-  return { ...c, settings: { ...c.settings, [w.setting]: w.value, origin: `${c.settings.origin} + what-if` } };
+  // Traefik's settings are per entry point: the what-if applies to each (docs/domain.md#s6.2.2).
+  const entryPoints = c.settings.entryPoints ? { entryPoints: whatIfOnEntryPoints(c.settings.entryPoints, w) } : {};
+  return { ...c, settings: { ...c.settings, [w.setting]: w.value, ...entryPoints, origin: `${c.settings.origin} + what-if` } };
 }
 
 /** The inventory as it would be with each setting flipped, in order. Unknown targets are a 400. */
@@ -172,6 +175,7 @@ export function applyWhatIf(inventory: ClusterInventory, whatIfs: readonly WhatI
       ...inv,
       ingressControllers: inv.ingressControllers.map((c) => (c.id === w.id ? changed : c)),
       ingresses: inv.ingresses.map((i) => (i.controller?.id === w.id ? { ...i, controller: changed } : i)),
+      ...(inv.ingressRoutes ? { ingressRoutes: inv.ingressRoutes.map((r) => (r.controller?.id === w.id ? { ...r, controller: changed } : r)) } : {}),
     };
   }, inventory);
 }

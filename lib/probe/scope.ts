@@ -53,8 +53,8 @@ export function findService(inventory: ClusterInventory, namespace: string | nul
 export function entryService(inventory: ClusterInventory, path: NetPath): ServiceInfo | null {
   const { entry } = path;
   if (entry.kind === 'ingress') {
-    const ingress = inventory.ingresses.find((i) => i.namespace === entry.namespace && i.name === entry.name);
-    const controller = ingress?.controller;
+    const routes = entry.objectKind === 'IngressRoute' ? (inventory.ingressRoutes ?? []) : inventory.ingresses;
+    const controller = routes.find((i) => i.namespace === entry.namespace && i.name === entry.name)?.controller;
     if (!controller?.service) return null;
     return findService(inventory, controller.namespace, controller.service);
   }

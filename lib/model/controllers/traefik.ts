@@ -17,6 +17,23 @@ function args(c: IngressControllerInfo, flags: string[]): string {
   ].join('\n');
 }
 
+/**
+ * What Traefik's entry point makes of a request before routing (docs/domain.md#s6.2): PROXY v1/v2 is auto-detected,
+ * connections without it are still accepted, and only trusted peers' PROXY addresses are used; then forwardedHeaders
+ * trusts the X-Forwarded-* of `remote` (the connection's address after PROXY) or deletes them.
+ */
+export function traefikRequest(flow: Flow, c: IngressControllerInfo, ctx: TrustContext): { remote: PredictedAddress; via: ClientAddressVia; headersTrusted: boolean; proxySrc: string | null } {
+  const s = c.settings;
+  let remote = flow.peer;
+  let via: ClientAddressVia = 'source';
+  if (flow.proxyProtocol && (s.proxyProtocolInsecure || isTrusted(flow.peer, proxyProtocolTrust(c), ctx))) {
+    remote = flow.proxyProtocol.src;
+    via = 'proxy-protocol';
+  }
+  const headersTrusted = Boolean(s.forwardedHeadersInsecure) || isTrusted(remote, s.trustedCIDRs, ctx);
+  return { remote, via, headersTrusted, proxySrc: flow.proxyProtocol ? (renderAddress(flow.proxyProtocol.src) ?? 'unknown') : null };
+}
+
 function receive(flow: Flow, c: IngressControllerInfo, self: PredictedAddress, ctx: TrustContext): ControllerResult {
   const s = c.settings;
   const details: Record<string, string> = {
@@ -37,19 +54,8 @@ function receive(flow: Flow, c: IngressControllerInfo, self: PredictedAddress, c
       details,
     };
   }
-  // PROXY v1/v2 is auto-detected; connections without it are still accepted; only trusted peers' addresses are used.
-  let remote = flow.peer;
-  let via: ClientAddressVia = 'source';
-  if (flow.proxyProtocol) {
-    details['PROXY src'] = renderAddress(flow.proxyProtocol.src) ?? 'unknown';
-    if (s.proxyProtocolInsecure || isTrusted(flow.peer, proxyProtocolTrust(c), ctx)) {
-      remote = flow.proxyProtocol.src;
-      via = 'proxy-protocol';
-    }
-  }
-  // forwardedHeaders: an untrusted source gets X-Forwarded-* and X-Real-Ip deleted; the trust check runs on the
-  // connection's address after PROXY, then X-Real-Ip = that address if absent and the reverse proxy appends it to XFF.
-  const headersTrusted = Boolean(s.forwardedHeadersInsecure) || isTrusted(remote, s.trustedCIDRs, ctx);
+  const { remote, via, headersTrusted, proxySrc } = traefikRequest(flow, c, ctx);
+  if (proxySrc) details['PROXY src'] = proxySrc;
   details['trusts incoming X-Forwarded-*'] = String(headersTrusted);
   const keptXff = headersTrusted ? flow.xForwardedFor : [];
   const keptRealIp = headersTrusted ? flow.xRealIp : null;

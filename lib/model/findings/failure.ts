@@ -15,6 +15,16 @@ export function failureFindings(plan: PathPlan, run: Run): Finding[] {
   switch (failure.kind) {
     case 'no-controller': {
       const ingress = ctx.ingress;
+      const route = ctx.ingressRoute;
+      if (!ingress && route) {
+        return [
+          finding('ingress-no-controller', {
+            hopId,
+            message: `No Traefik controller serves IngressRoute ${route.namespace}/${route.name}.`,
+            fix: `kubectl get pods -A -l app.kubernetes.io/name=traefik   # run Traefik with --providers.kubernetescrd, or remove the IngressRoute`,
+          }),
+        ];
+      }
       if (!ingress) return [];
       return [
         finding('ingress-no-controller', {

@@ -10,6 +10,8 @@ import { entryFindings } from './entry';
 import { failureFindings } from './failure';
 import { lostFindings } from './lost';
 import { spoofFindings } from './spoof';
+import { traefikFindings } from './traefik';
+import { traefikAllowListFindings } from './traefik-allow-list';
 
 export { FINDING_CODES, type FindingCode } from '@/lib/contract/finding-codes';
 
@@ -18,6 +20,6 @@ export function diagnose(plan: PathPlan, honest: Run, forged: Run | null, verdic
   const out = [...failureFindings(plan, honest)];
   if (verdict === 'spoofable' && forged) out.push(...spoofFindings(plan, forged));
   if (verdict === 'lost' && plan.entry.kind !== 'egress') out.push(...lostFindings(plan));
-  out.push(...contextFindings(plan, honest), ...entryFindings(plan), ...cloudL7Findings(plan, verdict), ...allowListFindings(plan, honest));
+  out.push(...contextFindings(plan, honest), ...traefikFindings(plan), ...traefikAllowListFindings(plan, honest), ...entryFindings(plan), ...cloudL7Findings(plan, verdict), ...allowListFindings(plan, honest));
   return out;
 }

@@ -26,6 +26,8 @@ export function externalIPPrefixes(m: Model, svc: ServiceInfo, port: ServicePort
       context: { service: svc, node, policy: svc.externalTrafficPolicy ?? 'Cluster', externalIP: { address, routing }, ...ciliumContext(m, port) },
       node,
       inCluster: externalIPWay(m, svc, address),
+      servicePort: port,
+      hostPort: null,
     }));
   });
 }

@@ -7,6 +7,7 @@ import { ANY_POD, inClusterSourceOf, type Prober } from '../vantage';
 import { applyWhatIf } from '../whatif';
 import { evaluate } from './evaluate';
 import { modelOf } from './model';
+import { ingressRoutePlans } from './ingress-routes';
 import { egressPlans, hostPlans, ingressPlans, servicePlans } from './plans';
 
 export { PER_NODE_PATH_LIMIT } from './ways-in';
@@ -23,6 +24,6 @@ export interface BuildOptions {
 export function buildPaths(inventory: ClusterInventory, whatIf: readonly WhatIf[] = [], options: BuildOptions = {}): ModelPath[] {
   const m = modelOf(applyWhatIf(inventory, whatIf));
   const prober = inClusterSourceOf(m, options.prober ?? ANY_POD);
-  const plans = [...servicePlans(m), ...ingressPlans(m), ...hostPlans(m), ...egressPlans(m)];
+  const plans = [...servicePlans(m), ...ingressPlans(m), ...ingressRoutePlans(m), ...hostPlans(m), ...egressPlans(m)];
   return plans.map((p) => evaluate(p, prober)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -4,8 +4,9 @@ import type { IngressInfo, PodInfo } from '@/lib/types';
 import type { PathPlan, PlanContext, Stage } from '../plan';
 import { clientStage, egressNodeStage, egressProxyStage, externalStage, inClusterClientStage, missingControllerStage, sourcePodStage } from '../stages';
 import { type Model, byRef } from './model';
-import { type Prefix, clusterIPPrefix, controllerPrefixes, hostPrefixes, loadBalancerPrefixes, nodePortPrefixes } from './ways-in';
-import { type Tail, hostTail, ingressTail, serviceTail } from './tails';
+import { ingressAllowLists } from './traefik-middlewares';
+import { type Prefix, clusterIPPrefix, controllerPrefixes, controllerService, hostPrefixes, loadBalancerPrefixes, nodePortPrefixes } from './ways-in';
+import { type Tail, hostTail, ingressTail, listenerOf, serviceTail } from './tails';
 import { externalIPPrefixes } from './external-ips';
 import { cloudIngressPlans } from './cloud-ingress';
 import { isCloudL7 } from '../controllers/cloud-l7';
@@ -22,7 +23,7 @@ function policyContext(m: Model, stages: Stage[]): Partial<PlanContext> {
   return { networkPolicies, podsAtStages };
 }
 
-function plan(m: Model, prefix: Prefix, tail: Tail): PathPlan {
+export function plan(m: Model, prefix: Prefix, tail: Tail): PathPlan {
   const stages = [...prefix.stages, ...tail.stages];
   const context: PlanContext = { nodeCIDRs: m.nodeCIDRs, trust: m.trust, ...prefix.context, ...tail.context, ...policyContext(m, stages) };
   return {
@@ -43,14 +44,14 @@ export function servicePlans(m: Model): PathPlan[] {
   for (const svc of [...m.inventory.services].sort(byRef)) {
     if (svc.type === 'ExternalName') continue;
     for (const port of [...svc.ports].sort((a, b) => a.port - b.port)) {
-      if (svc.clusterIP) out.push(plan(m, clusterIPPrefix(svc, port, m.nodes), serviceTail(m, svc, null)));
+      if (svc.clusterIP) out.push(plan(m, clusterIPPrefix(svc, port, m.nodes), serviceTail(m, svc, null, port)));
       if (svc.type === 'NodePort' || svc.type === 'LoadBalancer') {
-        for (const prefix of nodePortPrefixes(m, svc, port)) out.push(plan(m, prefix, serviceTail(m, svc, prefix.node)));
+        for (const prefix of nodePortPrefixes(m, svc, port)) out.push(plan(m, prefix, serviceTail(m, svc, prefix.node, port)));
       }
       if (svc.type === 'LoadBalancer') {
-        for (const prefix of loadBalancerPrefixes(m, svc, port)) out.push(plan(m, prefix, serviceTail(m, svc, prefix.node)));
+        for (const prefix of loadBalancerPrefixes(m, svc, port)) out.push(plan(m, prefix, serviceTail(m, svc, prefix.node, port)));
       }
-      for (const prefix of externalIPPrefixes(m, svc, port)) out.push(plan(m, prefix, serviceTail(m, svc, prefix.node)));
+      for (const prefix of externalIPPrefixes(m, svc, port)) out.push(plan(m, prefix, serviceTail(m, svc, prefix.node, port)));
     }
   }
   return out;
@@ -97,10 +98,11 @@ export function ingressPlans(m: Model): PathPlan[] {
         out.push(...cloudIngressPlans(m, ingress, controller, { ...entryBase, address: ingress.addresses[0] ?? null, port: tls ? 443 : 80 }, backends));
         continue;
       }
+      const allowLists = ingressAllowLists(m.inventory, ingress);
       for (const backendName of backends) {
-        const backend = m.inventory.services.find((s) => s.namespace === ingress.namespace && s.name === backendName) ?? null;
-        for (const prefix of controllerPrefixes(m, controller, tls)) {
-          const tail = ingressTail(m, controller, prefix.node, backend, backendName, ingress);
+        const port = ingress.backends.find((b) => b.serviceName === backendName && (host === '*' || b.host === host || b.host === null))?.servicePort ?? null;
+        for (const prefix of controllerPrefixes(m, controller, { tls })) {
+          const tail = ingressTail(m, listenerOf(controller, { svc: controllerService(m, controller), ...prefix }), prefix.node, { namespace: ingress.namespace, name: backendName, port, ingress, allowLists });
           out.push(
             plan(m, { ...prefix, id: `ingress:${ingress.namespace}/${ingress.name}:${host}:${backendName}@${prefix.id}`, entry: { ...entryBase, address: entryAddress(ingress, prefix), port: prefix.entry.port } }, tail),
           );
@@ -116,8 +118,7 @@ export function hostPlans(m: Model): PathPlan[] {
     .filter((p) => (p.hostNetwork || p.hostPorts.length > 0) && !p.roles.includes('svclb'))
     .sort(byRef)
     .flatMap((pod) => {
-      const tail = hostTail(m, pod);
-      return hostPrefixes(m, pod).map((prefix) => plan(m, prefix, tail));
+      return hostPrefixes(m, pod).map((prefix) => plan(m, prefix, hostTail(m, pod, prefix.hostPort)));
     });
 }
 

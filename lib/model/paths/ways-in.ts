@@ -1,7 +1,7 @@
 // Ways in: how a request gets from the client to the node (or load balancer) that hands it to a Service's
 // endpoints — per LB address and receiving node, per NodePort node, the ClusterIP, host ports, and an Ingress
 // controller's own way in.
-import type { IngressControllerInfo, LoadBalancerPool, NodeInfo, PathEntry, PodInfo, ServiceInfo, ServicePortInfo } from '@/lib/types';
+import type { HostPortInfo, IngressControllerInfo, LoadBalancerPool, NodeInfo, PathEntry, PodInfo, ServiceInfo, ServicePortInfo } from '@/lib/types';
 import { nodeProxyOf } from '../cilium';
 import { hasReadyEndpointOn } from '../kubeproxy';
 import { resolveProvider, servicelbBehaviour, servicelbNodes } from '../loadbalancers';
@@ -16,6 +16,7 @@ import {
   nodePortStage,
 } from '../stages';
 import { type InClusterPrefix, clusterIPWay, hostWay, loadBalancerWay, nodePortWay } from './in-cluster';
+import { servicePortForEntryPoint } from '../traefik-entrypoints';
 import { type Model, byRef } from './model';
 
 /** The way into a Service up to the node (or LB) that hands the request to its endpoints. */
@@ -27,6 +28,9 @@ export interface Prefix {
   node: NodeInfo | null;
   /** The same way in as a pod of the cluster takes it (in-cluster.ts). */
   inCluster: InClusterPrefix;
+  /** The Service port it enters by (a controller's listener follows from it), or the host port; null for neither. */
+  servicePort: ServicePortInfo | null;
+  hostPort: HostPortInfo | null;
 }
 
 export const schemeOf = (port: ServicePortInfo): NonNullable<PathEntry['scheme']> =>
@@ -138,7 +142,7 @@ export function loadBalancerPrefixes(m: Model, svc: ServiceInfo, port: ServicePo
       });
     if (behaviour.targets === 'pods' || nodes.length === 0) {
       const stages = [clientStage(), lb(null)];
-      return [{ id: base, entry, stages, context, node: null, inCluster: loadBalancerWay(m, svc, lbAddress, behaviour, stages) }];
+      return [{ id: base, entry, stages, context, node: null, inCluster: loadBalancerWay(m, svc, lbAddress, behaviour, stages), servicePort: port, hostPort: null }];
     }
     return nodeGroups(svc, nodes).map(({ node, alike }) => {
       // svclb forwards from its own pod, so the node's NodePort rules do not see the client (docs/domain.md#s5).
@@ -146,7 +150,7 @@ export function loadBalancerPrefixes(m: Model, svc: ServiceInfo, port: ServicePo
         behaviour.mode === 'svclb'
           ? [clientStage(), lb(node)]
           : [clientStage(), lb(node), nodePortStage(svc, node, port.nodePort, proxy, m.inventory.cni, alike, port.protocol)];
-      return { id: `${base}@${node.name}`, entry, stages, context: { ...context, node }, node, inCluster: loadBalancerWay(m, svc, lbAddress, behaviour, stages) };
+      return { id: `${base}@${node.name}`, entry, stages, context: { ...context, node }, node, inCluster: loadBalancerWay(m, svc, lbAddress, behaviour, stages), servicePort: port, hostPort: null };
     });
   });
 }
@@ -173,6 +177,8 @@ export function nodePortPrefixes(m: Model, svc: ServiceInfo, port: ServicePortIn
     context: { service: svc, node, policy: svc.externalTrafficPolicy ?? 'Cluster', ...ciliumContext(m, port) },
     node,
     inCluster: nodePortWay(m, svc, node, nodePort),
+    servicePort: port,
+    hostPort: null,
   }));
 }
 
@@ -185,6 +191,8 @@ export function clusterIPPrefix(svc: ServiceInfo, port: ServicePortInfo, nodes: 
     context: { service: svc, ...(svc.internalTrafficPolicy === 'Local' ? { nodesWithoutLocalEndpoint: withoutLocal } : {}) },
     node: null,
     inCluster: clusterIPWay(svc, port.port),
+    servicePort: port,
+    hostPort: null,
   };
 }
 
@@ -207,6 +215,8 @@ export function hostPrefixes(m: Model, pod: PodInfo): Prefix[] {
       context: { node: node ?? undefined },
       node,
       inCluster: hostWay(m, pod, node, hp.hostPort),
+      servicePort: null,
+      hostPort: hp,
     }));
 }
 
@@ -217,22 +227,33 @@ function controllerPort(svc: ServiceInfo, tls: boolean): ServicePortInfo | null 
   return svc.ports.find((p) => p.port === want) ?? svc.ports.find((p) => p.name === name) ?? svc.ports[0] ?? null;
 }
 
+/** Which of the controller's listeners a way in is for: the port an Ingress host's scheme picks, or an entry point by name. */
+export type ControllerListener = { tls: boolean } | { entryPoint: string; tls: boolean };
+
+export function controllerService(m: Model, controller: IngressControllerInfo): ServiceInfo | undefined {
+  return controller.service
+    ? m.inventory.services.find((s) => s.namespace === controller.namespace && s.name === controller.service)
+    : undefined;
+}
+
 /**
  * The ways into an ingress controller: through its Service from outside (LB, NodePort), and its pods' host network /
  * host ports on each node's address — also when only a ClusterIP Service stands in front, which no outside client can
  * reach (ingress-nginx bare-metal "Via the host network", docs/domain.md#s6.5; docs/sources.md#seed-001).
  */
-export function controllerPrefixes(m: Model, controller: IngressControllerInfo, tls: boolean): Prefix[] {
-  const svc = controller.service
-    ? m.inventory.services.find((s) => s.namespace === controller.namespace && s.name === controller.service)
-    : undefined;
-  const port = svc ? controllerPort(svc, tls) : null;
+export function controllerPrefixes(m: Model, controller: IngressControllerInfo, listener: ControllerListener): Prefix[] {
+  const svc = controllerService(m, controller);
+  const named = 'entryPoint' in listener ? listener.entryPoint : null;
+  // An entry point by name reaches the Service port whose container port it listens on (docs/domain.md#s6.2.2).
+  const port = svc ? ((named ? servicePortForEntryPoint(controller, svc, named) : null) ?? controllerPort(svc, listener.tls)) : null;
   const viaService = svc && port && (svc.type === 'LoadBalancer' || svc.type === 'NodePort') ? outsidePrefixes(m, svc, port) : [];
+  const point = named ? controller.settings.entryPoints?.find((p) => p.name.toLowerCase() === named.toLowerCase()) : undefined;
+  const wanted = (p: Prefix) => (point?.port != null ? p.hostPort?.containerPort === point.port : p.entry.port === (listener.tls ? 443 : 80));
   const viaHost = controller.pods
     .map((ref) => m.inventory.pods.find((p) => p.namespace === ref.namespace && p.name === ref.name))
     .filter((p): p is PodInfo => p !== undefined && (p.hostNetwork || p.hostPorts.length > 0))
     .sort(byRef)
-    .flatMap((pod) => hostPrefixes(m, pod).filter((p) => p.entry.port === (tls ? 443 : 80)));
+    .flatMap((pod) => hostPrefixes(m, pod).filter(wanted));
   if (viaService.length > 0 || viaHost.length > 0) return [...viaService, ...viaHost];
   // Only a ClusterIP Service: the way in from inside the cluster.
   return svc && port ? outsidePrefixes(m, svc, port) : [];
